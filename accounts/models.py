@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("L'adresse e-mail est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person, identified by e-mail (no username), from the very first migration."""
+
+    username = None  # type: ignore[assignment]
+    email = models.EmailField(_("adresse e-mail"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("utilisateur")
+        verbose_name_plural = _("utilisateurs")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class TechnicalAccount(models.Model):
+    """A structure's technical user account for the API (``cpro-account`` header).
+
+    Chorus Pro §3.4: attached to one structure, its password expires. The password is shown
+    once at creation/renewal and stored hashed only.
+    """
+
+    login = models.CharField(_("identifiant"), max_length=80, unique=True)
+    password = models.CharField(_("mot de passe (haché)"), max_length=128)
+    supplier_structure = models.ForeignKey(
+        "suppliers.SupplierStructure", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="technical_accounts",
+    )
+    public_structure = models.ForeignKey(
+        "entities.PublicStructure", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="technical_accounts",
+    )
+    expires_at = models.DateTimeField(_("expiration du mot de passe"))
+    active = models.BooleanField(_("actif"), default=True)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    renewed_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("compte technique")
+        verbose_name_plural = _("comptes techniques")
+        constraints = [
+            models.CheckConstraint(
+                name="technical_account_one_structure",
+                condition=(
+                    Q(supplier_structure__isnull=False, public_structure__isnull=True)
+                    | Q(supplier_structure__isnull=True, public_structure__isnull=False)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.login

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from accounts import views as account_views
+
+from . import views
+
+handler404 = "chorus.views.error_404"
+handler500 = "chorus.views.error_500"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tableau-de-bord/", account_views.dashboard, name="dashboard"),
+    path("structure/choisir/", account_views.workspace_select, name="workspace_select"),
+    path("compte/", include("allauth.urls")),
+    path("langue/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("", include("suppliers.urls")),
+    path("", include("entities.urls")),
+    path("", include("invoices.urls")),
+    path("", include("tracking.urls")),
+]

@@ -1,0 +1,134 @@
+"""Official Chorus Pro code lists for payment requests (reference §2, §4.2)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class InvoiceKind(models.TextChoices):
+    FACTURE = "FACTURE", _("Facture")
+    AVOIR = "AVOIR", _("Avoir")
+    ACOMPTE = "ACOMPTE", _("Facture d'acompte")
+
+
+class Framework(models.TextChoices):
+    """``codeCadreFacturation``, labels from the AIFE External Specifications EDI V4.10."""
+
+    A1 = "A1_FACTURE_FOURNISSEUR", _("A1 – Dépôt par un fournisseur d'une facture")
+    A2 = "A2_FACTURE_FOURNISSEUR_DEJA_PAYEE", _(
+        "A2 – Dépôt par un fournisseur d'une facture déjà payée"
+    )
+    A3 = "A3_MEMOIRE_JUSTICE", _("A3 – Dépôt d'un mémoire de frais de justice")
+    A4 = "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR", _(
+        "A4 – Dépôt par un fournisseur d'un projet de décompte mensuel"
+    )
+    A5 = "A5_ETAT_ACOMPTE_FOURNISSEUR", _("A5 – Dépôt par un fournisseur d'un état d'acompte")
+    A6 = "A6_ETAT_ACOMPTE_VALIDE_FOURNISSEUR", _(
+        "A6 – Dépôt par un fournisseur d'un état d'acompte validé"
+    )
+    A7 = "A7_PROJET_DECOMPTE_FINAL_FOURNISSEUR", _(
+        "A7 – Dépôt par un fournisseur d'un projet de décompte final"
+    )
+    A8 = "A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR", _(
+        "A8 – Dépôt par un fournisseur d'un décompte général et définitif"
+    )
+    A9 = "A9_FACTURE_SOUSTRAITANT", _("A9 – Dépôt par un sous-traitant d'une facture")
+    A10 = "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT", _(
+        "A10 – Dépôt par un sous-traitant d'un projet de décompte mensuel"
+    )
+    A11 = "A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT", _(
+        "A11 – Dépôt par un sous-traitant d'un projet de décompte final"
+    )
+    A12 = "A12_FACTURE_COTRAITANT", _("A12 – Dépôt par un cotraitant d'une facture")
+    A13 = "A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT", _(
+        "A13 – Dépôt par un cotraitant d'un projet de décompte mensuel"
+    )
+    A14 = "A14_PROJET_DECOMPTE_FINAL_COTRAITANT", _(
+        "A14 – Dépôt par un cotraitant d'un projet de décompte final"
+    )
+    A15 = "A15_ETAT_ACOMPTE_MOE", _("A15 – Dépôt par une MOE d'un état d'acompte")
+    A16 = "A16_ETAT_ACOMPTE_VALIDE_MOE", _("A16 – Dépôt par une MOE d'un état d'acompte validé")
+    A17 = "A17_PROJET_DECOMPTE_GENERAL_MOE", _(
+        "A17 – Dépôt par une MOE d'un projet de décompte général"
+    )
+    A18 = "A18_DECOMPTE_GENERAL_MOE", _("A18 – Dépôt par une MOE d'un décompte général")
+    A19 = "A19_ETAT_ACOMPTE_VALIDE_MOA", _("A19 – Dépôt par une MOA d'un état d'acompte validé")
+    A20 = "A20_DECOMPTE_GENERAL_MOA", _("A20 – Dépôt par une MOA d'un décompte général")
+    A21 = "A21_DEMANDE_REMBOURSEMENT_TIC", _("A21 – Dépôt par un bénéficiaire d'une demande de remboursement de la TIC")
+    A22 = "A22_PROJET_DECOMPTE_GENERAL_FOURNISSEUR_PROCEDURE_TACITE", _(
+        "A22 – Dépôt par un fournisseur d'un projet de décompte général dans le cadre d'une procédure tacite"
+    )
+    A23 = "A23_DECOMPTE_GENERAL_DEFINITIF_TACITE_FOURNISSEUR", _(
+        "A23 – Dépôt par un fournisseur d'un décompte général et définitif tacite"
+    )
+    A24 = "A24_DECOMPTE_GENERAL_DEFINITIF_TACITE_MOE", _(
+        "A24 – Dépôt par une MOE d'un décompte général et définitif tacite"
+    )
+    A25 = "A25_DECOMPTE_GENERAL_DEFINITIF_MOE_PROCEDURE_TACITE", _(
+        "A25 – Dépôt par une MOA d'un décompte général et définitif dans le cadre d'une procédure tacite"
+    )
+
+
+# A9 / A12 go through a validator (prime contractor / mandataire) before the recipient.
+FRAMEWORKS_WITH_VALIDATOR = frozenset({Framework.A9, Framework.A12})
+# Works billing documents (CCAG Travaux): storable and routable.
+WORKS_FRAMEWORKS = frozenset(
+    {Framework.A4, Framework.A5, Framework.A6, Framework.A7, Framework.A8, Framework.A10,
+     Framework.A11, Framework.A13, Framework.A14, Framework.A15, Framework.A16, Framework.A17,
+     Framework.A18, Framework.A19, Framework.A20, Framework.A22, Framework.A23, Framework.A24,
+     Framework.A25}
+)
+
+
+class Channel(models.TextChoices):
+    """``modeDepot`` (reference §4.2, PHPLIB IModeDepot)."""
+
+    SAISIE_PORTAIL = "SAISIE_PORTAIL", _("Saisie sur le portail")
+    DEPOT_PDF_PORTAIL = "DEPOT_PDF_PORTAIL", _("Dépôt PDF sur le portail")
+    UPLOAD_PORTAIL = "UPLOAD_PORTAIL", _("Dépôt de fichier structuré sur le portail")
+    SAISIE_API = "SAISIE_API", _("Saisie par API")
+    DEPOT_PDF_API = "DEPOT_PDF_API", _("Dépôt PDF par API")
+    UPLOAD_API = "UPLOAD_API", _("Dépôt de flux par API")
+    EDI = "EDI", _("Flux EDI")
+
+
+class VatRegime(models.TextChoices):
+    TVA_SUR_DEBIT = "TVA_SUR_DEBIT", _("TVA sur les débits")
+    TVA_SUR_ENCAISSEMENT = "TVA_SUR_ENCAISSEMENT", _("TVA sur les encaissements")
+    EXONERATION = "EXONERATION", _("Exonération de TVA")
+
+
+class PaymentMode(models.TextChoices):
+    VIREMENT = "VIREMENT", _("Virement")
+    CHEQUE = "CHEQUE", _("Chèque")
+    PRELEVEMENT = "PRELEVEMENT", _("Prélèvement")
+    ESPECE = "ESPECE", _("Espèces")
+    AUTRE = "AUTRE", _("Autre")
+    REPORT = "REPORT", _("Report")
+
+
+# Reference VAT rates of ``recuperer/tauxtva`` (mainland, Corsica and overseas departments).
+FRENCH_VAT_RATES: tuple[Decimal, ...] = tuple(
+    Decimal(r) for r in ("20", "10", "8.5", "5.5", "2.1", "1.05", "0.9", "0")
+)
+
+
+class DocumentRole(models.TextChoices):
+    # The legal invoice: the deposited original (byte for byte) or the generated Factur-X.
+    INVOICE = "FACTURE", _("Facture (document légal)")
+    # Supporting documents added by the supplier (PJ type 02).
+    ATTACHMENT = "PIECE_JOINTE", _("Pièce jointe")
+    # A readable rendering of an XML-only invoice, produced on demand and cached.
+    RENDERING = "RENDU", _("Rendu lisible")
+
+
+class FlowStatus(models.TextChoices):
+    """States of a deposited flow (``etatCourantDepotFlux``, reference §1.4)."""
+
+    EN_ATTENTE = "IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP", _("En attente de traitement")
+    INTEGRE = "IN_INTEGRE", _("Intégré")
+    INTEGRE_PARTIEL = "IN_INTEGRE_PARTIEL", _("Intégré partiellement")
+    REJETE = "IN_REJETE", _("Rejeté")

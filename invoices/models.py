@@ -1,0 +1,258 @@
+"""One model for every payment request, whatever its channel (form, upload, API)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from tracking.statuses import InvoiceStatus
+
+from .choices import (
+    Channel,
+    DocumentRole,
+    FlowStatus,
+    Framework,
+    InvoiceKind,
+    PaymentMode,
+    VatRegime,
+)
+
+MONEY = {"max_digits": 15, "decimal_places": 2}
+
+
+class DepositFlow(models.Model):
+    """A deposited file or batch (``numeroFluxDepot``), integrated asynchronously."""
+
+    number = models.CharField(_("numéro de flux"), max_length=40, unique=True)
+    syntax = models.CharField(_("syntaxe du flux"), max_length=40, blank=True)
+    channel = models.CharField(_("mode de dépôt"), max_length=30, choices=Channel.choices)
+    status = models.CharField(
+        _("état"), max_length=60, choices=FlowStatus.choices, default=FlowStatus.EN_ATTENTE
+    )
+    filename = models.CharField(_("nom du fichier"), max_length=255, blank=True)
+    file = models.FileField(upload_to="flux/%Y/%m/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    supplier = models.ForeignKey(
+        "suppliers.SupplierStructure", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="flows",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    # ``listeErreurTechnique`` and ``listeErreurDP`` of consulterCRDetaille.
+    technical_errors = models.JSONField(default=list, blank=True)
+    invoice_errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("flux de dépôt")
+        verbose_name_plural = _("flux de dépôt")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Invoice(models.Model):
+    """A payment request. Its primary key is the portal's identifier (``identifiantFactureCPP``)."""
+
+    kind = models.CharField(
+        _("type de facture"), max_length=10, choices=InvoiceKind.choices, default=InvoiceKind.FACTURE
+    )
+    framework = models.CharField(
+        _("cadre de facturation"), max_length=60, choices=Framework.choices, default=Framework.A1
+    )
+    number = models.CharField(_("numéro de facture"), max_length=60, blank=True)
+    invoice_date = models.DateField(_("date de facture"), null=True, blank=True)
+    # Duplicate control is per supplier, number and invoice year (reference §5.4).
+    invoice_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+
+    supplier = models.ForeignKey(
+        "suppliers.SupplierStructure", on_delete=models.PROTECT, related_name="invoices"
+    )
+    supplier_service_code = models.CharField(_("service du fournisseur"), max_length=100, blank=True)
+    recipient = models.ForeignKey(
+        "entities.PublicStructure", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="invoices",
+    )
+    recipient_service = models.ForeignKey(
+        "entities.Service", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="invoices",
+    )
+    # A9 / A12: the prime contractor or mandataire who validates before the recipient.
+    validator = models.ForeignKey(
+        "suppliers.SupplierStructure", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="invoices_to_validate",
+    )
+    validator_service_code = models.CharField(max_length=100, blank=True)
+
+    engagement_number = models.CharField(_("numéro d'engagement"), max_length=50, blank=True)
+    market_number = models.CharField(_("numéro de marché"), max_length=50, blank=True)
+    currency = models.CharField(_("devise"), max_length=3, default="EUR")
+    exchange_rate = models.DecimalField(
+        _("taux de change"), max_digits=14, decimal_places=6, null=True, blank=True
+    )
+    vat_regime = models.CharField(
+        _("régime de TVA"), max_length=30, choices=VatRegime.choices,
+        default=VatRegime.TVA_SUR_DEBIT,
+    )
+    vat_exemption_reason = models.CharField(_("motif d'exonération"), max_length=255, blank=True)
+    payment_mode = models.CharField(
+        _("mode de paiement"), max_length=20, choices=PaymentMode.choices, blank=True
+    )
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+
+    total_ht = models.DecimalField(_("total HT"), default=0, **MONEY)
+    total_vat = models.DecimalField(_("total TVA"), default=0, **MONEY)
+    total_ttc = models.DecimalField(_("total TTC"), default=0, **MONEY)
+    global_discount = models.DecimalField(_("remise globale TTC"), default=0, **MONEY)
+    global_discount_reason = models.CharField(_("motif de la remise"), max_length=255, blank=True)
+    amount_due = models.DecimalField(_("montant à payer"), default=0, **MONEY)
+
+    original_invoice = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes"
+    )
+    original_invoice_number = models.CharField(
+        _("numéro de la facture d'origine"), max_length=60, blank=True
+    )
+    comment = models.TextField(_("commentaire"), blank=True)
+
+    channel = models.CharField(_("mode de dépôt"), max_length=30, choices=Channel.choices)
+    source_format = models.CharField(_("format source"), max_length=30, blank=True)
+    flow = models.ForeignKey(
+        DepositFlow, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
+    )
+    status = models.CharField(
+        _("statut"), max_length=40, choices=InvoiceStatus.choices, default=InvoiceStatus.BROUILLON
+    )
+    status_changed_at = models.DateTimeField(_("date du statut courant"), null=True, blank=True)
+    deposited_at = models.DateTimeField(_("date de dépôt"), null=True, blank=True)
+    # SHA-256 of the legal document, printed on the deposit certificate.
+    fingerprint = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+
+    # Payment follow-up (délai global de paiement, reference §6.1).
+    due_date = models.DateField(_("date d'échéance"), null=True, blank=True)
+    clock_paused_at = models.DateTimeField(null=True, blank=True)
+    paused_days = models.PositiveIntegerField(default=0)
+    paid_at = models.DateTimeField(_("date de mise en paiement"), null=True, blank=True)
+    mandate_number = models.CharField(_("numéro de mandat"), max_length=50, blank=True)
+    downloaded_by_recipient = models.BooleanField(default=False)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("facture")
+        verbose_name_plural = _("factures")
+        constraints = [
+            # Duplicate control: a sent number is unique per supplier and invoice year. Drafts
+            # are not sent and do not count.
+            models.UniqueConstraint(
+                fields=["supplier", "number", "invoice_year"],
+                condition=~Q(status=InvoiceStatus.BROUILLON),
+                name="invoice_number_unique_per_supplier_year",
+            ),
+            models.CheckConstraint(
+                name="invoice_sent_has_deposit_data",
+                condition=Q(status=InvoiceStatus.BROUILLON)
+                | (Q(deposited_at__isnull=False) & Q(recipient__isnull=False) & ~Q(number="")),
+            ),
+            models.CheckConstraint(
+                name="invoice_foreign_currency_has_rate",
+                condition=Q(currency="EUR") | Q(exchange_rate__gt=0),
+            ),
+            models.CheckConstraint(
+                name="invoice_totals_consistent",
+                condition=Q(total_ttc=F("total_ht") + F("total_vat")),
+            ),
+            models.CheckConstraint(
+                name="invoice_global_discount_non_negative", condition=Q(global_discount__gte=0)
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "-deposited_at", "-id"], name="invoice_recipient_recent"),
+            models.Index(fields=["recipient", "status", "-deposited_at"], name="invoice_recipient_status"),
+            models.Index(fields=["supplier", "-created_at", "-id"], name="invoice_supplier_recent"),
+            models.Index(fields=["supplier", "status"], name="invoice_supplier_status"),
+            models.Index(fields=["number"], name="invoice_number_idx"),
+            models.Index(fields=["status", "due_date"], name="invoice_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number or '(sans numéro)'} – #{self.pk}"
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(_("numéro de ligne"))
+    reference = models.CharField(_("référence"), max_length=100, blank=True)
+    designation = models.CharField(_("désignation"), max_length=512)
+    quantity = models.DecimalField(_("quantité"), max_digits=19, decimal_places=4)
+    unit = models.CharField(_("unité"), max_length=20, blank=True)
+    unit_price = models.DecimalField(_("prix unitaire HT"), max_digits=19, decimal_places=6)
+    discount = models.DecimalField(_("remise HT"), default=0, **MONEY)
+    vat_rate = models.DecimalField(_("taux de TVA"), max_digits=5, decimal_places=2)
+    vat_rate_manual = models.BooleanField(_("taux de TVA manuel"), default=False)
+    total_ht = models.DecimalField(_("montant HT"), **MONEY)
+
+    class Meta:
+        verbose_name = _("ligne de facture")
+        verbose_name_plural = _("lignes de facture")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "position"], name="invoice_line_position"),
+            models.CheckConstraint(
+                name="invoice_line_vat_rate_range", condition=Q(vat_rate__gte=0, vat_rate__lte=100)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.designation}"
+
+
+class VatLine(models.Model):
+    """VAT breakdown (``ligneTva``): one row per rate."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="vat_lines")
+    rate = models.DecimalField(_("taux"), max_digits=5, decimal_places=2)
+    rate_manual = models.BooleanField(default=False)
+    category = models.CharField(_("catégorie"), max_length=3, default="S")
+    base = models.DecimalField(_("base HT"), **MONEY)
+    amount = models.DecimalField(_("montant de TVA"), **MONEY)
+
+    class Meta:
+        verbose_name = _("ligne de TVA")
+        verbose_name_plural = _("ventilation de la TVA")
+        ordering = ["-rate"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "category", "rate"], name="vat_line_unique"),
+        ]
+
+
+class Document(models.Model):
+    """A stored file of an invoice, kept 10 years byte for byte with its SHA-256."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="documents")
+    role = models.CharField(_("rôle"), max_length=20, choices=DocumentRole.choices)
+    file = models.FileField(upload_to="documents/%Y/%m/")
+    name = models.CharField(_("nom du fichier"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        indexes = [models.Index(fields=["invoice", "role"], name="document_invoice_role")]
+
+    def __str__(self) -> str:
+        return self.name
