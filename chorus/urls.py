@@ -21,5 +21,9 @@ urlpatterns = [
     path("", include("suppliers.urls")),
     path("", include("entities.urls")),
     path("", include("invoices.urls")),
+    path("", include("entities.inbox.urls")),
     path("", include("tracking.urls")),
+    path("", include("cpro.urls")),
+    path("", include("compliance.urls")),
+    path("", include("helpcentre.urls")),
 ]

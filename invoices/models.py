@@ -139,6 +139,8 @@ class Invoice(models.Model):
     paid_at = models.DateTimeField(_("date de mise en paiement"), null=True, blank=True)
     mandate_number = models.CharField(_("numéro de mandat"), max_length=50, blank=True)
     downloaded_by_recipient = models.BooleanField(default=False)
+    # REJETEE: the supplier acknowledges ("traiter le rejet") so it leaves their work list.
+    rejection_acknowledged_at = models.DateTimeField(null=True, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

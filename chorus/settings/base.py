@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "entities",
     "invoices",
     "tracking",
+    "cpro",
+    "compliance",
+    "helpcentre",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HelpcentreConfig(AppConfig):
+    name = "helpcentre"
+    verbose_name = "Aide et sollicitations"

@@ -1,0 +1,214 @@
+"""The invoice lifecycle: one table of allowed transitions and who may trigger each, and one
+function that applies a transition.
+
+``invoice_transition`` is the only way an invoice changes status: a compare-and-set update on
+the expected current status, the history row in the same transaction, and the follow-up work
+(notifications, next worker step) scheduled after commit, by id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import ActorRole, StatusEvent
+from .reasons import REASON_MAX_LENGTH, ReasonCode
+from .statuses import InvoiceStatus as S
+
+SYSTEM, SUPPLIER, BUYER, VALIDATOR = (
+    ActorRole.SYSTEM, ActorRole.SUPPLIER, ActorRole.BUYER, ActorRole.VALIDATOR,
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[str]
+    reason_required: bool = False
+
+
+def _rule(*roles: str, reason: bool = False) -> Rule:
+    return Rule(frozenset(roles), reason)
+
+
+# (from, to) -> who may trigger it and whether a reason is required.
+# SUSPENDUE and REJETEE require a reason (reference §1.1: PASTELL refuses them without one).
+TRANSITIONS: Mapping[tuple[str, str], Rule] = {
+    # Deposit: a draft is sent by its supplier.
+    (S.BROUILLON, S.DEPOSEE): _rule(SUPPLIER),
+    # Workers: routing then availability to the recipient.
+    (S.DEPOSEE, S.EN_COURS_ACHEMINEMENT): _rule(SYSTEM),
+    (S.EN_COURS_ACHEMINEMENT, S.MISE_A_DISPOSITION): _rule(SYSTEM),
+    # Checks re-run while routing can still fail (e.g. the service was closed meanwhile).
+    (S.DEPOSEE, S.REJETEE): _rule(SYSTEM, reason=True),
+    (S.EN_COURS_ACHEMINEMENT, S.REJETEE): _rule(SYSTEM, reason=True),
+    # A9 / A12: the validator (prime contractor or mandataire) approves within 15 days,
+    # otherwise approval is tacit (reference §1.3).
+    (S.DEPOSEE, S.A_VALIDER_1): _rule(SYSTEM),
+    (S.A_VALIDER_1, S.VALIDEE_1): _rule(VALIDATOR),
+    (S.A_VALIDER_1, S.REFUSEE_1): _rule(VALIDATOR, reason=True),
+    (S.A_VALIDER_1, S.ABSENCE_VALIDATION_1_HORS_DELAI): _rule(SYSTEM),
+    (S.VALIDEE_1, S.EN_COURS_ACHEMINEMENT): _rule(SYSTEM),
+    (S.ABSENCE_VALIDATION_1_HORS_DELAI, S.EN_COURS_ACHEMINEMENT): _rule(SYSTEM),
+    # The recipient's processing.
+    (S.MISE_A_DISPOSITION, S.SUSPENDUE): _rule(BUYER, reason=True),
+    (S.COMPLETEE, S.SUSPENDUE): _rule(BUYER, reason=True),
+    (S.SUSPENDUE, S.COMPLETEE): _rule(SUPPLIER),
+    # The recipient can lift a suspension itself (PASTELL history: SUSPENDUE → MISE_A_DISPOSITION).
+    (S.SUSPENDUE, S.MISE_A_DISPOSITION): _rule(BUYER),
+    (S.MISE_A_DISPOSITION, S.A_RECYCLER): _rule(BUYER),
+    (S.COMPLETEE, S.A_RECYCLER): _rule(BUYER),
+    # Recycling: the supplier changes only the routing data and resends with the same number.
+    (S.A_RECYCLER, S.DEPOSEE): _rule(SUPPLIER),
+    (S.MISE_A_DISPOSITION, S.REJETEE): _rule(BUYER, reason=True),
+    (S.COMPLETEE, S.REJETEE): _rule(BUYER, reason=True),
+    (S.SUSPENDUE, S.REJETEE): _rule(BUYER, reason=True),
+    (S.MISE_A_DISPOSITION, S.SERVICE_FAIT): _rule(BUYER),
+    (S.COMPLETEE, S.SERVICE_FAIT): _rule(BUYER),
+    (S.SERVICE_FAIT, S.MANDATEE): _rule(BUYER),
+    (S.MANDATEE, S.MISE_A_DISPOSITION_COMPTABLE): _rule(BUYER),
+    (S.MISE_A_DISPOSITION_COMPTABLE, S.COMPTABILISEE): _rule(BUYER),
+    (S.COMPTABILISEE, S.MISE_EN_PAIEMENT): _rule(BUYER),
+    # Local public bodies report payment through HELIOS without the accounting steps.
+    (S.MANDATEE, S.MISE_EN_PAIEMENT): _rule(BUYER),
+}
+
+FINAL_STATUSES = frozenset({S.REJETEE, S.MISE_EN_PAIEMENT, S.REFUSEE_1})
+
+
+class TransitionError(Exception):
+    """A refused status change. ``code`` is stable; the API maps it to ``codeRetour`` 20002."""
+
+    code = "TRANSITION_REFUSEE"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TransitionNotAllowed(TransitionError):
+    code = "TRANSITION_INTERDITE"
+
+
+class ReasonRequired(TransitionError):
+    code = "MOTIF_OBLIGATOIRE"
+
+
+class StatusConflict(TransitionError):
+    """The invoice changed status meanwhile (another user, a worker): nothing was written."""
+
+    code = "STATUT_MODIFIE"
+
+
+def allowed_targets(*, status: str, role: str) -> list[str]:
+    """The statuses ``role`` may move an invoice to from ``status`` (for the action buttons)."""
+    return [to for (frm, to), rule in TRANSITIONS.items() if frm == status and role in rule.roles]
+
+
+def check_transition(*, current: str, to: str, role: str, comment: str = "", reason_code: str = "") -> Rule:
+    rule = TRANSITIONS.get((current, to))
+    if rule is None or role not in rule.roles:
+        raise TransitionNotAllowed(
+            _("Le passage du statut « %(current)s » au statut « %(to)s » n'est pas autorisé.")
+            % {"current": S(current).label, "to": S(to).label}
+        )
+    if rule.reason_required and not (comment.strip() or reason_code):
+        raise ReasonRequired(
+            _("Un motif est obligatoire pour passer la facture au statut « %(to)s ».")
+            % {"to": S(to).label}
+        )
+    if len(comment) > REASON_MAX_LENGTH:
+        raise TransitionError(
+            _("Le motif ne peut pas dépasser %(n)d caractères.") % {"n": REASON_MAX_LENGTH}
+        )
+    if reason_code and reason_code not in ReasonCode.values:
+        raise TransitionError(_("Code motif inconnu : %(code)s.") % {"code": reason_code})
+    return rule
+
+
+def invoice_transition(
+    *,
+    invoice_id: int,
+    to: str,
+    role: str,
+    actor: Any = None,
+    comment: str = "",
+    reason_code: str = "",
+    expected: str | None = None,
+    changes: Mapping[str, Any] | None = None,
+    at: datetime | None = None,
+) -> StatusEvent:
+    """Move invoice ``invoice_id`` to status ``to`` on behalf of ``role``.
+
+    ``expected`` is the status the caller saw (a page, an API call, a task); without it the
+    current status is read. ``changes`` are other invoice fields written by the same
+    compare-and-set update (e.g. ``deposited_at``, ``mandate_number``). Raises a
+    ``TransitionError`` and writes nothing when the change is refused or lost a race.
+    """
+    from invoices.models import Invoice
+
+    now = at or timezone.now()
+    with transaction.atomic():
+        current = expected
+        if current is None:
+            current = Invoice.objects.filter(pk=invoice_id).values_list("status", flat=True).first()
+            if current is None:
+                raise TransitionError(_("Facture inconnue."))
+        check_transition(current=current, to=to, role=role, comment=comment, reason_code=reason_code)
+        # Compare-and-set: only one of two concurrent changes from the same status wins.
+        updated = Invoice.objects.filter(pk=invoice_id, status=current).update(
+            status=to, status_changed_at=now, **dict(changes or {})
+        )
+        if updated != 1:
+            raise StatusConflict(
+                _("La facture a changé de statut entre-temps : rechargez la page et réessayez.")
+            )
+        event = StatusEvent.objects.create(
+            invoice_id=invoice_id,
+            status=to,
+            previous_status=current,
+            at=now,
+            comment=comment,
+            reason_code=reason_code,
+            actor=actor if getattr(actor, "pk", None) else None,
+            actor_role=role,
+            actor_first_name=getattr(actor, "first_name", "") or "",
+            actor_last_name=getattr(actor, "last_name", "") or "",
+        )
+        event_id = event.pk
+        transaction.on_commit(lambda: _dispatch(event_id))
+    return event
+
+
+def status_event_record_creation(
+    *, invoice_id: int, status: str, role: str, actor: Any = None, comment: str = "",
+    at: datetime | None = None,
+) -> StatusEvent:
+    """The first history row of an invoice created directly in ``status`` (a deposit by upload or
+    API inserts the invoice as DEPOSEE). Must run inside the creating transaction."""
+    event = StatusEvent.objects.create(
+        invoice_id=invoice_id,
+        status=status,
+        previous_status="",
+        at=at or timezone.now(),
+        comment=comment,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_role=role,
+        actor_first_name=getattr(actor, "first_name", "") or "",
+        actor_last_name=getattr(actor, "last_name", "") or "",
+    )
+    event_id = event.pk
+    transaction.on_commit(lambda: _dispatch(event_id))
+    return event
+
+
+def _dispatch(event_id: int) -> None:
+    """After commit: notify and start the next worker step (``tracking.dispatch``)."""
+    from .dispatch import status_event_dispatch
+
+    status_event_dispatch(event_id=event_id)
