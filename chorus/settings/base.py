@@ -175,7 +175,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Chorus] "
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 # Lock-out after repeated failures: 5 failed logins per account per 15 minutes (and per IP).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/15m/ip,5/15m/key",

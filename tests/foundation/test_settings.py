@@ -1,0 +1,100 @@
+"""The portal is configured only from the environment: an embedded default with no variable,
+real PostgreSQL/Redis/SMTP when the variables are set, and a production mode that refuses to
+start without a secret."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = (
+    "import json, django; django.setup(); from django.conf import settings as s;"
+    "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']),"
+    "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, 'email': s.EMAIL_BACKEND,"
+    "'email_host': getattr(s, 'EMAIL_HOST', ''), 'debug': s.DEBUG, 'acks_late': s.CELERY_TASK_ACKS_LATE,"
+    "'reject_on_worker_lost': s.CELERY_TASK_REJECT_ON_WORKER_LOST,"
+    "'prefetch': s.CELERY_WORKER_PREFETCH_MULTIPLIER, 'accept': s.CELERY_ACCEPT_CONTENT,"
+    "'time_limit': s.CELERY_TASK_TIME_LIMIT}))"
+)
+CONFIG_VARS = ("DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG", "CACHE_URL",
+               "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")
+
+
+def _run(code: str, env: dict[str, str], settings: str = "chorus.settings.base",
+         args: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS}
+    clean.update(env, DJANGO_SETTINGS_MODULE=settings)
+    cmd = [sys.executable, *(args or ["-c", code])]
+    return subprocess.run(cmd, cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
+
+
+def test_embedded_default_needs_no_variable(tmp_path):
+    # Given no configuration variable at all
+    result = _run(PROBE, {"CHORUS_VAR_DIR": str(tmp_path)})
+    # Then the portal runs on SQLite in the project folder, tasks eagerly, mails to the console
+    assert result.returncode == 0, result.stderr
+    conf = json.loads(result.stdout.strip().splitlines()[-1])
+    assert conf["engine"] == "django.db.backends.sqlite3"
+    assert conf["name"].startswith(str(ROOT))
+    assert conf["eager"] is True
+    assert conf["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert conf["debug"] is True
+    # and a secret key was generated for this installation, not shipped in the code
+    assert (tmp_path / "secret_key").stat().st_size >= 50
+
+
+def test_environment_switches_to_postgresql_redis_and_smtp(tmp_path):
+    # Given the three variables of a real deployment
+    env = {
+        "DATABASE_URL": "postgres://chorus:secret@db.example:5432/chorus",
+        "CELERY_BROKER_URL": "redis://cache.example:6379/0",
+        "EMAIL_URL": "smtp://mail.example:2525",
+        "CHORUS_VAR_DIR": str(tmp_path),
+    }
+    result = _run(PROBE, env)
+    assert result.returncode == 0, result.stderr
+    conf = json.loads(result.stdout.strip().splitlines()[-1])
+    # Then PostgreSQL, real workers on Redis and real SMTP are used
+    assert conf["engine"] == "django.db.backends.postgresql"
+    assert conf["eager"] is False
+    assert conf["broker"] == "redis://cache.example:6379/0"
+    assert conf["email"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert conf["email_host"] == "mail.example"
+    # and Celery is wired so that a killed worker loses nothing
+    assert conf["acks_late"] is True and conf["reject_on_worker_lost"] is True
+    assert conf["prefetch"] == 1 and conf["accept"] == ["json"] and conf["time_limit"] > 0
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = _run(PROBE, {"ALLOWED_HOSTS": "chorus.example"}, settings="chorus.settings.production")
+    assert result.returncode != 0
+    assert "SECRET_KEY doit être défini" in result.stderr
+
+
+def test_production_passes_check_deploy_without_warning():
+    env = {
+        "SECRET_KEY": "x7#Lq9!vR2@pZ8$wN4^bT6&kM1*hJ3(eG5)dF0_cY-sA=uQ+oI" * 2,
+        "ALLOWED_HOSTS": "chorus.example",
+        "DATABASE_URL": "sqlite:////tmp/chorus-deploy-check.sqlite3",
+    }
+    result = _run("", env, settings="chorus.settings.production",
+                  args=["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_celery_app_uses_django_settings():
+    from chorus.celery import app
+
+    assert app.main == "chorus"
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1
+    assert app.conf.task_serializer == "json"
