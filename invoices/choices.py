@@ -132,3 +132,78 @@ class FlowStatus(models.TextChoices):
     INTEGRE = "IN_INTEGRE", _("Intégré")
     INTEGRE_PARTIEL = "IN_INTEGRE_PARTIEL", _("Intégré partiellement")
     REJETE = "IN_REJETE", _("Rejeté")
+
+
+# EN 16931 VAT category codes (UNTDID 5305, BT-118 / BT-151) the portal produces or accepts.
+class VatCategory(models.TextChoices):
+    STANDARD = "S", _("Taux normal ou réduit")
+    ZERO = "Z", _("Taux zéro")
+    EXEMPT = "E", _("Exonéré de TVA")
+    REVERSE_CHARGE = "AE", _("Autoliquidation")
+    INTRA_EU = "K", _("Livraison intracommunautaire")
+    EXPORT = "G", _("Exportation hors Union européenne")
+    NOT_SUBJECT = "O", _("Hors du champ de la TVA")
+    CANARY = "L", _("IGIC (Canaries)")
+    CEUTA = "M", _("IPSI (Ceuta et Melilla)")
+
+
+# Payment means (UNTDID 4461, BT-81) of each Chorus Pro payment mode, as in the pivot format
+# (reference §5.1: 10/20/30/31/42/48/49/97).
+PAYMENT_MEANS_CODE: dict[str, str] = {
+    PaymentMode.ESPECE: "10",
+    PaymentMode.CHEQUE: "20",
+    PaymentMode.VIREMENT: "30",
+    PaymentMode.PRELEVEMENT: "49",
+    PaymentMode.REPORT: "97",
+    PaymentMode.AUTRE: "1",
+}
+# Credit transfer needs the supplier's IBAN (reference §5.4, OCA: UNCL 30, 31, 42).
+PAYMENT_MODES_WITH_IBAN = frozenset({PaymentMode.VIREMENT})
+
+# Document type codes (UNTDID 1001, BT-3): 380 invoice, 381 credit note, 386 prepayment invoice.
+TYPE_CODE: dict[str, str] = {
+    InvoiceKind.FACTURE: "380",
+    InvoiceKind.AVOIR: "381",
+    InvoiceKind.ACOMPTE: "386",
+}
+
+# Units offered by the form (UN/ECE Recommendation 20 codes, BT-130), with French labels.
+UNITS: tuple[tuple[str, str], ...] = (
+    ("C62", _("unité")),
+    ("H87", _("pièce")),
+    ("LS", _("forfait")),
+    ("HUR", _("heure")),
+    ("DAY", _("jour")),
+    ("WEE", _("semaine")),
+    ("MON", _("mois")),
+    ("ANN", _("année")),
+    ("KGM", _("kilogramme")),
+    ("TNE", _("tonne")),
+    ("LTR", _("litre")),
+    ("MTR", _("mètre")),
+    ("MTK", _("mètre carré")),
+    ("MTQ", _("mètre cube")),
+    ("KMT", _("kilomètre")),
+    ("KWH", _("kilowattheure")),
+    ("SET", _("lot")),
+)
+DEFAULT_UNIT = "C62"
+
+# Attachment rules of Chorus Pro (reference §5.3, communaute.chorus-pro.gouv.fr
+# "pièces jointes : quelques règles à respecter").
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+ATTACHMENT_NAME_MAX_LENGTH = 50
+DEPOSIT_MAX_BYTES = 120 * 1024 * 1024
+ATTACHMENT_EXTENSIONS = frozenset(
+    {
+        "bmp", "gif", "fax", "odt", "ppt", "tiff", "xls", "bz2", "gz", "jpeg", "p7s", "rtf",
+        "txt", "xml", "csv", "gzip", "jpg", "pdf", "svg", "xhtml", "xlsx", "doc", "htm", "odp",
+        "png", "tgz", "xlc", "zip", "docx", "html", "ods", "pps", "tif", "xlm", "pptx",
+    }
+)
+
+# Currencies (ISO 4217) accepted for an invoice; anything but EUR needs its exchange rate.
+CURRENCIES: tuple[str, ...] = (
+    "EUR", "USD", "GBP", "CHF", "JPY", "CAD", "AUD", "CNY", "SEK", "NOK", "DKK", "PLN", "CZK",
+    "HUF", "RON", "BGN", "XPF", "XOF", "XAF", "MAD", "TND", "DZD",
+)

@@ -23,7 +23,7 @@ PROBE = (
     "'time_limit': s.CELERY_TASK_TIME_LIMIT}))"
 )
 CONFIG_VARS = ("DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG", "CACHE_URL",
-               "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")
+               "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
 
 
 def _run(code: str, env: dict[str, str], settings: str = "chorus.settings.base",
