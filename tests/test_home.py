@@ -40,3 +40,15 @@ def test_supplier_dashboard_shows_their_structure(client, alice, acme):
     response = client.get("/tableau-de-bord/")
     assert response.status_code == 200
     assert "ACME Fournitures" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_portal_stays_french_for_an_english_browser_until_the_user_switches(client):
+    # Given a browser that prefers English
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    # Then the portal still answers in French
+    assert "1 janvier 2017" in response.content.decode()
+    # When the user picks English in the footer
+    client.post("/langue/", {"language": "en", "next": "/"})
+    # Then dates and translated texts switch to English
+    assert "1 January 2017" in client.get("/").content.decode()
