@@ -1,0 +1,29 @@
+"""Resource limits. Every bound an attacker could push against is here, in bytes or counts."""
+
+from __future__ import annotations
+
+MiB = 1024 * 1024
+
+# One deposited file (PDF, XML). Chorus Pro caps attachments at 10 MB and a deposit at 120 MB;
+# 20 MiB leaves room for image-heavy Factur-X PDFs.
+MAX_DOCUMENT_BYTES = 20 * MiB
+
+# The XML embedded in a Factur-X PDF, once decompressed. A Flate stream is ~1000:1 on zeros,
+# so a 20 MiB PDF could otherwise expand to 20 GiB ("PDF bomb").
+MAX_EMBEDDED_XML_BYTES = 10 * MiB
+# Any other stream pypdf decompresses for us (object streams, XMP, content streams).
+MAX_PDF_STREAM_BYTES = 20 * MiB
+MAX_XMP_BYTES = 2 * MiB
+MAX_PDF_ATTACHMENTS = 50  # files listed in /EmbeddedFiles and /AF
+MAX_NAME_TREE_NODES = 500  # nodes visited in the /EmbeddedFiles name tree
+
+# Text hints read from plain PDFs (read_pdf_text_hints).
+MAX_TEXT_PAGES = 5
+MAX_TEXT_CHARS = 200_000
+
+# Batches (split_batch). Sizes are checked from the archive headers BEFORE anything is
+# decompressed, then enforced again while reading (headers can lie).
+MAX_BATCH_BYTES = 120 * MiB  # the archive itself (Chorus Pro: 120 MB per deposit)
+MAX_BATCH_ENTRIES = 500
+MAX_BATCH_UNCOMPRESSED_BYTES = 120 * MiB
+MAX_BATCH_RATIO = 1000  # deflate tops out near 1032:1: only filler data (a bomb) gets there
