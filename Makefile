@@ -31,7 +31,6 @@ run: seed
 
 ## Production-style server (gunicorn, several workers) on the same PORT and configuration.
 serve: seed
-	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(VENV)/bin/gunicorn chorus.wsgi:application --bind 127.0.0.1:$(PORT) \
 		--workers $${WEB_CONCURRENCY:-4} --timeout 60 --access-logfile -
 
