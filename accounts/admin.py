@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import TechnicalAccount, User
+from .services import technical_account_deactivate
 
 
 @admin.register(User)
@@ -23,8 +26,32 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(TechnicalAccount)
 class TechnicalAccountAdmin(admin.ModelAdmin):
-    list_display = ["login", "supplier_structure", "public_structure", "expires_at", "active"]
-    search_fields = ["login"]
-    list_filter = ["active"]
+    """Technical accounts are created and renewed by the structure's managers (the password is
+    shown to them once); the administration looks them up and can deactivate them."""
+
+    list_display = ["login", "supplier_structure", "public_structure", "expires_at", "active", "last_used_at"]
+    search_fields = ["login", "=supplier_structure__identifier", "=public_structure__siret"]
+    list_filter = ["active", "expires_at"]
     exclude = ["password"]
-    readonly_fields = ["created_at", "renewed_at", "last_used_at"]
+    raw_id_fields = ["supplier_structure", "public_structure", "created_by"]
+    list_select_related = ["supplier_structure", "public_structure"]
+    readonly_fields = [
+        "login",
+        "supplier_structure",
+        "public_structure",
+        "expires_at",
+        "created_by",
+        "created_at",
+        "renewed_at",
+        "last_used_at",
+    ]
+    actions = ["deactivate"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Désactiver les comptes sélectionnés"))
+    def deactivate(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for account in queryset:
+            technical_account_deactivate(account=account, actor=None)
+        self.message_user(request, _("Comptes désactivés."), messages.SUCCESS)

@@ -59,7 +59,7 @@ def workspaces_for_user(user) -> list[Workspace]:  # noqa: ANN001
         user=user, status=MembershipStatus.ACTIVE, structure__active=True
     ).select_related("structure").order_by("structure__name", "pk")
     buyer = BuyerMembership.objects.filter(
-        user=user, status=MembershipStatus.ACTIVE
+        user=user, status=MembershipStatus.ACTIVE, structure__active=True
     ).select_related("structure").order_by("structure__name", "pk")
     return [Workspace(SUPPLIER, m) for m in supplier] + [Workspace(BUYER, m) for m in buyer]
 

@@ -37,8 +37,12 @@ class PublicStructure(models.Model):
     name = models.CharField(_("raison sociale"), max_length=255)
     # Upper-cased, accent-free name for indexed prefix search in the directory.
     search_name = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    # The same for the city, for indexed prefix search ("beaufort" finds "Beaufort-en-Anjou").
+    search_city = models.CharField(max_length=100, db_index=True, editable=False, default="")
     category = models.CharField(
-        _("catégorie"), max_length=30, choices=PublicCategory.choices,
+        _("catégorie"),
+        max_length=30,
+        choices=PublicCategory.choices,
         default=PublicCategory.COLLECTIVITE,
     )
     # Chorus Pro structure parameters (reference §3.2).
@@ -70,7 +74,8 @@ class PublicStructure(models.Model):
     class Meta:
         verbose_name = _("structure publique")
         verbose_name_plural = _("structures publiques")
-        indexes = [models.Index(fields=["city"], name="public_city_idx")]
+        # City searches use the normalised ``search_city`` (indexed); names use ``search_name`` and,
+        # on PostgreSQL, its trigram index (migration 0002).
 
     def __str__(self) -> str:
         return f"{self.name} ({self.siret})"
@@ -98,7 +103,8 @@ class Service(models.Model):
             models.UniqueConstraint(fields=["structure", "code"], name="service_code_unique"),
             models.CheckConstraint(
                 name="service_validity_dates",
-                condition=Q(valid_from__isnull=True) | Q(valid_to__isnull=True)
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
                 | Q(valid_to__gte=models.F("valid_from")),
             ),
         ]
@@ -113,12 +119,12 @@ class BuyerMembership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="buyer_memberships"
     )
-    structure = models.ForeignKey(
-        PublicStructure, on_delete=models.CASCADE, related_name="memberships"
-    )
+    structure = models.ForeignKey(PublicStructure, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("rôle"), max_length=30, choices=Role.choices, default=Role.USER)
     status = models.CharField(
-        _("statut"), max_length=20, choices=MembershipStatus.choices,
+        _("statut"),
+        max_length=20,
+        choices=MembershipStatus.choices,
         default=MembershipStatus.PENDING,
     )
     # Empty means "every service of the structure".
@@ -126,7 +132,10 @@ class BuyerMembership(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 

@@ -1,13 +1,17 @@
-"""Demo supplier structure of ``seed_demo``."""
+"""Demo supplier structure of ``seed_demo`` (idempotent: created or reset to these values)."""
 
 from __future__ import annotations
 
 from accounts.models import User
 from accounts.roles import MembershipStatus, Role
+from compliance.calendar import size_category
 
-from .models import IdentifierType, SizeCategory, SupplierMembership, SupplierStructure
+from .models import BankAccount, IdentifierType, SupplierMembership, SupplierStructure
 
 ACME_SIRET = "81234567600017"
+ACME_VAT = "FR19812345676"
+ACME_IBAN = "FR7630006000011234567890189"
+ACME_HEADCOUNT = 120  # a PME (décret 2008-1354): e-invoicing mandatory since 1 January 2019
 
 
 def seed(users: dict[str, User]) -> dict[str, SupplierStructure]:
@@ -19,14 +23,22 @@ def seed(users: dict[str, User]) -> dict[str, SupplierStructure]:
             "address": "12 rue des Artisans",
             "postcode": "49000",
             "city": "Angers",
-            "vat_number": "FR19812345676",
-            "headcount": 120,
-            "size_category": SizeCategory.PME,
+            "country_code": "FR",
+            "vat_number": ACME_VAT,
+            "headcount": ACME_HEADCOUNT,
+            "size_category": size_category(headcount=ACME_HEADCOUNT),
+            "size_category_set_by_admin": False,
             "active": True,
         },
     )
+    BankAccount.objects.update_or_create(
+        structure=acme,
+        iban=ACME_IBAN,
+        defaults={"label": "Compte principal", "bic": "BNPAFRPPXXX", "active": True},
+    )
     SupplierMembership.objects.update_or_create(
-        user=users["supplier"], structure=acme,
+        user=users["supplier"],
+        structure=acme,
         defaults={"role": Role.PRINCIPAL, "status": MembershipStatus.ACTIVE},
     )
     return {"acme": acme}

@@ -34,7 +34,9 @@ class SizeCategory(models.TextChoices):
 
 class SupplierStructure(models.Model):
     identifier_type = models.CharField(
-        _("type d'identifiant"), max_length=20, choices=IdentifierType.choices,
+        _("type d'identifiant"),
+        max_length=20,
+        choices=IdentifierType.choices,
         default=IdentifierType.SIRET,
     )
     identifier = models.CharField(_("identifiant"), max_length=80)
@@ -81,9 +83,7 @@ class SupplierStructure(models.Model):
 
 
 class BankAccount(models.Model):
-    structure = models.ForeignKey(
-        SupplierStructure, on_delete=models.CASCADE, related_name="bank_accounts"
-    )
+    structure = models.ForeignKey(SupplierStructure, on_delete=models.CASCADE, related_name="bank_accounts")
     label = models.CharField(_("libellé"), max_length=100, blank=True)
     iban = models.CharField(_("IBAN"), max_length=34)
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
@@ -107,18 +107,21 @@ class SupplierMembership(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_memberships"
     )
-    structure = models.ForeignKey(
-        SupplierStructure, on_delete=models.CASCADE, related_name="memberships"
-    )
+    structure = models.ForeignKey(SupplierStructure, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("rôle"), max_length=30, choices=Role.choices, default=Role.USER)
     status = models.CharField(
-        _("statut"), max_length=20, choices=MembershipStatus.choices,
+        _("statut"),
+        max_length=20,
+        choices=MembershipStatus.choices,
         default=MembershipStatus.PENDING,
     )
     requested_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
 

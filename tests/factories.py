@@ -75,6 +75,7 @@ class PublicStructureFactory(factory.django.DjangoModelFactory):
     siret = factory.Sequence(lambda n: luhn_siret(f"2{n:08d}"))
     name = factory.Sequence(lambda n: f"Commune numéro {n}")
     search_name = factory.LazyAttribute(lambda o: search_key(o.name))
+    search_city = factory.LazyAttribute(lambda o: search_key(o.city))
     category = PublicCategory.COLLECTIVITE
     city = "Rennes"
     postcode = "35000"
