@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("suppliers.urls")),
     path("", include("entities.urls")),
     path("", include("invoices.urls")),
+    path("", include("invoices.upload_urls")),
     path("", include("entities.inbox.urls")),
     path("", include("tracking.urls")),
     path("", include("cpro.urls")),

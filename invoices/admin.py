@@ -1,1 +1,75 @@
-from django.contrib import admin  # noqa: F401
+"""Read-only admin of invoices: a status changes only through the state machine, a sent invoice
+never changes, and documents are kept byte for byte; the admin only looks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from .models import DepositFlow, Document, Invoice, InvoiceLine, VatLine
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class LineInline(admin.TabularInline):
+    model = InvoiceLine
+    extra = 0
+    can_delete = False
+    fields = ["position", "designation", "quantity", "unit", "unit_price", "discount", "vat_rate", "total_ht"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class VatLineInline(admin.TabularInline):
+    model = VatLine
+    extra = 0
+    can_delete = False
+    fields = ["category", "rate", "base", "amount"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class DocumentInline(admin.TabularInline):
+    model = Document
+    extra = 0
+    can_delete = False
+    fields = ["role", "name", "size", "sha256", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "number", "kind", "supplier", "recipient", "status", "total_ttc", "deposited_at"]
+    list_filter = ["status", "kind", "channel"]
+    # Exact lookups only: an indexed search on 80 million rows (no LIKE '%…%').
+    search_fields = ["=number", "=pk"]
+    list_select_related = ["supplier", "recipient"]
+    show_full_result_count = False
+    raw_id_fields = ["supplier", "recipient", "recipient_service", "validator", "original_invoice", "flow"]
+    inlines = [LineInline, VatLineInline, DocumentInline]
+
+
+@admin.register(DepositFlow)
+class DepositFlowAdmin(ReadOnlyAdmin):
+    list_display = ["number", "channel", "status", "supplier", "created_at"]
+    list_filter = ["status", "channel"]
+    search_fields = ["=number"]
+    show_full_result_count = False

@@ -57,7 +57,9 @@ class Framework(models.TextChoices):
     A18 = "A18_DECOMPTE_GENERAL_MOE", _("A18 – Dépôt par une MOE d'un décompte général")
     A19 = "A19_ETAT_ACOMPTE_VALIDE_MOA", _("A19 – Dépôt par une MOA d'un état d'acompte validé")
     A20 = "A20_DECOMPTE_GENERAL_MOA", _("A20 – Dépôt par une MOA d'un décompte général")
-    A21 = "A21_DEMANDE_REMBOURSEMENT_TIC", _("A21 – Dépôt par un bénéficiaire d'une demande de remboursement de la TIC")
+    A21 = "A21_DEMANDE_REMBOURSEMENT_TIC", _(
+        "A21 – Dépôt par un bénéficiaire d'une demande de remboursement de la TIC"
+    )
     A22 = "A22_PROJET_DECOMPTE_GENERAL_FOURNISSEUR_PROCEDURE_TACITE", _(
         "A22 – Dépôt par un fournisseur d'un projet de décompte général dans le cadre d'une procédure tacite"
     )

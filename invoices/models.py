@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from tracking.statuses import InvoiceStatus
@@ -109,6 +110,8 @@ class Invoice(models.Model):
     total_ttc = models.DecimalField(_("total TTC"), default=0, **MONEY)
     global_discount = models.DecimalField(_("remise globale TTC"), default=0, **MONEY)
     global_discount_reason = models.CharField(_("motif de la remise"), max_length=255, blank=True)
+    # BT-113: already paid (an A2 invoice is fully paid, amount due 0).
+    prepaid_amount = models.DecimalField(_("montant déjà payé"), default=0, **MONEY)
     amount_due = models.DecimalField(_("montant à payer"), default=0, **MONEY)
 
     original_invoice = models.ForeignKey(
@@ -129,8 +132,13 @@ class Invoice(models.Model):
     )
     status_changed_at = models.DateTimeField(_("date du statut courant"), null=True, blank=True)
     deposited_at = models.DateTimeField(_("date de dépôt"), null=True, blank=True)
-    # SHA-256 of the legal document, printed on the deposit certificate.
+    # SHA-256 of the legal document, printed on the deposit certificate: the deposited file's
+    # bytes, or for an invoice entered on the portal the CII XML its Factur-X PDF embeds.
     fingerprint = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    # The parties as they were when the invoice was sent (names, identifiers, addresses,
+    # payment terms): an invoice never changes when a structure later moves or is renamed, and
+    # its CII XML can be rebuilt byte for byte from the stored invoice alone.
+    parties = models.JSONField(_("parties à la date du dépôt"), default=dict, blank=True)
 
     # Payment follow-up (délai global de paiement, reference §6.1).
     due_date = models.DateField(_("date d'échéance"), null=True, blank=True)
@@ -168,12 +176,24 @@ class Invoice(models.Model):
                 name="invoice_foreign_currency_has_rate",
                 condition=Q(currency="EUR") | Q(exchange_rate__gt=0),
             ),
+            # Round(…, 2): SQLite (the embedded default) stores decimals as floating point, where
+            # 651.80 + 102.52 is not 754.32; on PostgreSQL numeric the rounding changes nothing.
             models.CheckConstraint(
                 name="invoice_totals_consistent",
-                condition=Q(total_ttc=F("total_ht") + F("total_vat")),
+                condition=Q(total_ttc=Round(F("total_ht") + F("total_vat"), 2)),
             ),
             models.CheckConstraint(
                 name="invoice_global_discount_non_negative", condition=Q(global_discount__gte=0)
+            ),
+            models.CheckConstraint(
+                name="invoice_prepaid_non_negative", condition=Q(prepaid_amount__gte=0)
+            ),
+            # BR-CO-16: amount due = total TTC − what is already paid (and the global discount).
+            models.CheckConstraint(
+                name="invoice_amount_due_consistent",
+                condition=Q(
+                    amount_due=Round(F("total_ttc") - F("global_discount") - F("prepaid_amount"), 2)
+                ),
             ),
         ]
         indexes = [
@@ -183,6 +203,10 @@ class Invoice(models.Model):
             models.Index(fields=["supplier", "status"], name="invoice_supplier_status"),
             models.Index(fields=["number"], name="invoice_number_idx"),
             models.Index(fields=["status", "due_date"], name="invoice_status_due"),
+            # The drafts page: a supplier's drafts, most recently edited first.
+            models.Index(
+                fields=["supplier", "status", "-updated_at", "-id"], name="invoice_supplier_drafts"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -200,6 +224,8 @@ class InvoiceLine(models.Model):
     discount = models.DecimalField(_("remise HT"), default=0, **MONEY)
     vat_rate = models.DecimalField(_("taux de TVA"), max_digits=5, decimal_places=2)
     vat_rate_manual = models.BooleanField(_("taux de TVA manuel"), default=False)
+    # BT-151 when a deposited file declares it (AE, K, G…); empty: derived from the rate.
+    vat_category = models.CharField(_("catégorie de TVA"), max_length=3, blank=True)
     total_ht = models.DecimalField(_("montant HT"), **MONEY)
 
     class Meta:
@@ -210,6 +236,13 @@ class InvoiceLine(models.Model):
             models.UniqueConstraint(fields=["invoice", "position"], name="invoice_line_position"),
             models.CheckConstraint(
                 name="invoice_line_vat_rate_range", condition=Q(vat_rate__gte=0, vat_rate__lte=100)
+            ),
+            # BR-27: the item net price is never negative; a line discount is an allowance.
+            models.CheckConstraint(
+                name="invoice_line_price_non_negative", condition=Q(unit_price__gte=0)
+            ),
+            models.CheckConstraint(
+                name="invoice_line_discount_non_negative", condition=Q(discount__gte=0)
             ),
         ]
 
@@ -235,6 +268,9 @@ class VatLine(models.Model):
             models.UniqueConstraint(fields=["invoice", "category", "rate"], name="vat_line_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"TVA {self.category} {self.rate} % : {self.amount}"
+
 
 class Document(models.Model):
     """A stored file of an invoice, kept 10 years byte for byte with its SHA-256."""
@@ -255,6 +291,14 @@ class Document(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         indexes = [models.Index(fields=["invoice", "role"], name="document_invoice_role")]
+        constraints = [
+            # One legal document per invoice: two workers generating the same Factur-X at once
+            # cannot both record theirs.
+            models.UniqueConstraint(
+                fields=["invoice"], condition=Q(role=DocumentRole.INVOICE),
+                name="document_one_legal_invoice",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -223,7 +223,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API de dépôt et de suivi des factures, compatible avec l'API Chorus Pro (PISTE).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema is generated and checked by the test suite (tests/api, Schemathesis), not by
+    # `manage.py check --deploy` at every start.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
+
+# Chorus Pro API: calls per minute and per OAuth client before 429 + Retry-After.
+CPRO_RATE_LIMIT_PER_MINUTE = env.int("CPRO_RATE_LIMIT_PER_MINUTE", default=1200)
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"  # the PDF preview view opts in with @xframe_options_sameorigin

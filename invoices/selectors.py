@@ -1,0 +1,110 @@
+"""Queries on invoices, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.roles import MembershipStatus
+from tracking.statuses import InvoiceStatus
+
+from .choices import DocumentRole
+from .models import Document, Invoice
+
+
+def _supplier_member(user: Any, structure_ref: str) -> Exists:
+    from suppliers.models import SupplierMembership
+
+    return Exists(
+        SupplierMembership.objects.filter(
+            user=user,
+            status=MembershipStatus.ACTIVE,
+            structure_id=OuterRef(structure_ref),
+        )
+    )
+
+
+def _buyer_member(user: Any) -> Exists:
+    from entities.models import BuyerMembership
+
+    # A membership restricted to services sees only the invoices of those services; without
+    # restriction, every invoice of the structure.
+    return Exists(
+        BuyerMembership.objects.filter(
+            user=user,
+            status=MembershipStatus.ACTIVE,
+            structure_id=OuterRef("recipient_id"),
+        ).filter(Q(services__isnull=True) | Q(services=OuterRef("recipient_service_id")))
+    )
+
+
+def invoice_get_for_user(*, user: Any, invoice_id: int) -> Invoice | None:
+    """The invoice if ``user`` may see it, else None (an invoice of another structure answers
+    exactly like an unknown one).
+
+    - the supplier's active members see all its invoices, drafts included;
+    - the recipient structure's active buyers see the invoices sent to it (not drafts), within
+      the services their membership is restricted to;
+    - for A9 / A12, the validator's active members see the sent invoices they validate.
+
+    ``invoice.viewer_is_supplier`` tells which side is looking (one query in all)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    supplier_side = _supplier_member(user, "supplier_id")
+    return (
+        Invoice.objects.select_related(
+            "supplier", "recipient", "recipient_service", "validator", "original_invoice"
+        )
+        .annotate(viewer_is_supplier=supplier_side)
+        .filter(pk=invoice_id)
+        .filter(
+            Q(viewer_is_supplier=True)
+            | (
+                ~Q(status=InvoiceStatus.BROUILLON)
+                & (_buyer_member(user) | _supplier_member(user, "validator_id"))
+            )
+        )
+        .first()
+    )
+
+
+def invoice_draft_get(*, user: Any, invoice_id: int) -> Invoice | None:
+    """A draft the user may edit: one of a supplier structure they are an active member of."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Invoice.objects.select_related("supplier", "recipient", "recipient_service", "validator")
+        .filter(pk=invoice_id, status=InvoiceStatus.BROUILLON)
+        .filter(_supplier_member(user, "supplier_id"))
+        .first()
+    )
+
+
+def invoice_drafts(*, supplier: Any) -> QuerySet[Invoice]:
+    """A supplier's drafts, most recently edited first (index invoice_supplier_drafts)."""
+    return (
+        Invoice.objects.filter(supplier=supplier, status=InvoiceStatus.BROUILLON)
+        .select_related("recipient")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def invoice_recent_sent(*, supplier: Any, limit: int = 5) -> list[Invoice]:
+    """The supplier's last sent invoices, for the dashboard (index invoice_supplier_recent)."""
+    return list(
+        Invoice.objects.filter(supplier=supplier)
+        .exclude(status=InvoiceStatus.BROUILLON)
+        .select_related("recipient")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def invoice_documents(*, invoice: Invoice) -> list[Document]:
+    """The legal document first, then the attachments in the order they were added."""
+    documents = list(Document.objects.filter(invoice=invoice).order_by("created_at", "pk"))
+    return sorted(documents, key=lambda d: d.role != DocumentRole.INVOICE)
+
+
+def invoice_document_get(*, invoice: Invoice, document_id: int) -> Document | None:
+    return Document.objects.filter(invoice=invoice, pk=document_id).first()

@@ -1,0 +1,421 @@
+"""Pages of the entry form, drafts, the confirmation before sending and the invoice page."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tracking.statuses import InvoiceStatus
+
+from .checks import InvoiceRejected, invoice_draft_check
+from .choices import DocumentRole, Framework, InvoiceKind
+from .data import invoice_data_from_invoice
+from .forms import (
+    InvoiceForm,
+    LineFormSet,
+    attach_errors,
+    invoice_data_from_forms,
+    invoice_initial,
+    line_initial,
+)
+from .selectors import (
+    invoice_document_get,
+    invoice_documents,
+    invoice_draft_get,
+    invoice_drafts,
+    invoice_get_for_user,
+)
+from .services import (
+    deposit_certificate_pdf,
+    invoice_attachment_remove,
+    invoice_draft_delete,
+    invoice_draft_save,
+    invoice_send,
+)
+
+DRAFTS_PER_PAGE = 20
+logger = logging.getLogger(__name__)
+
+
+def _supplier_workspace(request: HttpRequest) -> Any:
+    workspace = getattr(request, "workspace", None)
+    return workspace if workspace is not None and workspace.is_supplier else None
+
+
+def _recipient_context(siret: str) -> dict[str, Any]:
+    """The recipient designated by ``siret`` and what it requires (for the page without script)."""
+    from entities.selectors import public_structure_get_active, services_active
+    from suppliers.validators import compact_identifier
+
+    siret = compact_identifier(siret)
+    recipient = public_structure_get_active(siret=siret) if len(siret) == 14 and siret.isdigit() else None
+    services = list(services_active(structure=recipient)) if recipient else []
+    return {"recipient": recipient, "services": services}
+
+
+def _directory_url() -> str:
+    try:
+        return reverse("entities:directory_search_json")
+    except NoReverseMatch:  # the directory is not installed: the form works without search
+        return ""
+
+
+def _render_form(
+    request: HttpRequest,
+    *,
+    form: InvoiceForm,
+    formset: Any,
+    supplier: Any,
+    draft: Any = None,
+    general_errors: list | None = None,
+    recipient: dict | None = None,
+    status: int = 200,
+    rejected: bool = False,
+) -> HttpResponse:
+    from suppliers.selectors import supplier_bank_accounts
+
+    context = {
+        "form": form,
+        "formset": formset,
+        "supplier": supplier,
+        "draft": draft,
+        "general_errors": general_errors or [],
+        "rejected": rejected,
+        "directory_url": _directory_url(),
+        "bank_accounts": supplier_bank_accounts(structure=supplier),
+        "validator_frameworks": [Framework.A9, Framework.A12],
+        "credit_note_kind": InvoiceKind.AVOIR,
+        "documents": invoice_documents(invoice=draft) if draft else [],
+        **(recipient or {}),
+    }
+    return render(request, "invoices/form.html", context, status=status)
+
+
+def _posted_forms(request: HttpRequest, *, add_line: bool = False) -> tuple[InvoiceForm, Any, dict[str, Any]]:
+    """The posted header form, line formset (one more row if asked) and the recipient context."""
+    recipient = _recipient_context(request.POST.get("recipient_siret", ""))
+    services = [(s.code, f"{s.code} – {s.name}") for s in recipient["services"]]
+    form = InvoiceForm(request.POST, request.FILES, services=services)
+    data = request.POST
+    if add_line:
+        data = request.POST.copy()
+        total = int(data.get("lines-TOTAL_FORMS") or 0)
+        data["lines-TOTAL_FORMS"] = str(total + 1)
+    formset = LineFormSet(data, prefix="lines")
+    return form, formset, recipient
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invoice_create(request: HttpRequest) -> HttpResponse:
+    workspace = _supplier_workspace(request)
+    if workspace is None:
+        messages.warning(request, _("Pour saisir une facture, travaillez pour une structure fournisseur."))
+        return redirect("dashboard")
+    return _entry(request, supplier=workspace.structure, draft=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invoice_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = invoice_draft_get(user=request.user, invoice_id=pk)
+    if draft is None:
+        sent = invoice_get_for_user(user=request.user, invoice_id=pk)
+        if sent is not None and sent.viewer_is_supplier:
+            messages.info(request, _("Cette facture a été transmise : elle ne se modifie plus."))
+            return redirect("invoices:detail", pk=pk)
+        raise Http404
+    return _entry(request, supplier=draft.supplier, draft=draft)
+
+
+def _entry(request: HttpRequest, *, supplier: Any, draft: Any) -> HttpResponse:
+    if request.method == "GET":
+        if draft is None:
+            form = InvoiceForm()
+            formset = LineFormSet(prefix="lines")
+            recipient: dict[str, Any] = {}
+        else:
+            data = invoice_data_from_invoice(draft)
+            recipient = _recipient_context(data.recipient_siret)
+            services = [(s.code, f"{s.code} – {s.name}") for s in recipient["services"]]
+            form = InvoiceForm(initial=invoice_initial(data), services=services)
+            formset = LineFormSet(prefix="lines", initial=[line_initial(line) for line in draft.lines.all()])
+        return _render_form(
+            request, form=form, formset=formset, supplier=supplier, draft=draft, recipient=recipient
+        )
+
+    action = request.POST.get("action", "draft")
+    form, formset, recipient = _posted_forms(request, add_line=action == "add_line")
+    if action in ("add_line", "recipient"):
+        # Without script: refresh the page (one more row, or the recipient's requirements).
+        return _render_unvalidated(request, form, formset, supplier, draft, recipient)
+    if not (form.is_valid() and formset.is_valid()):
+        return _render_form(
+            request,
+            form=form,
+            formset=formset,
+            supplier=supplier,
+            draft=draft,
+            recipient=recipient,
+            status=400,
+        )
+    data, line_forms = invoice_data_from_forms(form, formset, form.cleaned_data["attachments"])
+    try:
+        draft = invoice_draft_save(supplier=supplier, data=data, actor=request.user, invoice=draft)
+    except InvoiceRejected as exc:
+        general = attach_errors(form, formset, exc.errors, line_forms)
+        return _render_form(
+            request,
+            form=form,
+            formset=formset,
+            supplier=supplier,
+            draft=draft,
+            general_errors=general,
+            recipient=recipient,
+            status=400,
+        )
+    if action != "send":
+        messages.success(
+            request,
+            _("Brouillon enregistré. Il n'est pas transmis au destinataire : envoyez-le quand il est prêt."),
+        )
+        return redirect("invoices:detail", pk=draft.pk)
+    errors = invoice_draft_check(invoice=draft, actor=request.user)
+    if errors:
+        # Nothing is sent; the draft keeps everything typed (attachments included).
+        general = attach_errors(form, formset, errors, line_forms)
+        return _render_form(
+            request,
+            form=form,
+            formset=formset,
+            supplier=supplier,
+            draft=draft,
+            general_errors=general,
+            recipient=recipient,
+            status=400,
+            rejected=True,
+        )
+    return redirect("invoices:send_confirm", pk=draft.pk)
+
+
+def _render_unvalidated(
+    request: HttpRequest,
+    form: InvoiceForm,
+    formset: Any,
+    supplier: Any,
+    draft: Any,
+    recipient: dict[str, Any],
+) -> HttpResponse:
+    # Show the posted values again, without error messages: nothing was submitted yet.
+    from django.forms.utils import ErrorDict
+
+    form._errors = ErrorDict()
+    for line_form in formset.forms:
+        line_form._errors = ErrorDict()
+    formset._errors = [f._errors for f in formset.forms]
+    formset._non_form_errors = formset.error_class()
+    return _render_form(
+        request, form=form, formset=formset, supplier=supplier, draft=draft, recipient=recipient
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invoice_send_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """What will be sent, and to whom; sending happens only on this page's explicit confirmation."""
+    draft = invoice_draft_get(user=request.user, invoice_id=pk)
+    if draft is None:
+        sent = invoice_get_for_user(user=request.user, invoice_id=pk)
+        if sent is not None and sent.viewer_is_supplier:
+            return redirect("invoices:detail", pk=pk)
+        raise Http404
+    errors: list = []
+    version = draft.updated_at.isoformat()
+    if request.method == "POST":
+        if request.POST.get("version") != version:
+            messages.warning(
+                request,
+                _(
+                    "Le brouillon a été modifié entre-temps : vérifiez à nouveau ce qui sera "
+                    "envoyé avant de confirmer."
+                ),
+            )
+        else:
+            try:
+                invoice = invoice_send(invoice=draft, actor=request.user)
+            except InvoiceRejected as exc:
+                errors = exc.errors
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Facture n° %(number)s transmise à %(recipient)s. Identifiant Chorus : "
+                        "%(id)s. Votre accusé de dépôt est disponible ci-dessous."
+                    )
+                    % {"number": invoice.number, "recipient": invoice.recipient.name, "id": invoice.pk},
+                )
+                return redirect("invoices:detail", pk=invoice.pk)
+    else:
+        # Shown before anything is confirmed: a draft that cannot be sent offers no send button.
+        errors = invoice_draft_check(invoice=draft, actor=request.user)
+    documents = invoice_documents(invoice=draft)
+    return render(
+        request,
+        "invoices/send_confirm.html",
+        {
+            "invoice": draft,
+            "lines": draft.lines.all(),
+            "vat_lines": draft.vat_lines.all(),
+            "documents": documents,
+            "legal_document": any(d.role == DocumentRole.INVOICE for d in documents),
+            "errors": errors,
+            "version": version,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = invoice_get_for_user(user=request.user, invoice_id=pk)
+    if invoice is None:
+        raise Http404
+    return render(
+        request,
+        "invoices/detail.html",
+        {
+            "invoice": invoice,
+            "lines": invoice.lines.all(),
+            "vat_lines": invoice.vat_lines.all(),
+            "documents": invoice_documents(invoice=invoice),
+            "is_draft": invoice.status == InvoiceStatus.BROUILLON,
+        },
+    )
+
+
+@login_required
+def invoice_document_download(request: HttpRequest, pk: int, doc_id: int) -> HttpResponse:
+    """Stream a stored document after checking the user's access and its SHA-256."""
+    invoice = invoice_get_for_user(user=request.user, invoice_id=pk)
+    document = invoice_document_get(invoice=invoice, document_id=doc_id) if invoice else None
+    if document is None:
+        raise Http404
+    digest = hashlib.sha256()
+    try:
+        with document.file.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+                digest.update(chunk)
+    except FileNotFoundError:
+        return _document_error(
+            request,
+            invoice,
+            _(
+                "Le fichier « %(name)s » est introuvable dans l'archive. "
+                "L'incident est signalé ; contactez le support en citant "
+                "l'identifiant %(id)s."
+            )
+            % {"name": document.name, "id": invoice.pk},
+        )
+    if digest.hexdigest() != document.sha256:
+        logger.error("Empreinte incorrecte : document %s de la facture %s", document.pk, invoice.pk)
+        return _document_error(
+            request,
+            invoice,
+            _(
+                "Le fichier « %(name)s » ne correspond plus à son empreinte SHA-256 enregistrée au dépôt : "
+                "il a pu être altéré, il n'est donc pas délivré. L'incident est signalé ; contactez le "
+                "support en citant l'identifiant %(id)s."
+            )
+            % {"name": document.name, "id": invoice.pk},
+        )
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.name,
+        content_type=document.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _document_error(request: HttpRequest, invoice: Any, message: str) -> HttpResponse:
+    return render(
+        request, "invoices/document_error.html", {"invoice": invoice, "message": message}, status=409
+    )
+
+
+@login_required
+def invoice_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = invoice_get_for_user(user=request.user, invoice_id=pk)
+    if invoice is None or invoice.status == InvoiceStatus.BROUILLON:
+        raise Http404
+    pdf = deposit_certificate_pdf(invoice=invoice)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="accuse-de-depot-{invoice.pk}.pdf"'
+    return response
+
+
+@login_required
+def invoice_drafts_list(request: HttpRequest) -> HttpResponse:
+    """ "Brouillons – non transmis": paginated without COUNT (one row more tells if a next page exists)."""
+    workspace = _supplier_workspace(request)
+    if workspace is None:
+        messages.warning(
+            request, _("Les brouillons sont ceux d'une structure fournisseur : choisissez-en une.")
+        )
+        return redirect("dashboard")
+    try:
+        page = max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        page = 1
+    start = (page - 1) * DRAFTS_PER_PAGE
+    rows = list(invoice_drafts(supplier=workspace.structure)[start : start + DRAFTS_PER_PAGE + 1])
+    return render(
+        request,
+        "invoices/drafts.html",
+        {
+            "drafts": rows[:DRAFTS_PER_PAGE],
+            "page": page,
+            "has_next": len(rows) > DRAFTS_PER_PAGE,
+            "has_previous": page > 1,
+        },
+    )
+
+
+@login_required
+@require_POST
+def invoice_draft_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = invoice_draft_get(user=request.user, invoice_id=pk)
+    if draft is None:
+        raise Http404
+    try:
+        invoice_draft_delete(invoice=draft, actor=request.user)
+    except InvoiceRejected as exc:
+        messages.error(request, exc.errors[0].message)
+        return redirect("invoices:detail", pk=pk)
+    messages.success(request, _("Brouillon supprimé."))
+    return redirect("invoices:drafts")
+
+
+@login_required
+@require_POST
+def invoice_attachment_remove_view(request: HttpRequest, pk: int, doc_id: int) -> HttpResponse:
+    draft = invoice_draft_get(user=request.user, invoice_id=pk)
+    if draft is None:
+        raise Http404
+    try:
+        invoice_attachment_remove(invoice=draft, document_id=doc_id, actor=request.user)
+    except InvoiceRejected as exc:
+        messages.error(request, exc.errors[0].message)
+    else:
+        messages.success(request, _("Pièce jointe retirée du brouillon."))
+    return redirect("invoices:edit", pk=pk)
