@@ -2,14 +2,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-
-from invoices.models import Invoice
-from tracking.statuses import InvoiceStatus
 
 from .workspace import select_workspace, workspaces_for_user
 
@@ -17,21 +13,25 @@ from .workspace import select_workspace, workspaces_for_user
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The home of a logged-in user, for the structure they work on."""
+    from entities.inbox.selectors import status_counts
+    from entities.selectors import buyer_visible_services
+    from tracking.selectors import sent_status_counts
+
     workspace = request.workspace  # type: ignore[attr-defined]
-    counts: list[tuple[str, str, int]] = []
+    counts: list[tuple[str, str, int, bool]] = []
     if workspace is not None:
+        # Each count reads at most a bounded number of index entries: never a full COUNT(*)
+        # over the millions of invoices of a large structure.
         if workspace.is_supplier:
-            qs = Invoice.objects.filter(supplier_id=workspace.membership.structure_id)
+            counts = sent_status_counts(supplier_id=workspace.membership.structure_id)
         else:
-            qs = Invoice.objects.filter(recipient_id=workspace.membership.structure_id).exclude(
-                status=InvoiceStatus.BROUILLON
-            )
-        # One grouped query on an indexed column: bounded by the number of statuses.
-        by_status = dict(qs.values_list("status").annotate(n=Count("id")).order_by())
-        counts = [
-            (code, label, by_status[code]) for code, label in InvoiceStatus.choices
-            if by_status.get(code)
-        ]
+            counts = [
+                (c.status, c.label, c.count, c.capped)
+                for c in status_counts(
+                    structure=workspace.structure,
+                    service_ids=buyer_visible_services(membership=workspace.membership),
+                )
+            ]
     return render(request, "portal/dashboard.html", {"workspace": workspace, "counts": counts})
 
 

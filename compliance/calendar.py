@@ -7,13 +7,15 @@ Thresholds applied (décret 2008-1354, art. 3):
 - PME: fewer than 250 employees AND (turnover ≤ 50 M€ OR balance sheet ≤ 43 M€);
 - ETI: not a PME, fewer than 5,000 employees AND (turnover ≤ 1.5 Md€ OR balance sheet ≤ 2 Md€);
 - grande entreprise: everything else.
-When turnover and balance sheet are unknown, the headcount alone decides.
+When turnover and balance sheet are unknown, the headcount alone decides. When only one of
+them is known, it alone must be under the threshold (the "or" cannot be shown otherwise).
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from suppliers.models import SizeCategory
 
@@ -25,6 +27,10 @@ OBLIGATION_START: dict[str, date] = {
 }
 # Public bodies invoicing other public bodies are obliged from the first day.
 PUBLIC_BODIES_START = date(2017, 1, 1)
+# Every supplier is obliged from this date, whatever its size: a supplier whose size is unknown
+# (no declared figures, or seen only on paper) is counted as obliged from then, the most
+# favourable reading for it (decision of the portal, the ordonnance names no default).
+ALL_SUPPLIERS_START = date(2020, 1, 1)
 
 M = Decimal(1_000_000)
 _LIMITS = (
@@ -60,3 +66,29 @@ def obligation_date(category: str | None, *, is_public: bool = False) -> date | 
     if not category:
         return None
     return OBLIGATION_START[category]
+
+
+def effective_size_category(supplier: Any) -> str | None:
+    """The category that applies to a supplier structure: the one an administrator set, else
+    the one its declared figures give, else the one stored (figures not declared)."""
+    stored = getattr(supplier, "size_category", "") or None
+    if getattr(supplier, "size_category_set_by_admin", False) and stored:
+        return stored
+    computed = size_category(
+        headcount=supplier.headcount, turnover=supplier.turnover, balance_sheet=supplier.balance_sheet
+    )
+    return computed or stored
+
+
+def compliance_category(*, size: str | None, is_public: bool) -> str:
+    """The dashboard category (``compliance.models.ComplianceCategory`` value)."""
+    if is_public:
+        return "PUBLIC"
+    return size or "INCONNUE"
+
+
+def obligation_on(category: str) -> date:
+    """The obligation date of a dashboard category, unknown sizes included."""
+    if category == "PUBLIC":
+        return PUBLIC_BODIES_START
+    return OBLIGATION_START.get(category, ALL_SUPPLIERS_START)

@@ -1,5 +1,17 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from . import views
+
 app_name = "helpcentre"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("aide/", views.home, name="home"),
+    path("aide/<slug:slug>/", views.article, name="article"),
+    path("sollicitations/", views.request_list, name="request_list"),
+    path("sollicitations/nouvelle/", views.request_new, name="request_new"),
+    path("sollicitations/<int:pk>/", views.request_detail, name="request_detail"),
+    path("sollicitations/<int:pk>/cloturer/", views.request_close, name="request_close"),
+    path("sollicitations/pieces-jointes/<int:pk>/", views.attachment_download, name="attachment_download"),
+]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -22,7 +22,10 @@ from .reasons import REASON_MAX_LENGTH, ReasonCode
 from .statuses import InvoiceStatus as S
 
 SYSTEM, SUPPLIER, BUYER, VALIDATOR = (
-    ActorRole.SYSTEM, ActorRole.SUPPLIER, ActorRole.BUYER, ActorRole.VALIDATOR,
+    ActorRole.SYSTEM,
+    ActorRole.SUPPLIER,
+    ActorRole.BUYER,
+    ActorRole.VALIDATOR,
 )
 
 
@@ -119,13 +122,10 @@ def check_transition(*, current: str, to: str, role: str, comment: str = "", rea
         )
     if rule.reason_required and not (comment.strip() or reason_code):
         raise ReasonRequired(
-            _("Un motif est obligatoire pour passer la facture au statut « %(to)s ».")
-            % {"to": S(to).label}
+            _("Un motif est obligatoire pour passer la facture au statut « %(to)s ».") % {"to": S(to).label}
         )
     if len(comment) > REASON_MAX_LENGTH:
-        raise TransitionError(
-            _("Le motif ne peut pas dépasser %(n)d caractères.") % {"n": REASON_MAX_LENGTH}
-        )
+        raise TransitionError(_("Le motif ne peut pas dépasser %(n)d caractères.") % {"n": REASON_MAX_LENGTH})
     if reason_code and reason_code not in ReasonCode.values:
         raise TransitionError(_("Code motif inconnu : %(code)s.") % {"code": reason_code})
     return rule
@@ -147,22 +147,47 @@ def invoice_transition(
 
     ``expected`` is the status the caller saw (a page, an API call, a task); without it the
     current status is read. ``changes`` are other invoice fields written by the same
-    compare-and-set update (e.g. ``deposited_at``, ``mandate_number``). Raises a
-    ``TransitionError`` and writes nothing when the change is refused or lost a race.
+    compare-and-set update (e.g. ``deposited_at``, ``mandate_number``); they override the
+    payment-clock fields this function derives itself (suspension, completion, payment).
+    Raises a ``TransitionError`` and writes nothing when the change is refused or lost a race.
     """
     from invoices.models import Invoice
 
     now = at or timezone.now()
     with transaction.atomic():
-        current = expected
-        if current is None:
-            current = Invoice.objects.filter(pk=invoice_id).values_list("status", flat=True).first()
-            if current is None:
-                raise TransitionError(_("Facture inconnue."))
+        row = (
+            Invoice.objects.filter(pk=invoice_id)
+            .values(
+                "status",
+                "status_changed_at",
+                "due_date",
+                "clock_paused_at",
+                "paused_days",
+                "deposited_at",
+                "recipient__category",
+            )
+            .first()
+        )
+        if row is None:
+            raise TransitionError(_("Facture inconnue."))
+        current = row["status"]
+        if expected is not None and expected != current:
+            raise StatusConflict(
+                _(
+                    "La facture a changé de statut entre-temps (elle est maintenant « %(now)s ») : "
+                    "rechargez la page et réessayez."
+                )
+                % {"now": S(current).label}
+            )
         check_transition(current=current, to=to, role=role, comment=comment, reason_code=reason_code)
-        # Compare-and-set: only one of two concurrent changes from the same status wins.
-        updated = Invoice.objects.filter(pk=invoice_id, status=current).update(
-            status=to, status_changed_at=now, **dict(changes or {})
+        values = {**_clock_changes(row=row, current=current, to=to, now=now), **dict(changes or {})}
+        # Compare-and-set: only one of two concurrent changes from the same status wins. The
+        # timestamp of the current status also guards against A→B→A between read and write.
+        guard = {"status_changed_at": row["status_changed_at"]}
+        if row["status_changed_at"] is None:
+            guard = {"status_changed_at__isnull": True}
+        updated = Invoice.objects.filter(pk=invoice_id, status=current, **guard).update(
+            status=to, status_changed_at=now, **values
         )
         if updated != 1:
             raise StatusConflict(
@@ -175,18 +200,56 @@ def invoice_transition(
             at=now,
             comment=comment,
             reason_code=reason_code,
-            actor=actor if getattr(actor, "pk", None) else None,
             actor_role=role,
-            actor_first_name=getattr(actor, "first_name", "") or "",
-            actor_last_name=getattr(actor, "last_name", "") or "",
+            **actor_fields(actor),
         )
-        event_id = event.pk
-        transaction.on_commit(lambda: _dispatch(event_id))
+        event_id, status = event.pk, event.status
+        # After commit, by id. A broker outage is absorbed by ``status_event_dispatch``; the
+        # sweeper (``tracking.routing.lifecycle_sweep``) re-dispatches what was missed.
+        transaction.on_commit(lambda: _dispatch(event_id, status, invoice_id))
     return event
 
 
+def _clock_changes(*, row: Mapping[str, Any], current: str, to: str, now: datetime) -> dict[str, Any]:
+    """The payment-clock fields a transition changes (reference §6.1).
+
+    - Routing: the due date is the deposit date plus the recipient's legal delay
+      (art. R.2192-10/11/12), unless the deposit or a recycling already set it.
+    - A suspension stops the clock; leaving SUSPENDUE (completion, lifted by the buyer, or
+      rejection) restarts it and moves the due date by the days it lasted.
+    - MISE_EN_PAIEMENT records the payment date (it ends the lateness count).
+    """
+    from entities.models import PAYMENT_DELAY_DAYS
+
+    from .payment import due_date_from, paused_days
+
+    values: dict[str, Any] = {}
+    if to == S.EN_COURS_ACHEMINEMENT and row["due_date"] is None and row["deposited_at"]:
+        category = row["recipient__category"]
+        if category in PAYMENT_DELAY_DAYS:
+            values["due_date"] = due_date_from(
+                received=row["deposited_at"], delay_days=PAYMENT_DELAY_DAYS[category]
+            )
+    if to == S.SUSPENDUE:
+        values["clock_paused_at"] = now
+    elif current == S.SUSPENDUE and row["clock_paused_at"] is not None:
+        days = paused_days(paused_at=row["clock_paused_at"], resumed_at=now)
+        values["clock_paused_at"] = None
+        values["paused_days"] = row["paused_days"] + days
+        if row["due_date"] is not None:
+            values["due_date"] = row["due_date"] + timedelta(days=days)
+    if to == S.MISE_EN_PAIEMENT:
+        values["paid_at"] = now
+    return values
+
+
 def status_event_record_creation(
-    *, invoice_id: int, status: str, role: str, actor: Any = None, comment: str = "",
+    *,
+    invoice_id: int,
+    status: str,
+    role: str,
+    actor: Any = None,
+    comment: str = "",
     at: datetime | None = None,
 ) -> StatusEvent:
     """The first history row of an invoice created directly in ``status`` (a deposit by upload or
@@ -197,18 +260,42 @@ def status_event_record_creation(
         previous_status="",
         at=at or timezone.now(),
         comment=comment,
-        actor=actor if getattr(actor, "pk", None) else None,
         actor_role=role,
-        actor_first_name=getattr(actor, "first_name", "") or "",
-        actor_last_name=getattr(actor, "last_name", "") or "",
+        **actor_fields(actor),
     )
     event_id = event.pk
-    transaction.on_commit(lambda: _dispatch(event_id))
+    transaction.on_commit(lambda: _dispatch(event_id, status, invoice_id))
     return event
 
 
-def _dispatch(event_id: int) -> None:
+def actor_user(actor: Any) -> Any:
+    """The portal user behind ``actor``, or None (the system, an API technical account)."""
+    from django.contrib.auth import get_user_model
+
+    return actor if isinstance(actor, get_user_model()) and actor.pk else None
+
+
+def actor_fields(actor: Any) -> dict[str, Any]:
+    """Who made a change, as the history keeps it (``histoStatutUtilisateurPrenom/Nom``): a
+    user's names with a link to the user; otherwise the names the actor gives (the API's
+    technical account: "Compte technique" + its login), without a link."""
+    user = actor_user(actor)
+    if user is not None:
+        return {
+            "actor": user,
+            "actor_first_name": user.first_name or "",
+            "actor_last_name": user.last_name or "",
+        }
+    first = str(getattr(actor, "first_name", "") or "")
+    last = str(getattr(actor, "last_name", "") or "")
+    login = str(getattr(actor, "login", "") or "")
+    if not (first or last) and login:
+        first, last = "Compte technique", login
+    return {"actor": None, "actor_first_name": first[:150], "actor_last_name": last[:150]}
+
+
+def _dispatch(event_id: int, status: str, invoice_id: int) -> None:
     """After commit: notify and start the next worker step (``tracking.dispatch``)."""
     from .dispatch import status_event_dispatch
 
-    status_event_dispatch(event_id=event_id)
+    status_event_dispatch(event_id=event_id, status=status, invoice_id=invoice_id)

@@ -1,5 +1,24 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from . import views
+
 app_name = "tracking"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/ouvrir/", views.notification_open, name="notification_open"),
+    path("notifications/tout-marquer-lu/", views.notifications_read_all, name="notifications_read_all"),
+    path("notifications/preferences/", views.preferences, name="preferences"),
+    path("suivi/factures-envoyees/", views.sent_list, name="sent"),
+    path("suivi/factures/<int:invoice_id>/completer/", views.complete, name="complete"),
+    path("suivi/factures/<int:invoice_id>/recycler/", views.recycle, name="recycle"),
+    path(
+        "suivi/factures/<int:invoice_id>/traiter-rejet/",
+        views.acknowledge_rejection,
+        name="acknowledge_rejection",
+    ),
+    path("suivi/factures-a-valider/", views.validation_list, name="validations"),
+    path("suivi/factures-a-valider/<int:invoice_id>/", views.validation_detail, name="validation_detail"),
+]

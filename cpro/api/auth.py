@@ -1,0 +1,234 @@
+"""Authentication of every ``/cpro/`` call, as on PISTE (reference §4.1).
+
+Two credentials, checked in this order, each with its own answer:
+
+1. ``Authorization: Bearer <token>`` obtained from ``/api/oauth/token`` → 401 when missing,
+   unknown or expired (the body says which);
+2. ``cpro-account: base64("<login>:<password>")`` of a structure's technical account → 403 when
+   missing, wrong, disabled or expired (the body says which).
+
+The structure of the technical account is the one that acts: a supplier's account sees only its
+structure's invoices, a buyer's only the invoices addressed to its structure.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import authentication
+
+from accounts.models import TechnicalAccount
+
+from ..models import AccessToken, OAuthApplication
+from ..selectors import access_token_get
+from .errors import ApiError, Code
+
+if TYPE_CHECKING:
+    from entities.models import PublicStructure
+    from suppliers.models import SupplierStructure
+
+# A verified ``cpro-account`` header is remembered this long, keyed by an HMAC of the header and
+# checked against the stored password hash: PBKDF2 on every call would cap the API at a few calls
+# per second per core, and a password change invalidates the entry at once.
+VERIFIED_ACCOUNT_TTL = 300
+SUPPLIER, BUYER = "fournisseur", "acheteur"
+
+
+@dataclass(frozen=True)
+class ApiActor:
+    """Who appears in the status history for an API call.
+
+    Decision: the technical account, not the OAuth application's owner. The owner may be an
+    integrator outside the structure; the technical account *is* the structure's identity on the
+    API, and buyers reading the history should see "Compte technique TECH-ACME". It is not a
+    ``User`` (``pk`` is None), so ``tracking.machine`` stores the names without a user link.
+    """
+
+    login: str
+    pk: None = None
+    is_authenticated: bool = True
+
+    @property
+    def first_name(self) -> str:
+        return "Compte technique"
+
+    @property
+    def last_name(self) -> str:
+        return self.login
+
+    def __str__(self) -> str:
+        return f"Compte technique {self.login}"
+
+
+@dataclass(frozen=True)
+class ApiPrincipal:
+    """``request.user`` of an API call."""
+
+    application: OAuthApplication
+    token: AccessToken
+    account: TechnicalAccount
+    is_authenticated: bool = True
+
+    @property
+    def kind(self) -> str:
+        return SUPPLIER if self.account.supplier_structure_id else BUYER
+
+    @property
+    def supplier(self) -> SupplierStructure | None:
+        return self.account.supplier_structure
+
+    @property
+    def buyer(self) -> PublicStructure | None:
+        return self.account.public_structure
+
+    @property
+    def structure(self) -> SupplierStructure | PublicStructure:
+        return self.account.supplier_structure or self.account.public_structure  # type: ignore[return-value]
+
+    @property
+    def actor(self) -> ApiActor:
+        return ApiActor(login=self.account.login)
+
+    @property
+    def owner(self) -> Any:
+        """The OAuth application's owner: a real user, for ``created_by`` columns."""
+        return self.application.owner
+
+
+def _token_error(code: int, libelle: str) -> ApiError:
+    return ApiError(
+        code,
+        libelle,
+        http_status=401,
+        headers={"WWW-Authenticate": 'Bearer realm="chorus", error="invalid_token"'},
+    )
+
+
+def _account_error(code: int, libelle: str) -> ApiError:
+    return ApiError(code, libelle, http_status=403)
+
+
+def authenticate_token(header: str) -> AccessToken:
+    scheme, _sep, token = header.strip().partition(" ")
+    if not header.strip():
+        raise _token_error(
+            Code.TOKEN_MISSING,
+            _(
+                "Jeton d'accès absent : envoyez l'en-tête « Authorization: Bearer <jeton> » obtenu "
+                "sur /api/oauth/token."
+            ),
+        )
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _token_error(
+            Code.TOKEN_INVALID, _("En-tête Authorization mal formé : attendu « Bearer <jeton> ».")
+        )
+    row = access_token_get(token=token.strip())
+    if row is None or not row.application.active:
+        raise _token_error(
+            Code.TOKEN_INVALID,
+            _(
+                "Jeton d'accès invalide : il est inconnu ou a été révoqué. Demandez un nouveau jeton "
+                "sur /api/oauth/token."
+            ),
+        )
+    if row.expires_at <= timezone.now():
+        raise _token_error(
+            Code.TOKEN_EXPIRED,
+            _(
+                "Jeton d'accès expiré (durée de vie 3600 secondes) : demandez un nouveau jeton sur "
+                "/api/oauth/token."
+            ),
+        )
+    return row
+
+
+def _decode_account_header(header: str) -> tuple[str, str]:
+    if not header.strip():
+        raise _account_error(
+            Code.ACCOUNT_MISSING,
+            _(
+                "Compte technique absent : envoyez l'en-tête « cpro-account » contenant "
+                "base64(« identifiant:mot de passe ») du compte technique de votre structure."
+            ),
+        )
+    try:
+        decoded = base64.b64decode(header.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        decoded = ""
+    login, sep, password = decoded.partition(":")
+    if not sep or not login or not password:
+        raise _account_error(
+            Code.ACCOUNT_INVALID,
+            _("En-tête cpro-account mal formé : attendu base64(« identifiant:mot de passe »)."),
+        )
+    return login, password
+
+
+def _cache_key(header: str) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), header.encode(), hashlib.sha256).hexdigest()
+    return f"cpro:tech:{digest}"
+
+
+def authenticate_account(header: str) -> TechnicalAccount:
+    login, password = _decode_account_header(header)
+    wrong = _account_error(
+        Code.ACCOUNT_INVALID,
+        _("Compte technique invalide : identifiant ou mot de passe erroné, ou compte désactivé."),
+    )
+    account = (
+        TechnicalAccount.objects.select_related("supplier_structure", "public_structure")
+        .filter(login=login)
+        .first()
+    )
+    if account is None:
+        raise wrong
+    key = _cache_key(header)
+    verified = cache.get(key) == account.password
+    if not verified:
+        from accounts.selectors import technical_account_authenticate
+
+        verified = technical_account_authenticate(login=login, password=password) is not None
+        # The selector may refuse an expired account outright: tell the caller it is expired
+        # (only once the password is known to be right).
+        if not verified and account.expires_at <= timezone.now():
+            verified = check_password(password, account.password)
+        if verified:
+            cache.set(key, account.password, VERIFIED_ACCOUNT_TTL)
+    if not verified or not account.active:
+        raise wrong
+    if account.expires_at <= timezone.now():
+        raise _account_error(
+            Code.ACCOUNT_EXPIRED,
+            _(
+                "Le mot de passe du compte technique « %(login)s » a expiré le %(date)s : renouvelez-le "
+                "sur le portail (Gestion de la structure › Comptes techniques)."
+            )
+            % {"login": login, "date": timezone.localtime(account.expires_at).strftime("%d/%m/%Y")},
+        )
+    structure = account.supplier_structure or account.public_structure
+    if structure is None or not structure.active:
+        raise _account_error(Code.ACCOUNT_INVALID, _("La structure du compte technique est désactivée."))
+    # Remember the last use at most once an hour: a write on every call would be wasted.
+    if cache.add(f"cpro:tech-used:{account.pk}", 1, 3600):
+        TechnicalAccount.objects.filter(pk=account.pk).update(last_used_at=timezone.now())
+    return account
+
+
+class CproAuthentication(authentication.BaseAuthentication):
+    def authenticate(self, request: Any) -> tuple[ApiPrincipal, AccessToken]:
+        token = authenticate_token(request.headers.get("Authorization", ""))
+        account = authenticate_account(request.headers.get("cpro-account", ""))
+        return ApiPrincipal(application=token.application, token=token, account=account), token
+
+    def authenticate_header(self, request: Any) -> str:
+        return 'Bearer realm="chorus"'

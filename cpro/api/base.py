@@ -1,0 +1,234 @@
+"""What every ``/cpro/`` view shares: authentication, rate limit, body limits, JSON parsing, the
+error handler, the ``codeRetour`` envelope, pagination and ``Idempotency-Key``."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from rest_framework import parsers, serializers
+from rest_framework.exceptions import ParseError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
+from rest_framework.views import APIView
+
+from ..models import IdempotencyKey
+from .auth import BUYER, SUPPLIER, ApiPrincipal, CproAuthentication
+from .errors import NO_RESULT_LIBELLE, OK_LIBELLE, ApiError, Code, api_exception_handler
+
+MiB = 1024 * 1024
+# A search or a status change fits in a few kilobytes; 1 MiB leaves room for long filters.
+DEFAULT_MAX_BODY = 1 * MiB
+# A deposit carries the file in base64 (4/3 of its size). Chorus Pro caps a deposit at 120 MB
+# (reference §5.3); the validation engine caps one document at 20 MiB and a batch at 120 MiB.
+DEPOSIT_MAX_BODY = math.ceil(120 * MiB * 4 / 3) + MiB
+
+
+def rate_limit_per_minute() -> int:
+    """Requests per minute and per OAuth client (``CPRO_RATE_LIMIT_PER_MINUTE``)."""
+    return int(getattr(settings, "CPRO_RATE_LIMIT_PER_MINUTE", 1200))
+
+
+class OAuthClientThrottle(BaseThrottle):
+    """Fixed one-minute window per OAuth client, counted in the shared cache (Redis when
+    configured, so that every gunicorn worker counts the same calls)."""
+
+    window = 60
+
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        principal = request.user
+        if not isinstance(principal, ApiPrincipal):
+            return True
+        now = time.time()
+        window_start = int(now // self.window) * self.window
+        key = f"cpro:rl:{principal.application.pk}:{window_start}"
+        # add() then incr(): atomic in Redis and in the local-memory cache.
+        cache.add(key, 0, self.window + 5)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the entry expired between add() and incr()
+            cache.set(key, 1, self.window + 5)
+            count = 1
+        self._wait = window_start + self.window - now
+        return count <= rate_limit_per_minute()
+
+    def wait(self) -> float:
+        return max(1.0, math.ceil(getattr(self, "_wait", 1.0)))
+
+
+class StrictJSONParser(parsers.JSONParser):
+    """JSON only, UTF-8 only, an object at the top, no recursion bomb, no NaN."""
+
+    media_type = "application/json"
+
+    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> Any:
+        raw = stream.read() if stream is not None else b""
+        if not raw.strip():
+            return {}
+        try:
+            text = raw.decode("utf-8")
+            data = json.loads(text, parse_constant=_reject_constant)
+        except UnicodeDecodeError as exc:
+            raise ParseError(_("encodage non UTF-8")) from exc
+        except (ValueError, RecursionError) as exc:
+            raise ParseError(str(exc)[:200]) from exc
+        if not isinstance(data, dict):
+            raise ParseError(
+                _("le corps doit être un objet JSON « {…} », pas %(t)s") % {"t": type(data).__name__}
+            )
+        return data
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(_("valeur %(name)s interdite") % {"name": name})
+
+
+class CproView(APIView):
+    """Base of every Chorus Pro endpoint: POST with a JSON body, ``codeRetour`` envelope."""
+
+    authentication_classes = [CproAuthentication]
+    permission_classes: list = []
+    throttle_classes = [OAuthClientThrottle]
+    parser_classes = [StrictJSONParser]
+    renderer_classes = [JSONRenderer]
+    max_body = DEFAULT_MAX_BODY
+    # None: both sides; "fournisseur" or "acheteur": the technical account's structure must be one.
+    side: str | None = None
+
+    def get_exception_handler(self) -> Callable[..., Response | None]:
+        return api_exception_handler
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # authentication, then rate limit
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > self.max_body:
+            raise ApiError(
+                Code.INVALID_REQUEST,
+                _(
+                    "Le corps de la requête (%(size).1f Mo) dépasse la taille maximale de %(max).1f Mo "
+                    "pour cette opération."
+                )
+                % {"size": length / MiB, "max": self.max_body / MiB},
+            )
+        if self.side and request.user.kind != self.side:
+            raise ApiError(
+                Code.ACCOUNT_FORBIDDEN,
+                _(
+                    "Cette opération est réservée aux comptes techniques des structures %(side)s ; "
+                    "votre compte technique appartient à une structure %(kind)s."
+                )
+                % {"side": _side_label(self.side), "kind": _side_label(request.user.kind)},
+                http_status=403,
+            )
+
+    @property
+    def principal(self) -> ApiPrincipal:
+        return self.request.user  # type: ignore[return-value]
+
+    def validated(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data  # type: ignore[return-value]
+
+
+def _side_label(side: str) -> str:
+    return (
+        _("fournisseurs") if side == SUPPLIER else _("publiques (destinataires)") if side == BUYER else side
+    )
+
+
+def ok(
+    payload: dict[str, Any] | None = None,
+    *,
+    code: int = Code.OK,
+    libelle: str = OK_LIBELLE,
+    status: int = 200,
+) -> Response:
+    """``{codeRetour, libelle, …payload}`` — the envelope of every successful answer."""
+    return Response({"codeRetour": code, "libelle": libelle, **(payload or {})}, status=status)
+
+
+# --- Pagination (``pageResultatDemandee`` / ``nbResultatsParPage`` → ``pageCourante``, ``pages``,
+# ``nbResultatsParPage``, ``total``) -------------------------------------------------------------
+MAX_PAGE_SIZE = 500
+DEFAULT_PAGE_SIZE = 50
+# Counting is bounded: beyond this the total says "at least", so a search over a structure with
+# millions of invoices never scans them all to answer page 1.
+COUNT_CAP = 100_000
+
+
+def paginate(qs: QuerySet, *, page: int, size: int) -> tuple[list[Any], dict[str, int]]:
+    total = qs[:COUNT_CAP].count()
+    pages = max(1, math.ceil(total / size)) if total else 0
+    offset = (page - 1) * size
+    rows = list(qs[offset : offset + size]) if offset < total else []
+    return rows, {"pageCourante": page, "pages": pages, "nbResultatsParPage": size, "total": total}
+
+
+def no_result_or_ok(rows: list[Any]) -> dict[str, Any]:
+    """Searches with no match keep HTTP 200 and an empty list, with ``codeRetour`` 20000."""
+    if rows:
+        return {"code": Code.OK, "libelle": OK_LIBELLE}
+    return {"code": Code.NO_RESULT, "libelle": NO_RESULT_LIBELLE}
+
+
+# --- Idempotency-Key ----------------------------------------------------------------------------
+def idempotent(request: Request, *, endpoint: str, handler: Callable[[], Response]) -> Response:
+    """Run ``handler`` at most once per (OAuth client, endpoint, ``Idempotency-Key``).
+
+    The key row and the deposit commit together: a retry after success replays the stored answer
+    (header ``Idempotent-Replayed: true``); a concurrent duplicate waits on the unique index, then
+    replays; a refused request (an ``ApiError``) rolls back the key too, so it may be retried.
+    The same key with another body is refused (20005).
+    """
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        return handler()
+    if len(key) > 255:
+        raise ApiError(Code.INVALID_REQUEST, _("L'en-tête Idempotency-Key dépasse 255 caractères."))
+    principal: ApiPrincipal = request.user  # type: ignore[assignment]
+    request_hash = hashlib.sha256(
+        json.dumps(request.data, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
+    lookup = {"application_id": principal.application.pk, "endpoint": endpoint, "key": key}
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = IdempotencyKey.objects.create(
+                    **lookup, request_hash=request_hash, response_status=0, response_body={}
+                )
+        except IntegrityError:
+            existing = IdempotencyKey.objects.filter(**lookup).first()
+            if existing is None:  # deleted meanwhile by the purge: run again
+                return handler()
+            if existing.request_hash != request_hash:
+                raise ApiError(
+                    Code.IDEMPOTENCY_CONFLICT,
+                    _(
+                        "La clé Idempotency-Key « %(key)s » a déjà servi pour une autre requête : "
+                        "utilisez une nouvelle clé pour un nouveau dépôt."
+                    )
+                    % {"key": key},
+                ) from None
+            response = Response(existing.response_body, status=existing.response_status)
+            response["Idempotent-Replayed"] = "true"
+            return response
+        response = handler()
+        IdempotencyKey.objects.filter(pk=record.pk).update(
+            response_status=response.status_code, response_body=response.data
+        )
+    return response

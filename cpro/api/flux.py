@@ -1,0 +1,76 @@
+"""``POST /cpro/factures/v1/deposer/flux``: a structured file or a ``.tar.gz``/``.zip`` batch.
+
+The answer comes at once with ``numeroFluxDepot``; the integration runs in a worker. Follow it with
+``transverses/v1/consulterCRDetaille`` until ``IN_INTEGRE``, ``IN_INTEGRE_PARTIEL`` or
+``IN_REJETE``, then find the invoices with ``rechercher/fournisseur {numeroFluxDepot}``.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from ..flux import ACCEPTED_SYNTAXES, flow_deposit
+from .auth import SUPPLIER
+from .base import DEPOSIT_MAX_BODY, CproView, idempotent, ok
+from .errors import ApiError, Code
+from .fields import b64decode_field, cpro_schema, envelope_fields, fmt_date, opt_bool, opt_int
+
+S = serializers
+
+
+class DeposerFluxRequest(serializers.Serializer):
+    fichierFlux = S.CharField(
+        help_text="Le fichier (XML, PDF Factur-X, ou archive .tar.gz / .zip), en base64."
+    )
+    nomFichier = S.CharField(max_length=255)
+    syntaxeFlux = S.ChoiceField(choices=ACCEPTED_SYNTAXES)
+    avecSignature = opt_bool()
+    idUtilisateurCourant = opt_int()
+
+
+class DeposerFluxView(CproView):
+    side = SUPPLIER
+    max_body = DEPOSIT_MAX_BODY
+
+    @cpro_schema(
+        request=DeposerFluxRequest,
+        response=inline_serializer(
+            "DeposerFluxReponse",
+            {
+                **envelope_fields(),
+                "numeroFluxDepot": S.CharField(),
+                "dateDepot": S.CharField(),
+                "syntaxeFlux": S.CharField(),
+            },
+        ),
+        summary="Déposer un flux de factures (CII, UBL, Factur-X, ou un lot .tar.gz)",
+        tag="Factures – fournisseur",
+        operation_id="factures_deposer_flux",
+        description="Honore l'en-tête Idempotency-Key : un nouvel essai avec la même clé et le même "
+        "corps renvoie le même numeroFluxDepot sans déposer une seconde fois.",
+    )
+    def post(self, request: Request) -> Response:
+        return idempotent(request, endpoint="deposer/flux", handler=self._deposit)
+
+    def _deposit(self) -> Response:
+        from invoices.validation.limits import MAX_BATCH_BYTES
+
+        data = self.validated(DeposerFluxRequest)
+        content = b64decode_field(data["fichierFlux"], field="fichierFlux", max_bytes=MAX_BATCH_BYTES)
+        name = data["nomFichier"].strip().replace("/", "_").replace("\\", "_")
+        if not name:
+            raise ApiError(Code.INVALID_REQUEST, _("nomFichier est obligatoire."))
+        flow = flow_deposit(
+            principal=self.principal, content=content, filename=name, syntax=data["syntaxeFlux"]
+        )
+        return ok(
+            {
+                "numeroFluxDepot": flow.number,
+                "dateDepot": fmt_date(flow.created_at),
+                "syntaxeFlux": flow.syntax,
+            }
+        )

@@ -1,0 +1,154 @@
+"""Queries of the API app: OAuth applications and tokens."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.db.models import QuerySet
+
+from accounts.models import User
+
+from .models import AccessToken, ApiAttachment, OAuthApplication
+from .services import token_hash
+
+
+@cache
+def _dummy_hash() -> str:
+    """Compared against when the client_id is unknown, so that both failures take the same time."""
+    return make_password("client-inconnu")
+
+
+def oauth_application_authenticate(*, client_id: str, client_secret: str) -> OAuthApplication | None:
+    application = OAuthApplication.objects.filter(client_id=client_id, active=True).first()
+    if application is None:
+        check_password(client_secret, _dummy_hash())
+        return None
+    if not check_password(client_secret, application.client_secret_hash):
+        return None
+    return application
+
+
+def access_token_get(*, token: str) -> AccessToken | None:
+    """The token row with its application (one query), whether expired or not."""
+    return AccessToken.objects.select_related("application").filter(token_hash=token_hash(token)).first()
+
+
+def oauth_applications_for_user(*, user: User) -> QuerySet[OAuthApplication]:
+    return OAuthApplication.objects.filter(owner=user).order_by("-created_at", "-pk")
+
+
+def oauth_applications_all() -> QuerySet[OAuthApplication]:
+    return OAuthApplication.objects.select_related("owner").order_by("-created_at", "-pk")
+
+
+def oauth_application_get_for_user(*, user: User, pk: int) -> OAuthApplication | None:
+    """The application if ``user`` owns it (or is an administrator); None otherwise, as unknown."""
+    qs = OAuthApplication.objects.select_related("owner").filter(pk=pk)
+    if not user.is_staff:
+        qs = qs.filter(owner=user)
+    return qs.first()
+
+
+def flow_get_for_supplier(*, number: str, supplier: object) -> object | None:
+    """The deposit flow ``number`` if ``supplier`` deposited it; None (as unknown) otherwise."""
+    from invoices.models import DepositFlow
+
+    return DepositFlow.objects.filter(number=number, supplier=supplier).first()
+
+
+def api_attachment_get(*, principal: object, pk: int) -> ApiAttachment | None:
+    """A file added by the caller's structure; another structure's id answers as unknown."""
+    account = principal.account  # type: ignore[attr-defined]
+    if account.supplier_structure_id:
+        return ApiAttachment.objects.filter(pk=pk, supplier_id=account.supplier_structure_id).first()
+    return ApiAttachment.objects.filter(pk=pk, public_structure_id=account.public_structure_id).first()
+
+
+def public_structure_by_pk(*, pk: int) -> object | None:
+    """An active public structure by its ``idStructureCPP`` (directory data, visible to all)."""
+    from entities.models import PublicStructure
+
+    return PublicStructure.objects.filter(pk=pk, active=True).first()
+
+
+def service_by_pk(*, structure: object, pk: int) -> object | None:
+    from entities.models import Service
+
+    return Service.objects.filter(pk=pk, structure=structure).first()
+
+
+def services_page(*, structure: object) -> QuerySet:
+    from entities.models import Service
+
+    return Service.objects.filter(structure=structure).order_by("code", "pk")
+
+
+def structure_members(*, structure: object, email: str = "", user_id: int | None = None) -> QuerySet:
+    """Members of ``structure`` (supplier or public), with their user; for public structures the
+    services each is restricted to are prefetched (no N+1)."""
+    from entities.models import BuyerMembership, PublicStructure
+    from suppliers.models import SupplierMembership
+
+    if isinstance(structure, PublicStructure):
+        qs = BuyerMembership.objects.filter(structure=structure).prefetch_related("services")
+    else:
+        qs = SupplierMembership.objects.filter(structure=structure)
+    if email:
+        qs = qs.filter(user__email__iexact=email)
+    if user_id:
+        qs = qs.filter(user_id=user_id)
+    return qs.select_related("user").order_by("pk")
+
+
+# --- Invoices, scoped to the structure of the technical account ---------------------------------
+# What a recipient sees: from the moment the invoice is made available (before that it is being
+# routed or validated, reference §1.1).
+RECIPIENT_VISIBLE_STATUSES = (
+    "MISE_A_DISPOSITION",
+    "SUSPENDUE",
+    "COMPLETEE",
+    "A_RECYCLER",
+    "REJETEE",
+    "SERVICE_FAIT",
+    "MANDATEE",
+    "MISE_A_DISPOSITION_COMPTABLE",
+    "COMPTABILISEE",
+    "MISE_EN_PAIEMENT",
+)
+
+
+def _invoice_base() -> QuerySet:
+    from invoices.models import Invoice
+
+    return Invoice.objects.select_related("supplier", "recipient", "recipient_service", "flow", "validator")
+
+
+def invoices_for_supplier(*, supplier: object) -> QuerySet:
+    """A supplier's sent invoices (drafts are not part of the API)."""
+    return _invoice_base().filter(supplier=supplier).exclude(status="BROUILLON")
+
+
+def invoices_for_recipient(*, recipient: object) -> QuerySet:
+    return _invoice_base().filter(recipient=recipient, status__in=RECIPIENT_VISIBLE_STATUSES)
+
+
+def invoices_for_validator(*, validator: object) -> QuerySet:
+    return _invoice_base().filter(validator=validator).exclude(status="BROUILLON")
+
+
+def invoice_for_principal(*, principal: object, pk: int, side: str | None = None) -> object | None:
+    """The invoice ``pk`` if the caller's structure may see it (as supplier, recipient or
+    validator); None otherwise, exactly as for an unknown id."""
+    account = principal.account  # type: ignore[attr-defined]
+    if account.supplier_structure_id:
+        if side in (None, "fournisseur"):
+            found = invoices_for_supplier(supplier=account.supplier_structure).filter(pk=pk).first()
+            if found is not None or side == "fournisseur":
+                return found
+        if side in (None, "valideur"):
+            return invoices_for_validator(validator=account.supplier_structure).filter(pk=pk).first()
+        return None
+    if side in (None, "acheteur"):
+        return invoices_for_recipient(recipient=account.public_structure).filter(pk=pk).first()
+    return None

@@ -1,0 +1,77 @@
+"""Queries of the help centre, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from compliance.selectors import PageResult, page_slice
+
+from .models import ArticleKind, HelpArticle, SupportAttachment, SupportRequest
+from .search import articles_search
+
+__all__ = [
+    "article_get",
+    "articles_by_topic",
+    "articles_search",
+    "support_attachment_get_for_user",
+    "support_request_get_for_user",
+    "support_requests_for_user",
+]
+
+
+def article_get(*, slug: str) -> HelpArticle | None:
+    return HelpArticle.objects.filter(slug=slug, published=True).first()
+
+
+def articles_by_topic(*, kind: str) -> list[tuple[str, list[HelpArticle]]]:
+    """Published articles of a kind, grouped by topic in the topics' order."""
+    from .models import Topic
+
+    groups: dict[str, list[HelpArticle]] = {}
+    for article in HelpArticle.objects.filter(kind=kind, published=True).only(
+        "slug", "title", "summary", "topic", "audience", "position", "kind"
+    ):
+        groups.setdefault(article.topic, []).append(article)
+    return [(Topic(topic).label, groups[topic]) for topic in Topic.values if topic in groups]
+
+
+def guides() -> list[tuple[str, list[HelpArticle]]]:
+    return articles_by_topic(kind=ArticleKind.GUIDE)
+
+
+def faq() -> list[tuple[str, list[HelpArticle]]]:
+    return articles_by_topic(kind=ArticleKind.FAQ)
+
+
+def support_requests_for_user(*, user: Any, page: int = 1) -> PageResult[SupportRequest]:
+    qs = SupportRequest.objects.filter(author=user).order_by("-last_message_at", "-id")
+    rows, has_next = page_slice(qs, page)
+    return PageResult(rows=rows, number=max(page, 1), has_next=has_next)
+
+
+def support_request_get_for_user(*, user: Any, pk: int) -> SupportRequest | None:
+    """The request if ``user`` wrote it (or belongs to the support team), else None: another
+    user's request answers exactly like an unknown one."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    qs = SupportRequest.objects.select_related("author", "invoice", "assignee").filter(pk=pk)
+    if not user.is_staff:
+        qs = qs.filter(author=user)
+    return qs.first()
+
+
+def support_messages(*, support_request: SupportRequest) -> list:
+    return list(
+        support_request.messages.select_related("author")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+
+
+def support_attachment_get_for_user(*, user: Any, pk: int) -> SupportAttachment | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    qs = SupportAttachment.objects.select_related("message__request").filter(pk=pk)
+    if not user.is_staff:
+        qs = qs.filter(message__request__author=user)
+    return qs.first()

@@ -1,0 +1,202 @@
+"""Forms of the follow-up pages. They type the input; the rules live in ``tracking.services``
+(whose ``InvalidRequest`` errors the views put next to each field)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from dsfr.forms import DsfrBaseForm
+
+from .models import NotificationMode
+from .reasons import REASON_MAX_LENGTH
+from .services import ValidatorAction
+from .statuses import InvoiceStatus
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's documented pattern)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class CompleteForm(DsfrBaseForm):
+    comment = forms.CharField(
+        label=_("Votre réponse au destinataire"),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("255 caractères au plus. Dites ce que vous ajoutez ou corrigez."),
+    )
+    attachments = MultipleFileField(
+        label=_("Pièces justificatives"),
+        required=False,
+        help_text=_(
+            "Plusieurs fichiers possibles, chacun de moins de 10 Mo, nom de 50 caractères au plus "
+            "(PDF, images, documents bureautiques, archives ZIP…)."
+        ),
+    )
+
+
+class RecycleForm(DsfrBaseForm):
+    recipient_siret = forms.CharField(
+        label=_("SIRET du destinataire"),
+        max_length=20,
+        help_text=_("14 chiffres : trouvez-le dans l'annuaire des structures publiques."),
+    )
+    service_code = forms.CharField(
+        label=_("Code service"),
+        max_length=100,
+        required=False,
+        help_text=_("Obligatoire si le destinataire l'exige."),
+    )
+    engagement_number = forms.CharField(
+        label=_("Numéro d'engagement (bon de commande)"),
+        max_length=50,
+        required=False,
+    )
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ValidatorForm(DsfrBaseForm):
+    action = forms.ChoiceField(
+        label=_("Votre décision"),
+        widget=forms.RadioSelect,
+        choices=[
+            (ValidatorAction.VALIDATION, _("Valider la facture")),
+            (ValidatorAction.REFUS, _("Refuser la facture")),
+        ],
+    )
+    comment = forms.CharField(
+        label=_("Motif (obligatoire en cas de refus)"),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("action") == ValidatorAction.REFUS and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Indiquez le motif du refus : le fournisseur en a besoin."))
+        return data
+
+
+class PreferencesForm(DsfrBaseForm):
+    """One choice per structure of the user (rows of ``tracking.selectors.preference_rows``)."""
+
+    def __init__(self, *args: Any, rows: list, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for row in rows:
+            help_text = (
+                _("Vous êtes gestionnaire principal : vous recevrez toujours les rejets.")
+                if row.is_principal
+                else ""
+            )
+            self.fields[row.key] = forms.ChoiceField(
+                label=row.structure.name,
+                choices=NotificationMode.choices,
+                initial=row.mode,
+                widget=forms.RadioSelect,
+                help_text=help_text,
+            )
+
+
+ACTION_REQUIRED = "ACTION_REQUISE"
+
+
+class SentFilterForm(DsfrBaseForm):
+    """The search of the supplier's sent invoices (the same criteria as the buyer's)."""
+
+    statut = forms.ChoiceField(
+        label=_("Statut"),
+        required=False,
+        choices=[
+            ("", _("Tous")),
+            (ACTION_REQUIRED, _("Action requise (suspendues, à recycler, rejetées)")),
+            *[(s.value, s.label) for s in InvoiceStatus if s != InvoiceStatus.BROUILLON],
+        ],
+    )
+    destinataire = forms.CharField(label=_("Destinataire (nom ou SIRET)"), max_length=100, required=False)
+    depose_du = forms.DateField(
+        label=_("Déposée du"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    depose_au = forms.DateField(
+        label=_("au"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    montant_min = forms.DecimalField(
+        label=_("Montant TTC minimum (€)"),
+        required=False,
+        min_value=0,
+        max_digits=15,
+        decimal_places=2,
+        localize=True,
+    )
+    montant_max = forms.DecimalField(
+        label=_("Montant TTC maximum (€)"),
+        required=False,
+        min_value=0,
+        max_digits=15,
+        decimal_places=2,
+        localize=True,
+    )
+    numero = forms.CharField(
+        label=_("Numéro de facture"),
+        max_length=60,
+        required=False,
+        help_text=_("Le numéro exact ou son début."),
+    )
+    engagement = forms.CharField(label=_("Numéro d'engagement"), max_length=50, required=False)
+    en_retard = forms.BooleanField(label=_("Seulement les factures en retard de paiement"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("depose_du"), data.get("depose_au")
+        if start and end and start > end:
+            self.add_error(
+                "depose_au", _("La date de fin doit être postérieure ou égale à la date de début.")
+            )
+        low, high = data.get("montant_min"), data.get("montant_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("montant_max", _("Le montant maximum doit être supérieur ou égal au minimum."))
+        return data
+
+    def filters(self) -> Any:
+        from entities.inbox.selectors import Filters
+
+        from .selectors import SUPPLIER_ACTION_STATUSES
+
+        data = self.cleaned_data
+        status = data.get("statut") or ""
+        return Filters(
+            status="" if status == ACTION_REQUIRED else status,
+            statuses=SUPPLIER_ACTION_STATUSES if status == ACTION_REQUIRED else (),
+            recipient=(data.get("destinataire") or "").strip(),
+            deposited_from=data.get("depose_du"),
+            deposited_to=data.get("depose_au"),
+            amount_min=data.get("montant_min"),
+            amount_max=data.get("montant_max"),
+            number=(data.get("numero") or "").strip(),
+            engagement=(data.get("engagement") or "").strip(),
+            overdue=bool(data.get("en_retard")),
+        )

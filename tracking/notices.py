@@ -1,0 +1,312 @@
+"""Who hears about what in an invoice's life, and in which words.
+
+- The supplier's members: every status change of their invoices.
+- The recipient's buyers (restricted ones only for their services): a new invoice made
+  available, an invoice completed after a suspension, an overdue invoice.
+- The validator's members (A9/A12): an invoice to validate within 15 days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.roles import MembershipStatus
+
+from .models import StatusEvent
+from .notifications import Kind, notification_create
+from .reasons import ReasonCode
+from .statuses import InvoiceStatus as S
+
+# What the supplier should do next, by new status.
+NEXT_STEP = {
+    S.DEPOSEE: gettext_lazy("Votre facture est déposée : le délai de paiement court à partir de cette date."),
+    S.MISE_A_DISPOSITION: gettext_lazy(
+        "Votre facture est disponible pour le destinataire, qui va la traiter."
+    ),
+    S.SUSPENDUE: gettext_lazy(
+        "Complétez-la en ajoutant les pièces ou informations demandées : le délai de "
+        "paiement est suspendu jusque-là."
+    ),
+    S.A_RECYCLER: gettext_lazy(
+        "Corrigez le destinataire, le service ou le numéro d'engagement puis renvoyez-la avec le même numéro."
+    ),
+    S.REJETEE: gettext_lazy(
+        "Prenez connaissance du motif, traitez le rejet, puis émettez une nouvelle facture "
+        "avec un nouveau numéro."
+    ),
+    S.REFUSEE_1: gettext_lazy(
+        "Le valideur a refusé votre facture : prenez contact avec lui avant d'en émettre une nouvelle."
+    ),
+    S.MISE_EN_PAIEMENT: gettext_lazy("Le paiement de votre facture a été émis."),
+}
+
+
+def _url(name: str, invoice_id: int) -> str:
+    try:
+        return reverse(name, args=[invoice_id])
+    except NoReverseMatch:
+        return ""
+
+
+def _money(amount: Any) -> str:
+    return formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
+
+
+def _reason(event: StatusEvent) -> str:
+    parts = []
+    if event.reason_code:
+        label = (
+            ReasonCode(event.reason_code).label
+            if event.reason_code in ReasonCode.values
+            else event.reason_code
+        )
+        parts.append(str(label))
+    if event.comment:
+        parts.append(event.comment)
+    return " — ".join(parts)
+
+
+def supplier_members(structure_id: int) -> list[Any]:
+    from suppliers.models import SupplierMembership
+
+    return [
+        m.user
+        for m in SupplierMembership.objects.filter(
+            structure_id=structure_id, status=MembershipStatus.ACTIVE, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("pk")
+    ]
+
+
+def buyer_members(structure_id: int, service_id: int | None) -> list[Any]:
+    """Active buyers of the structure who see ``service_id`` (unrestricted, or restricted to it)."""
+    from entities.models import BuyerMembership
+
+    qs = BuyerMembership.objects.filter(
+        structure_id=structure_id, status=MembershipStatus.ACTIVE, user__is_active=True
+    )
+    if service_id is None:
+        qs = qs.filter(services__isnull=True)
+    else:
+        qs = qs.filter(Q(services__isnull=True) | Q(services=service_id))
+    return [m.user for m in qs.select_related("user").distinct().order_by("pk")]
+
+
+def _notify_all(users: Iterable[Any], *, skip: Any, **kwargs: Any) -> int:
+    count = 0
+    for user in users:
+        if skip is not None and user.pk == skip:
+            continue
+        if notification_create(recipient=user, **kwargs) is not None:
+            count += 1
+    return count
+
+
+def status_event_notify(*, event_id: int, send_email: bool = True) -> int:
+    """Create the notifications of one status event (once: a second run does nothing).
+
+    The stored text is French whatever the language of the request that caused the change.
+    ``send_email=False`` only for history written after the fact (demo data)."""
+    with translation.override("fr"):
+        return _status_event_notify(event_id=event_id, send_email=send_email)
+
+
+def _status_event_notify(*, event_id: int, send_email: bool) -> int:
+    event = (
+        StatusEvent.objects.select_related(
+            "invoice__supplier", "invoice__recipient", "invoice__recipient_service", "invoice__validator"
+        )
+        .filter(pk=event_id)
+        .first()
+    )
+    if event is None:
+        return 0
+    if event.notified_at is not None:
+        # Done by an earlier run, perhaps killed before its e-mails were enqueued.
+        from .models import EmailState, Notification
+        from .notifications import _enqueue_email
+
+        for notification_id in Notification.objects.filter(
+            event_id=event_id, email_state=EmailState.PENDING
+        ).values_list("pk", flat=True):
+            _enqueue_email(notification_id)
+        return 0
+    invoice = event.invoice
+    label = S(event.status).label
+    number = invoice.number or f"#{invoice.pk}"
+    recipient = invoice.recipient.name if invoice.recipient else _("destinataire inconnu")
+    service = f" ({invoice.recipient_service.code})" if invoice.recipient_service else ""
+    reason = _reason(event)
+    when = timezone.localtime(event.at).strftime("%d/%m/%Y à %H:%M")
+    count = 0
+    with transaction.atomic():
+        lines = [
+            _(
+                "Votre facture n° %(number)s adressée à %(recipient)s%(service)s est passée au statut "
+                "« %(status)s » le %(when)s."
+            )
+            % {
+                "number": number,
+                "recipient": recipient,
+                "service": service,
+                "status": label,
+                "when": when,
+            }
+        ]
+        if reason:
+            lines.append(_("Motif : %(reason)s") % {"reason": reason})
+        if event.status in NEXT_STEP:
+            lines.append(str(NEXT_STEP[event.status]))
+        # Every member, the author of the change included: it is their receipt (and the
+        # issue's rule is one notification per status change).
+        count += _notify_all(
+            supplier_members(invoice.supplier_id),
+            skip=None,
+            kind=Kind.REJECTION if event.status == S.REJETEE else Kind.STATUS,
+            title=_("Facture %(number)s : %(status)s") % {"number": number, "status": label},
+            body="\n".join(lines),
+            url=_url("invoices:detail", invoice.pk),
+            invoice=invoice,
+            event=event,
+            structure=invoice.supplier,
+            send_email=send_email,
+            created_at=event.at,
+        )
+        count += _notify_buyers(event, invoice, number, send_email=send_email)
+        if event.status == S.A_VALIDER_1 and invoice.validator_id:
+            count += _notify_all(
+                supplier_members(invoice.validator_id),
+                skip=event.actor_id,
+                kind=Kind.TO_VALIDATE,
+                title=_("Facture à valider : %(number)s") % {"number": number},
+                body=_(
+                    "%(supplier)s vous soumet sa facture n° %(number)s de %(amount)s € TTC pour "
+                    "%(recipient)s. Sans réponse de votre part sous 15 jours, elle sera validée "
+                    "tacitement."
+                )
+                % {
+                    "supplier": invoice.supplier.name,
+                    "number": number,
+                    "amount": _money(invoice.total_ttc),
+                    "recipient": recipient,
+                },
+                url=_url("tracking:validation_detail", invoice.pk),
+                invoice=invoice,
+                event=event,
+                structure=invoice.validator,
+                send_email=send_email,
+                created_at=event.at,
+            )
+        StatusEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(notified_at=timezone.now())
+    return count
+
+
+def _notify_buyers(event: StatusEvent, invoice: Any, number: str, *, send_email: bool) -> int:
+    made_available = event.status == S.MISE_A_DISPOSITION and event.previous_status == S.EN_COURS_ACHEMINEMENT
+    if not (made_available or event.status == S.COMPLETEE) or invoice.recipient_id is None:
+        return 0
+    if made_available:
+        title = _("Nouvelle facture à traiter : %(number)s") % {"number": number}
+        body = _("%(supplier)s vous a adressé la facture n° %(number)s de %(amount)s € TTC%(service)s.")
+    else:
+        title = _("Facture complétée par le fournisseur : %(number)s") % {"number": number}
+        body = _(
+            "%(supplier)s a complété la facture n° %(number)s de %(amount)s € TTC%(service)s "
+            "que vous aviez suspendue : elle attend votre traitement."
+        )
+    service = invoice.recipient_service
+    body = body % {
+        "supplier": invoice.supplier.name,
+        "number": number,
+        "amount": _money(invoice.total_ttc),
+        "service": _(" (service %(code)s)") % {"code": service.code} if service else "",
+    }
+    if event.status == S.COMPLETEE and event.comment:
+        body += "\n" + _("Commentaire du fournisseur : %(comment)s") % {"comment": event.comment}
+    return _notify_all(
+        buyer_members(invoice.recipient_id, invoice.recipient_service_id),
+        skip=event.actor_id,
+        kind=Kind.TO_PROCESS,
+        title=title,
+        body=body,
+        url=_url("inbox:detail", invoice.pk),
+        invoice=invoice,
+        event=event,
+        structure=invoice.recipient,
+        send_email=send_email,
+        created_at=event.at,
+    )
+
+
+def invoice_overdue_notify(*, invoice_id: int, today: date | None = None) -> int:
+    """Tell both parties once that an invoice passed its due date unpaid (dedupe per invoice)."""
+    with translation.override("fr"):
+        return _invoice_overdue_notify(invoice_id=invoice_id, today=today)
+
+
+def _invoice_overdue_notify(*, invoice_id: int, today: date | None) -> int:
+    from invoices.models import Invoice
+
+    from .payment import invoice_lateness
+
+    invoice = Invoice.objects.select_related("supplier", "recipient").filter(pk=invoice_id).first()
+    if invoice is None or invoice.recipient_id is None:
+        return 0
+    position = invoice_lateness(invoice, today=today)
+    if not position.overdue or position.paid:
+        return 0
+    number = invoice.number or f"#{invoice.pk}"
+    due = position.due_date.strftime("%d/%m/%Y") if position.due_date else ""
+    values = {
+        "number": number,
+        "due": due,
+        "days": position.days_late,
+        "supplier": invoice.supplier.name,
+        "recipient": invoice.recipient.name,
+        "interest": _money(position.total),
+    }
+    key = f"retard:{invoice.pk}"
+    with transaction.atomic():
+        count = _notify_all(
+            supplier_members(invoice.supplier_id),
+            skip=None,
+            kind=Kind.OVERDUE,
+            title=_("Facture %(number)s : échéance dépassée") % values,
+            body=_(
+                "Votre facture n° %(number)s adressée à %(recipient)s devait être payée le %(due)s. "
+                "Des intérêts moratoires et l'indemnité forfaitaire de 40 € vous sont dus "
+                "(%(interest)s € à ce jour)."
+            )
+            % values,
+            url=_url("invoices:detail", invoice.pk),
+            invoice=invoice,
+            structure=invoice.supplier,
+            dedupe_key=key,
+        )
+        count += _notify_all(
+            buyer_members(invoice.recipient_id, invoice.recipient_service_id),
+            skip=None,
+            kind=Kind.OVERDUE,
+            title=_("Facture %(number)s en retard de paiement") % values,
+            body=_(
+                "La facture n° %(number)s de %(supplier)s devait être payée le %(due)s. Des "
+                "intérêts moratoires courent depuis (%(interest)s € à ce jour, indemnité de 40 € "
+                "comprise)."
+            )
+            % values,
+            url=_url("inbox:detail", invoice.pk),
+            invoice=invoice,
+            structure=invoice.recipient,
+            dedupe_key=key,
+        )
+    return count
