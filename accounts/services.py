@@ -93,18 +93,61 @@ def membership_request(*, model: type[M], user: User, structure: Structure) -> M
                 decided_at=None,
                 decided_by=None,
             )
+            _notify_managers_on_commit(model=model, membership_id=existing.pk)
             return _fresh(existing)
         try:
             with transaction.atomic():
-                return model.objects.create(
+                membership = model.objects.create(
                     user=user, structure=structure, role=Role.USER, status=MembershipStatus.PENDING
                 )
+            _notify_managers_on_commit(model=model, membership_id=membership.pk)
+            return membership
         except IntegrityError:  # the same request sent twice at once (double click)
             raise ValidationError(
                 _("Votre demande pour %(name)s attend déjà l'approbation d'un gestionnaire.")
                 % {"name": structure.name},
                 code="pending",
             ) from None
+
+
+def _notify_managers_on_commit(*, model: type[M], membership_id: int) -> None:
+    """After commit, tell the structure's managers that a request waits in "Approbations"
+    (Chorus Pro §3.4: managers approve attachment requests)."""
+    transaction.on_commit(lambda: membership_request_notify(model=model, membership_id=membership_id))
+
+
+def membership_request_notify(*, model: type[M], membership_id: int) -> int:
+    """Notify every active manager of the structure of a pending request; returns how many."""
+    from django.urls import reverse
+
+    from entities.models import BuyerMembership
+    from tracking.notifications import notification_create
+
+    membership = model.objects.select_related("user", "structure").filter(
+        pk=membership_id, status=MembershipStatus.PENDING
+    ).first()
+    if membership is None:
+        return 0
+    url = reverse("entities:approvals" if model is BuyerMembership else "suppliers:approvals")
+    managers = model.objects.filter(
+        structure_id=membership.structure_id, status=MembershipStatus.ACTIVE, role__in=MANAGER_ROLES
+    ).select_related("user")
+    who = membership.user.get_full_name() or membership.user.email
+    sent = 0
+    for manager in managers:
+        created = notification_create(
+            recipient=manager.user,
+            kind="RATTACHEMENT_DEMANDE",
+            title=_("Demande de rattachement à %(name)s") % {"name": membership.structure.name},
+            body=_("%(who)s (%(email)s) demande à rejoindre %(name)s. Approuvez ou refusez la demande "
+                   "depuis le menu « Approbations ».")
+            % {"who": who, "email": membership.user.email, "name": membership.structure.name},
+            url=url,
+            structure=membership.structure,
+            dedupe_key=f"rattachement:{model._meta.label_lower}:{membership.pk}:{membership.requested_at:%s}",
+        )
+        sent += created is not None
+    return sent
 
 
 def membership_approve(*, membership: M, actor: User, role: str = Role.USER, by_staff: bool = False) -> M:

@@ -330,3 +330,19 @@ def test_buyer_principal_is_kept_too(carla, beaufort):
     principal = BuyerMembership.objects.get(user=carla)
     with pytest.raises(ValidationError, match="toujours garder un gestionnaire principal"):
         entity_services.buyer_membership_change_role(membership=principal, actor=other, role=Role.USER)
+
+
+def test_managers_are_notified_of_a_request_to_join(alice, acme, django_capture_on_commit_callbacks):
+    # Given ACME whose principal manager is Alice
+    from suppliers.services import supplier_membership_request
+    from tests.factories import UserFactory
+    from tracking.models import Notification
+
+    newcomer = UserFactory(email="nouveau@acme.test", first_name="Nina", last_name="Nouvelle")
+    # When a newcomer asks to join
+    with django_capture_on_commit_callbacks(execute=True):
+        supplier_membership_request(user=newcomer, identifier_type="SIRET", identifier=acme.identifier)
+    # Then Alice gets a notification pointing to the approvals page, and the newcomer none
+    note = Notification.objects.get(recipient=alice)
+    assert "Nina Nouvelle" in note.body and note.url == "/fournisseur/structure/approbations/"
+    assert not Notification.objects.filter(recipient=newcomer).exists()
