@@ -12,7 +12,7 @@ class SignupForm(forms.Form):
 
     field_order = ["first_name", "last_name", "email", "password1", "password2"]
 
-    def signup(self, request, user) -> None:  # noqa: ANN001 – allauth's hook signature
+    def signup(self, request, user) -> None:
         user.first_name = self.cleaned_data["first_name"]
         user.last_name = self.cleaned_data["last_name"]
         user.save(update_fields=["first_name", "last_name"])

@@ -48,7 +48,7 @@ class Workspace:
         return self.membership.role in MANAGER_ROLES
 
 
-def workspaces_for_user(user) -> list[Workspace]:  # noqa: ANN001
+def workspaces_for_user(user) -> list[Workspace]:
     """Every active attachment of ``user``, suppliers first, in a stable order."""
     from entities.models import BuyerMembership
     from suppliers.models import SupplierMembership

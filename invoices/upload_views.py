@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from accounts.workspace import Workspace
+
 from .choices import Channel
 from .intake import BATCH_SUFFIXES, FileOutcome, Problem, batch_intake, too_big
 from .validation.limits import MAX_BATCH_BYTES, MAX_DOCUMENT_BYTES
@@ -27,7 +29,7 @@ class LimitedUploadHandler(FileUploadHandler):
         self.received = 0
         self.too_big = False
 
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None) -> None:
         # A declared length over the limit: nothing of the files will be kept.
         self.too_big = bool(content_length and content_length > MAX_REQUEST_BYTES)
 
@@ -44,7 +46,7 @@ class LimitedUploadHandler(FileUploadHandler):
         return None
 
 
-def _supplier_workspace(request: HttpRequest):
+def _supplier_workspace(request: HttpRequest) -> Workspace:
     workspace = request.workspace  # type: ignore[attr-defined]
     if workspace is None or not workspace.is_supplier:
         raise Http404

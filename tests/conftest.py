@@ -25,12 +25,12 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):  # noqa: ANN001
+def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
-def acme(db):  # noqa: ANN001
+def acme(db):
     return SupplierStructureFactory(
         identifier="81234567600017", name="ACME Fournitures", vat_number="FR19812345676",
         headcount=120, size_category="PME",
@@ -38,14 +38,15 @@ def acme(db):  # noqa: ANN001
 
 
 @pytest.fixture
-def bakery(db):  # noqa: ANN001
+def bakery(db):
     return SupplierStructureFactory(identifier="73282932000074", name="Boulangerie Martin")
 
 
 @pytest.fixture
-def beaufort(db):  # noqa: ANN001
+def beaufort(db):
     structure = PublicStructureFactory(
-        siret="21490244700017", name="Commune de Beaufort-en-Anjou", search_name="COMMUNE DE BEAUFORT EN ANJOU",
+        siret="21490244700017", name="Commune de Beaufort-en-Anjou",
+        search_name="COMMUNE DE BEAUFORT EN ANJOU",
         category=PublicCategory.COLLECTIVITE, service_code_required=True, postcode="49250",
         city="Beaufort-en-Anjou",
     )
@@ -56,7 +57,7 @@ def beaufort(db):  # noqa: ANN001
 
 
 @pytest.fixture
-def quimper(db):  # noqa: ANN001
+def quimper(db):
     return PublicStructureFactory(
         siret="26290001200010", name="Centre hospitalier de Quimper",
         search_name="CENTRE HOSPITALIER DE QUIMPER", category=PublicCategory.SANTE,
@@ -65,33 +66,33 @@ def quimper(db):  # noqa: ANN001
 
 
 @pytest.fixture
-def alice(acme):  # noqa: ANN001
+def alice(acme):
     user = UserFactory(email="alice@acme.test", first_name="Alice", last_name="Martin")
     SupplierMembershipFactory(user=user, structure=acme)
     return user
 
 
 @pytest.fixture
-def bob(bakery):  # noqa: ANN001
+def bob(bakery):
     user = UserFactory(email="bob@boulangerie.test", first_name="Bob", last_name="Leroy")
     SupplierMembershipFactory(user=user, structure=bakery)
     return user
 
 
 @pytest.fixture
-def carla(beaufort):  # noqa: ANN001
+def carla(beaufort):
     user = UserFactory(email="carla@beaufort.test", first_name="Carla", last_name="Petit")
     BuyerMembershipFactory(user=user, structure=beaufort)
     return user
 
 
 @pytest.fixture
-def david(quimper):  # noqa: ANN001
+def david(quimper):
     user = UserFactory(email="david@ch-quimper.test", first_name="David", last_name="Morel")
     BuyerMembershipFactory(user=user, structure=quimper)
     return user
 
 
 @pytest.fixture
-def admin_user(db):  # noqa: ANN001
+def admin_user(db):
     return UserFactory(email="admin@exemple.test", is_staff=True, is_superuser=True)

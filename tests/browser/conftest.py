@@ -42,7 +42,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def browser_page(browser):  # noqa: ANN001
+def browser_page(browser):
     context = browser.new_context(locale="fr-FR", accept_downloads=True)
     context.set_default_timeout(15_000)
     page = context.new_page()
@@ -50,7 +50,7 @@ def browser_page(browser):  # noqa: ANN001
     context.close()
 
 
-def login(page, live_server, email: str, password: str) -> None:  # noqa: ANN001
+def login(page, live_server, email: str, password: str) -> None:
     """Log in through the real login form."""
     page.goto(f"{live_server.url}/compte/login/")
     page.fill("input[name=login]", email)

@@ -18,7 +18,8 @@ def test_visitor_logs_in_as_demo_supplier_and_sees_dashboard(live_server, browse
     # When a visitor opens the home page
     page.goto(live_server.url + "/")
     assert "Chorus" in page.title()
-    assert page.locator(".fr-header .fr-logo").inner_text().replace("\n", " ").lower() == "république française"
+    logo = page.locator(".fr-header .fr-logo").inner_text()
+    assert logo.replace("\n", " ").lower() == "république française"
     # and logs in as the demo supplier
     page.get_by_role("link", name="Se connecter").first.click()
     login(page, live_server, "fournisseur@chorus.test", "Demo-Fournisseur-2026!")

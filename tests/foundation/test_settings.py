@@ -15,7 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = (
     "import json, django; django.setup(); from django.conf import settings as s;"
-    "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']),"
+    "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'],"
+    "'name': str(s.DATABASES['default']['NAME']),"
     "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, 'email': s.EMAIL_BACKEND,"
     "'email_host': getattr(s, 'EMAIL_HOST', ''), 'debug': s.DEBUG, 'acks_late': s.CELERY_TASK_ACKS_LATE,"
     "'reject_on_worker_lost': s.CELERY_TASK_REJECT_ON_WORKER_LOST,"
