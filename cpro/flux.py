@@ -2,8 +2,9 @@
 
 ``flow_deposit`` stores the file and the ``DepositFlow`` row (state
 ``IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP``) and enqueues ``cpro.flow_process`` after
-commit, by id. ``flow_process`` validates each document (security, XSD, EN 16931 rules), turns it
-into an ``InvoiceData`` and deposits it; the flow ends ``IN_INTEGRE`` (every invoice deposited),
+commit, by id. ``flow_process`` hands each document to ``invoices.intake.document_intake`` (the
+portal upload's engine: security, XSD, EN 16931 rules, Chorus Pro checks, deposit), with the
+flow's declared syntax and no PDF to complete; the flow ends ``IN_INTEGRE`` (every invoice deposited),
 ``IN_INTEGRE_PARTIEL`` (some) or ``IN_REJETE`` (none), with ``listeErreurTechnique`` (the file
 cannot be read) and ``listeErreurDP`` (an invoice is refused) in full French sentences, each
 starting with the rule id (reference §1.4).
@@ -70,43 +71,28 @@ def flow_deposit(*, principal: Any, content: bytes, filename: str, syntax: str) 
     return flow
 
 
-def _issue_sentence(issue: Any) -> str:
+def _sentence(problem: Any) -> str:
+    """« [RULE-ID] message (BT-xx – label : « value ») », the report's French sentence."""
     where = ""
-    if issue.bt:
-        where = f" ({issue.bt}{' – ' + issue.bt_label if issue.bt_label else ''}"
-        where += f" : « {issue.value[:80]} »)" if issue.value else ")"
-    return f"[{issue.rule_id}] {issue.message}{where}"
+    if problem.bt:
+        where = f" ({problem.bt}{' – ' + problem.bt_label if problem.bt_label else ''}"
+        where += f" : « {problem.value[:80]} »)" if problem.value else ")"
+    return f"[{problem.rule_id}] {problem.message}{where}"
 
 
-def _document_errors(*, name: str, content: bytes, syntax: str) -> tuple[Any, list[str]]:
-    """Validate one document: (verdict, French error sentences)."""
-    from invoices.validation import validate_document
-
-    verdict = validate_document(content=content, filename=name)
-    errors = [_issue_sentence(i) for i in verdict.errors[:MAX_ISSUES_PER_DOCUMENT]]
-    if len(verdict.errors) > MAX_ISSUES_PER_DOCUMENT:
-        errors.append(
+def _sentences(problems: list[Any]) -> list[str]:
+    """At most ``MAX_ISSUES_PER_DOCUMENT`` sentences, and how many more there were."""
+    sentences = [_sentence(p) for p in problems[:MAX_ISSUES_PER_DOCUMENT]]
+    if len(problems) > MAX_ISSUES_PER_DOCUMENT:
+        sentences.append(
             _("… et %(n)d autre(s) erreur(s) dans ce document.")
-            % {"n": len(verdict.errors) - MAX_ISSUES_PER_DOCUMENT}
+            % {"n": len(problems) - MAX_ISSUES_PER_DOCUMENT}
         )
-    if not errors and not verdict.structured:
-        errors.append(
-            _(
-                "[CPRO-FLUX-NON-STRUCTURE] Le document « %(name)s » est %(what)s : un flux doit porter "
-                "toutes les données de la facture (Factur-X BASIC, EN 16931 ou EXTENDED, CII ou UBL). "
-                "Déposez ce PDF avec deposer/pdf puis soumettre."
-            )
-            % {"name": name, "what": verdict.recognised or _("un PDF sans données structurées")}
-        )
-    if not errors and syntax and verdict.syntax_flux and str(verdict.syntax_flux) != syntax:
-        errors.append(
-            _(
-                "[CPRO-FLUX-SYNTAXE] Le document « %(name)s » est reconnu comme %(found)s alors que le flux "
-                "est déclaré en %(declared)s : indiquez syntaxeFlux=%(found)s."
-            )
-            % {"name": name, "found": verdict.syntax_flux, "declared": syntax}
-        )
-    return verdict, errors
+    return sentences
+
+
+def _rule_id(sentence: str) -> str:
+    return sentence[1 : sentence.index("]")] if sentence.startswith("[") and "]" in sentence else ""
 
 
 def _dp_error(*, flow: Any, number: str, buyer: str, message: str) -> dict[str, str]:
@@ -114,19 +100,20 @@ def _dp_error(*, flow: Any, number: str, buyer: str, message: str) -> dict[str, 
         "identifiantFournisseur": flow.supplier.identifier if flow.supplier_id else "",
         "identifiantDestinataire": buyer or "",
         "numeroDP": number or "",
-        "codeErreurDP": message[1 : message.index("]")] if message.startswith("[") and "]" in message else "",
+        "codeErreurDP": _rule_id(message),
         "libelleErreurDP": message,
     }
 
 
 def flow_process(*, flow_id: int) -> str | None:
     """Integrate flow ``flow_id`` (idempotent: a flow already processed is left as it is; after a
-    crash, invoices already deposited from this flow are counted, not deposited twice)."""
-    from invoices.checks import InvoiceRejected
+    crash, invoices already deposited from this flow are counted, not deposited twice).
+
+    Each document goes through ``invoices.intake.document_intake``, the engine of the portal's
+    upload: the same four layers, the same deposit; this function only writes the report."""
     from invoices.choices import Channel, FlowStatus
-    from invoices.data import invoice_data_from_parsed
-    from invoices.models import DepositFlow, Invoice
-    from invoices.services import invoice_deposit
+    from invoices.intake import document_intake
+    from invoices.models import DepositFlow
     from invoices.validation import BatchError, split_batch
 
     flow = DepositFlow.objects.select_related("supplier").filter(pk=flow_id).first()
@@ -149,45 +136,33 @@ def flow_process(*, flow_id: int) -> str | None:
     account = _technical_account_of(flow)
     integrated = 0
     for name, data in documents:
-        verdict, errors = _document_errors(name=name, content=data, syntax=flow.syntax)
-        parsed = verdict.parsed
-        number = (parsed.number or "") if parsed else ""
-        buyer = (parsed.buyer_siret or "") if parsed else ""
-        if errors:
-            if parsed is None:
-                technical += [
-                    {
-                        "codeErreur": e[1 : e.index("]")] if e.startswith("[") and "]" in e else "",
-                        "libelleErreur": f"{name} : {e}",
-                        "numeroDP": "",
-                    }
-                    for e in errors
-                ]
-            else:
-                dp_errors += [_dp_error(flow=flow, number=number, buyer=buyer, message=e) for e in errors]
-            continue
-        if number and Invoice.objects.filter(flow=flow, number=number).exists():
-            integrated += 1  # already deposited before a crash: counted once
-            continue
-        invoice_data = invoice_data_from_parsed(
-            parsed, channel=Channel.UPLOAD_API, source_format=str(verdict.format)
+        outcome = document_intake(
+            supplier=flow.supplier,
+            actor=account,
+            name=name,
+            content=data,
+            channel=Channel.UPLOAD_API,
+            flow=flow,
+            declared_syntax=flow.syntax,
+            structured_only=True,
         )
-        try:
-            invoice_deposit(
-                supplier=flow.supplier,
-                data=invoice_data,
-                actor=account,
-                channel=Channel.UPLOAD_API,
-                original=(name, data, ""),
-                flow=flow,
-            )
-        except InvoiceRejected as exc:
-            dp_errors += [
-                _dp_error(flow=flow, number=number, buyer=buyer, message=f"[{e.code}] {e.message}")
-                for e in exc.errors[:MAX_ISSUES_PER_DOCUMENT]
-            ]
+        if outcome.accepted:
+            integrated += 1
             continue
-        integrated += 1
+        sentences = _sentences(outcome.errors)
+        if not outcome.readable:
+            # Nothing of an invoice could be read: a technical error of the file (reference §1.4).
+            technical += [
+                {"codeErreur": _rule_id(e), "libelleErreur": f"{name} : {e}", "numeroDP": ""}
+                for e in sentences
+            ]
+        else:
+            dp_errors += [
+                _dp_error(
+                    flow=flow, number=outcome.invoice_number, buyer=outcome.recipient_identifier, message=e
+                )
+                for e in sentences
+            ]
     if integrated and (dp_errors or technical):
         status = FlowStatus.INTEGRE_PARTIEL
     elif integrated:

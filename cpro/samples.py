@@ -2,12 +2,12 @@
 (service FINANCES), with a fresh number each time so that the guide's ``curl`` commands can be
 run again and again without hitting the duplicate check.
 
-Built with the invoices app's own CII writer and Factur-X generator, from an unsaved invoice.
+Built with the invoices app's own CII writer and Factur-X generator, from an unsaved invoice
+(``invoices.services.invoice_preview_documents``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 from decimal import Decimal
 
@@ -24,19 +24,12 @@ def demo_facturx(
     service_code: str = "FINANCES",
     number: str | None = None,
 ) -> tuple[str, bytes]:
-    """(filename, Factur-X PDF bytes). Raises ``LookupError`` when the demo structures are missing."""
-    from invoices.checks import invoice_data_resolve
+    """(filename, Factur-X PDF bytes). Raises ``LookupError`` when the demo structures are missing
+    or the sample would not pass the portal's checks."""
+    from invoices.checks import InvoiceRejected
     from invoices.choices import Channel
-    from invoices.cii import invoice_cii_xml
     from invoices.data import InvoiceData, LineData
-    from invoices.models import Invoice
-    from invoices.services import (
-        _apply_fields,
-        _build_lines,
-        _build_vat_lines,
-        _parties_snapshot,
-        facturx_pdf,
-    )
+    from invoices.services import invoice_preview_documents
     from suppliers.models import SupplierStructure
 
     supplier = SupplierStructure.objects.filter(identifier=supplier_identifier).first()
@@ -66,14 +59,10 @@ def demo_facturx(
         ],
         channel=Channel.UPLOAD_API,
     )
-    resolved = invoice_data_resolve(data=data, supplier=supplier, actor=None)
-    if resolved.recipient is None:
-        raise LookupError(recipient_siret)
-    invoice = Invoice(supplier=supplier, channel=Channel.UPLOAD_API, deposited_at=timezone.now())
-    _apply_fields(invoice, data=data, totals=resolved.totals, routing=resolved)
-    invoice.parties = _parties_snapshot(supplier=supplier, data=data, resolved=resolved)
-    invoice.due_date = data.invoice_date + dt.timedelta(days=30)
-    lines = _build_lines(invoice, data=data, totals=resolved.totals)
-    vat_lines = _build_vat_lines(invoice, totals=resolved.totals)
-    xml = invoice_cii_xml(invoice=invoice, lines=lines, vat_lines=vat_lines)
-    return f"{number}.pdf", facturx_pdf(invoice=invoice, lines=lines, vat_lines=vat_lines, xml=xml)
+    try:
+        _xml, pdf = invoice_preview_documents(supplier=supplier, data=data)
+    except InvoiceRejected as exc:
+        # The demo recipient is missing (or no longer accepts this sample, e.g. its service was
+        # closed): the guide's download answers "demo data not loaded" rather than a 500.
+        raise LookupError(", ".join(error.code for error in exc.errors) or recipient_siret) from exc
+    return f"{number}.pdf", pdf

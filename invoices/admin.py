@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import DepositFlow, Document, Invoice, InvoiceLine, VatLine
+from .models import DepositFlow, Document, Invoice, InvoiceAllowanceCharge, InvoiceLine, VatLine
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -27,6 +27,17 @@ class LineInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["position", "designation", "quantity", "unit", "unit_price", "discount", "vat_rate", "total_ht"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AllowanceChargeInline(admin.TabularInline):
+    model = InvoiceAllowanceCharge
+    extra = 0
+    can_delete = False
+    fields = ["position", "is_charge", "reason", "reason_code", "vat_category", "vat_rate", "amount"]
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -64,7 +75,7 @@ class InvoiceAdmin(ReadOnlyAdmin):
     list_select_related = ["supplier", "recipient"]
     show_full_result_count = False
     raw_id_fields = ["supplier", "recipient", "recipient_service", "validator", "original_invoice", "flow"]
-    inlines = [LineInline, VatLineInline, DocumentInline]
+    inlines = [LineInline, AllowanceChargeInline, VatLineInline, DocumentInline]
 
 
 @admin.register(DepositFlow)

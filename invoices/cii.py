@@ -26,7 +26,7 @@ from .amounts import round_cent, vat_category_for
 from .choices import PAYMENT_MEANS_CODE, TYPE_CODE, VatCategory, VatRegime
 
 if TYPE_CHECKING:
-    from .models import Invoice, InvoiceLine, VatLine
+    from .models import Invoice, InvoiceAllowanceCharge, InvoiceLine, VatLine
 
 NS_RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 NS_RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -156,12 +156,41 @@ def payment_terms_text(parties: dict[str, Any]) -> str:
     )
 
 
-def invoice_cii_xml(*, invoice: Invoice, lines: Sequence[InvoiceLine], vat_lines: Sequence[VatLine]) -> bytes:
-    """The CII XML of ``invoice``, from the given (in-memory) lines and VAT rows."""
+def _allowance_charge(settlement: etree._Element, item: InvoiceAllowanceCharge) -> None:
+    """BG-20 / BG-21 at header level, in the order of the Factur-X EN16931 XSD."""
+    node = _ram(settlement, "SpecifiedTradeAllowanceCharge")
+    indicator = _ram(node, "ChargeIndicator")
+    _el(indicator, NS_UDT, "Indicator", "true" if item.is_charge else "false")
+    if item.percent is not None and item.base is not None:
+        _ram(node, "CalculationPercent", f"{item.percent.normalize():f}")  # BT-94 / BT-101
+        _ram(node, "BasisAmount", amount(item.base))  # BT-93 / BT-100
+    _ram(node, "ActualAmount", amount(item.amount))  # BT-92 / BT-99
+    if item.reason_code:
+        _ram(node, "ReasonCode", item.reason_code)  # BT-98 / BT-105
+    # BR-33 / BR-38: a reason or a reason code; the portal always writes a readable reason.
+    reason = item.reason or ("Frais" if item.is_charge else "Remise")
+    _ram(node, "Reason", reason)  # BT-97 / BT-104
+    tax = _ram(node, "CategoryTradeTax")
+    _ram(tax, "TypeCode", "VAT")
+    _ram(tax, "CategoryCode", item.vat_category)  # BT-95 / BT-102 (BR-32, BR-37)
+    if item.vat_category != VatCategory.NOT_SUBJECT:
+        _ram(tax, "RateApplicablePercent", rate_text(item.vat_rate))  # BT-96 / BT-103
+
+
+def invoice_cii_xml(
+    *,
+    invoice: Invoice,
+    lines: Sequence[InvoiceLine],
+    vat_lines: Sequence[VatLine],
+    allowances_charges: Sequence[InvoiceAllowanceCharge] = (),
+) -> bytes:
+    """The CII XML of ``invoice``, from the given (in-memory) lines, VAT rows and document-level
+    allowances and charges."""
     parties: dict[str, Any] = invoice.parties or {}
     # A fixed order, whatever order the rows were read in: the same invoice, the same bytes.
     lines = sorted(lines, key=lambda line: line.position)
     vat_lines = sorted(vat_lines, key=lambda row: (-row.rate, row.category))
+    adjustments = sorted(allowances_charges, key=lambda item: item.position)
     root = etree.Element(f"{{{NS_RSM}}}CrossIndustryInvoice", nsmap=NSMAP)
 
     context = _el(root, NS_RSM, "ExchangedDocumentContext")
@@ -223,12 +252,20 @@ def invoice_cii_xml(*, invoice: Invoice, lines: Sequence[InvoiceLine], vat_lines
             _ram(tax, "DueDateTypeCode", due_code)  # BT-8
         if row.category != VatCategory.NOT_SUBJECT:
             _ram(tax, "RateApplicablePercent", rate_text(row.rate))  # BT-119
+    for item in adjustments:
+        _allowance_charge(settlement, item)
     if invoice.amount_due > 0:
         terms = _ram(settlement, "SpecifiedTradePaymentTerms")
         _ram(terms, "Description", payment_terms_text(parties))  # BT-20 (BR-CO-25)
     summation = _ram(settlement, "SpecifiedTradeSettlementHeaderMonetarySummation")
-    _ram(summation, "LineTotalAmount", amount(invoice.total_ht))  # BT-106
-    _ram(summation, "TaxBasisTotalAmount", amount(invoice.total_ht))  # BT-109
+    _ram(summation, "LineTotalAmount", amount(sum((line.total_ht for line in lines), Decimal(0))))  # BT-106
+    allowances = [item.amount for item in adjustments if not item.is_charge]
+    charges = [item.amount for item in adjustments if item.is_charge]
+    if charges:
+        _ram(summation, "ChargeTotalAmount", amount(sum(charges, Decimal(0))))  # BT-108 (BR-CO-12)
+    if allowances:
+        _ram(summation, "AllowanceTotalAmount", amount(sum(allowances, Decimal(0))))  # BT-107 (BR-CO-11)
+    _ram(summation, "TaxBasisTotalAmount", amount(invoice.total_ht))  # BT-109 (BR-CO-13)
     _ram(summation, "TaxTotalAmount", amount(invoice.total_vat), currencyID=invoice.currency)  # BT-110
     if foreign:
         in_euros = round_cent(invoice.total_vat * invoice.exchange_rate)

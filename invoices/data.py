@@ -17,7 +17,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .amounts import ZERO, LineAmount, Totals, compute_totals, line_net_amount, vat_category_for
+from .amounts import (
+    ZERO,
+    AllowanceChargeAmount,
+    LineAmount,
+    Totals,
+    compute_totals,
+    line_net_amount,
+    round_cent,
+    vat_category_for,
+)
 from .choices import Channel, Framework, InvoiceKind, VatRegime
 
 if TYPE_CHECKING:
@@ -41,6 +50,22 @@ class LineData:
 
     def net_amount(self) -> Decimal:
         return line_net_amount(quantity=self.quantity, unit_price=self.unit_price, discount=self.discount)
+
+
+@dataclass(slots=True)
+class AllowanceChargeData:
+    """A document-level allowance (BG-20) or charge (BG-21): a discount or a fee on the whole
+    invoice, excl. VAT, with the VAT category and rate it falls under."""
+
+    amount: Decimal  # BT-92 / BT-99, excl. VAT, positive
+    vat_rate: Decimal  # BT-96 / BT-103, percent
+    is_charge: bool = False  # False: allowance (remise), True: charge (frais)
+    vat_category: str = ""  # BT-95 / BT-102 when declared; else derived from the rate
+    reason: str = ""  # BT-97 / BT-104
+    reason_code: str = ""  # BT-98 / BT-105 (UNTDID 5189 for allowances, 7161 for charges)
+    base: Decimal | None = None  # BT-93 / BT-100, informative
+    percent: Decimal | None = None  # BT-94 / BT-101, informative
+    vat_rate_manual: bool = False
 
 
 @dataclass(slots=True)
@@ -89,10 +114,13 @@ class InvoiceData:
     original_invoice_number: str = ""  # BT-25, required on a credit note
     comment: str = ""  # BT-22
     lines: list[LineData] = field(default_factory=list)
+    allowances_charges: list[AllowanceChargeData] = field(default_factory=list)  # BG-20 / BG-21
     attachments: list[AttachmentData] = field(default_factory=list)
     # What a file or an API call declares (None: nothing declared, e.g. the web form).
     declared_vat_lines: list[VatLineData] | None = None
     declared_total_ht: Decimal | None = None  # BT-109
+    declared_allowances_total: Decimal | None = None  # BT-107
+    declared_charges_total: Decimal | None = None  # BT-108
     declared_total_vat: Decimal | None = None  # BT-110
     declared_total_ttc: Decimal | None = None  # BT-112
     declared_amount_due: Decimal | None = None  # BT-115
@@ -114,9 +142,24 @@ class InvoiceData:
             for line in self.lines
         ]
 
+    def allowance_charge_amounts(self) -> list[AllowanceChargeAmount]:
+        return [
+            AllowanceChargeAmount(
+                is_charge=item.is_charge,
+                category=vat_category_for(
+                    rate=item.vat_rate, vat_regime=self.vat_regime, declared=item.vat_category
+                ),
+                rate=item.vat_rate,
+                rate_manual=item.vat_rate_manual,
+                amount=round_cent(item.amount),
+            )
+            for item in self.allowances_charges
+        ]
+
     def totals(self) -> Totals:
         return compute_totals(
             lines=self.line_amounts(),
+            allowances_charges=self.allowance_charge_amounts(),
             global_discount=self.global_discount,
             prepaid=self.prepaid_amount,
         )
@@ -125,9 +168,10 @@ class InvoiceData:
 def invoice_data_from_invoice(invoice: Invoice) -> InvoiceData:
     """The submitted data of a stored invoice (a draft being sent, the worker's re-check).
 
-    Reads ``invoice.lines`` (prefetch them for lists) and the recipient, service and validator
-    (``select_related`` them). A draft keeps what was typed for them in ``parties["draft"]``, so
-    that an unknown SIRET or service code is shown again rather than lost."""
+    Reads ``invoice.lines`` and ``invoice.allowances_charges`` (prefetch them for lists) and the
+    recipient, service and validator (``select_related`` them). A draft keeps what was typed for
+    them in ``parties["draft"]``, so that an unknown SIRET or service code is shown again rather
+    than lost."""
     typed = (invoice.parties or {}).get("draft", {})
     return InvoiceData(
         kind=invoice.kind,
@@ -170,6 +214,20 @@ def invoice_data_from_invoice(invoice: Invoice) -> InvoiceData:
             )
             for line in invoice.lines.all()
         ],
+        allowances_charges=[
+            AllowanceChargeData(
+                amount=item.amount,
+                vat_rate=item.vat_rate,
+                is_charge=item.is_charge,
+                vat_category=item.vat_category,
+                reason=item.reason,
+                reason_code=item.reason_code,
+                base=item.base,
+                percent=item.percent,
+                vat_rate_manual=item.vat_rate_manual,
+            )
+            for item in invoice.allowances_charges.all()
+        ],
         seller_vat_number=(invoice.parties or {}).get("seller", {}).get("vat_number", ""),
         channel=invoice.channel,
         source_format=invoice.source_format,
@@ -194,6 +252,19 @@ def _line_from_parsed(line: Any) -> LineData:
         discount=discount,
         vat_category=line.vat_category or "",
         declared_net=line.line_total,
+    )
+
+
+def _allowance_charge_from_parsed(item: Any) -> AllowanceChargeData:
+    return AllowanceChargeData(
+        amount=item.amount if item.amount is not None else ZERO,
+        vat_rate=item.vat_rate if item.vat_rate is not None else ZERO,
+        is_charge=bool(item.is_charge),
+        vat_category=item.vat_category or "",
+        reason=(item.reason or "")[:255],
+        reason_code=(item.reason_code or "")[:10],
+        base=item.base,
+        percent=item.percent,
     )
 
 
@@ -236,6 +307,9 @@ def invoice_data_from_parsed(parsed: Any, *, channel: str, source_format: str = 
         original_invoice_number=parsed.preceding_invoice or "",
         comment="\n".join(parsed.notes or []),
         lines=[_line_from_parsed(line) for line in parsed.lines or []],
+        allowances_charges=[
+            _allowance_charge_from_parsed(item) for item in getattr(parsed, "allowances_charges", None) or []
+        ],
         declared_vat_lines=[
             VatLineData(
                 rate=dec(row.rate),
@@ -246,6 +320,8 @@ def invoice_data_from_parsed(parsed: Any, *, channel: str, source_format: str = 
             for row in parsed.vat_breakdown or []
         ],
         declared_total_ht=parsed.total_ht,
+        declared_allowances_total=parsed.allowances_total,
+        declared_charges_total=parsed.charges_total,
         declared_total_vat=parsed.total_vat,
         declared_total_ttc=parsed.total_ttc,
         declared_amount_due=parsed.amount_due,

@@ -21,7 +21,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .checks import CheckError, InvoiceRejected
+from .checks import CheckError, InvoiceRejected, invoice_data_check
 from .choices import Channel, DocumentRole
 from .cii import sha256_hex
 from .data import InvoiceData, invoice_data_from_parsed
@@ -60,6 +60,12 @@ class FileOutcome:
     recognised: str = ""
     format: str = ""
     profile: str = ""
+    syntax: str = ""  # Chorus Pro ``syntaxeFlux`` of the file, when it is one
+    # What could be read of the invoice, even when it is refused (the API's ``listeErreurDP``
+    # names the invoice by its number and recipient); ``readable`` is False when nothing could.
+    readable: bool = False
+    invoice_number: str = ""
+    recipient_identifier: str = ""
     invoice: Invoice | None = None
     draft: Invoice | None = None  # a PDF to complete with the form
     errors: list[Problem] = field(default_factory=list)
@@ -104,7 +110,14 @@ def _seller_errors(*, verdict: Verdict, supplier: Any) -> list[Problem]:
         return []
     found = (parsed.seller_siret or "").replace(" ", "")
     scheme = parsed.seller_siret_scheme or ""
-    if found and scheme in ("", "0009") and found != supplier.identifier:
+    if scheme in ("", "0009"):
+        same = found == supplier.identifier
+    elif scheme == "0002":
+        # A SIREN (ISO 6523 ICD 0002) names the company: the first 9 digits of its SIRETs.
+        same = found in (supplier.identifier, supplier.identifier[:9])
+    else:
+        same = True  # another scheme (VAT, GLN…): not comparable with the structure's SIRET
+    if found and not same:
         return [
             Problem(
                 rule_id="CPRO-FOURNISSEUR-DIFFERENT",
@@ -113,9 +126,9 @@ def _seller_errors(*, verdict: Verdict, supplier: Any) -> list[Problem]:
                 bt_label=_("Identifiant légal du vendeur"),
                 value=found,
                 message=_(
-                    "Le SIRET du vendeur dans la facture (%(found)s) n'est pas celui de votre structure "
-                    "(%(mine)s). Déposez la facture depuis la structure qui l'a émise, ou corrigez le "
-                    "SIRET du vendeur dans votre logiciel."
+                    "L'identifiant légal du vendeur dans la facture (%(found)s) n'est pas celui de votre "
+                    "structure (%(mine)s). Déposez la facture depuis la structure qui l'a émise, ou "
+                    "corrigez le SIRET du vendeur dans votre logiciel."
                 )
                 % {"found": found, "mine": supplier.identifier},
             )
@@ -131,21 +144,35 @@ def document_intake(
     content: bytes,
     channel: str = Channel.UPLOAD_PORTAIL,
     flow: Any = None,
+    declared_syntax: str = "",
+    structured_only: bool = False,
 ) -> FileOutcome:
-    """Validate one file through the four layers and deposit it when everything passes."""
+    """Validate one file through the four layers and deposit it when everything passes.
+
+    The portal's upload and the API's flows (``cpro.flux``) both come here. A flow declares its
+    ``syntaxeFlux`` (``declared_syntax``: a file of another syntax is refused) and carries only
+    structured invoices (``structured_only``: a PDF to complete is refused instead of opening a
+    draft). A flow processed again after a crash finds the invoice it already deposited."""
     verdict = validate_document(content=content, filename=name)
+    parsed = verdict.parsed
     outcome = FileOutcome(
         name=name,
         recognised=verdict.recognised,
         format=str(verdict.format),
         profile=str(verdict.profile or ""),
+        syntax=str(verdict.syntax_flux or ""),
+        readable=parsed is not None,
+        invoice_number=(parsed.number or "") if parsed else "",
+        recipient_identifier=(parsed.buyer_siret or "") if parsed else "",
         errors=[_problem_from_issue(i) for i in verdict.errors],
         warnings=[_problem_from_issue(i) for i in verdict.warnings],
     )
     if verdict.errors:
         return outcome
     if not verdict.structured:
-        if verdict.format in (DocumentFormat.PDF, DocumentFormat.FACTURX_PDF):
+        if structured_only:
+            outcome.errors.append(_not_structured_in_flow(name=name, verdict=verdict))
+        elif verdict.format in (DocumentFormat.PDF, DocumentFormat.FACTURX_PDF):
             outcome.draft = invoice_draft_from_pdf(
                 supplier=supplier, actor=actor, name=name, content=content, verdict=verdict
             )
@@ -158,26 +185,62 @@ def document_intake(
                 )
             )
         return outcome
-    outcome.errors += _seller_errors(verdict=verdict, supplier=supplier)
-    data = invoice_data_from_parsed(verdict.parsed, channel=channel, source_format=str(verdict.format))
-    try:
-        invoice = (
-            invoice_deposit(
-                supplier=supplier,
-                data=data,
-                actor=actor,
-                channel=channel,
-                original=(name, content, _content_type(verdict)),
-                flow=flow,
+    if declared_syntax and verdict.syntax_flux and str(verdict.syntax_flux) != declared_syntax:
+        outcome.errors.append(
+            Problem(
+                rule_id="CPRO-FLUX-SYNTAXE",
+                layer="syntaxe",
+                value=str(verdict.syntax_flux),
+                message=_(
+                    "Le document « %(name)s » est reconnu comme %(found)s alors que le flux est déclaré "
+                    "en %(declared)s : indiquez syntaxeFlux=%(found)s."
+                )
+                % {"name": name, "found": verdict.syntax_flux, "declared": declared_syntax},
             )
-            if not outcome.errors
-            else None
+        )
+        return outcome
+    if flow is not None and outcome.invoice_number:
+        # Already deposited from this flow before a crash: counted once, never deposited twice.
+        done = Invoice.objects.filter(flow=flow, number=outcome.invoice_number).first()
+        if done is not None:
+            outcome.invoice = done
+            return outcome
+    data = invoice_data_from_parsed(parsed, channel=channel, source_format=str(verdict.format))
+    seller_errors = _seller_errors(verdict=verdict, supplier=supplier)
+    if seller_errors:
+        # Not deposited; the other Chorus Pro checks still run, so that every error is listed.
+        outcome.errors += seller_errors
+        outcome.errors += [
+            _problem_from_check(e) for e in invoice_data_check(data=data, supplier=supplier, actor=actor)
+        ]
+        return outcome
+    try:
+        invoice = invoice_deposit(
+            supplier=supplier,
+            data=data,
+            actor=actor,
+            channel=channel,
+            original=(name, content, _content_type(verdict)),
+            flow=flow,
         )
     except InvoiceRejected as exc:
         outcome.errors += [_problem_from_check(e) for e in exc.errors]
         return outcome
     outcome.invoice = invoice
     return outcome
+
+
+def _not_structured_in_flow(*, name: str, verdict: Verdict) -> Problem:
+    return Problem(
+        rule_id="CPRO-FLUX-NON-STRUCTURE",
+        layer="syntaxe",
+        message=_(
+            "Le document « %(name)s » est %(what)s : un flux doit porter toutes les données de la "
+            "facture (Factur-X BASIC, EN 16931 ou EXTENDED, CII ou UBL). Déposez ce PDF avec "
+            "deposer/pdf puis soumettre."
+        )
+        % {"name": name, "what": verdict.recognised or _("un PDF sans données structurées")},
+    )
 
 
 def batch_intake(
@@ -227,7 +290,10 @@ def invoice_draft_from_pdf(
         data = invoice_data_from_parsed(
             verdict.parsed, channel=Channel.DEPOT_PDF_PORTAIL, source_format=str(verdict.format)
         )
-        data.lines = []  # MINIMUM / BASIC WL carry no lines: the form asks for them
+        # MINIMUM / BASIC WL carry no lines: the form asks for them. The entry form has no
+        # document-level allowances or charges either: the PDF shows them, the form completes.
+        data.lines = []
+        data.allowances_charges = []
     else:
         hints = read_pdf_text_hints(content)
         data = InvoiceData(

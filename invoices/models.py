@@ -250,6 +250,47 @@ class InvoiceLine(models.Model):
         return f"{self.position}. {self.designation}"
 
 
+class InvoiceAllowanceCharge(models.Model):
+    """A document-level allowance (BG-20, « remise ») or charge (BG-21, « frais »), excl. VAT.
+
+    It changes the invoice's tax base: BT-109 = Σ BT-131 − Σ allowances + Σ charges (BR-CO-13),
+    and the base of the VAT row of its category and rate (BR-S-08…)."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="allowances_charges")
+    position = models.PositiveIntegerField(_("ordre"))
+    is_charge = models.BooleanField(_("frais (sinon remise)"), default=False)
+    amount = models.DecimalField(_("montant HT"), **MONEY)  # BT-92 / BT-99
+    base = models.DecimalField(_("assiette"), null=True, blank=True, **MONEY)  # BT-93 / BT-100
+    percent = models.DecimalField(  # BT-94 / BT-101
+        _("pourcentage"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
+    vat_category = models.CharField(_("catégorie de TVA"), max_length=3, blank=True)  # BT-95 / BT-102
+    vat_rate = models.DecimalField(_("taux de TVA"), max_digits=5, decimal_places=2)  # BT-96 / BT-103
+    vat_rate_manual = models.BooleanField(_("taux de TVA manuel"), default=False)
+    reason = models.CharField(_("motif"), max_length=255, blank=True)  # BT-97 / BT-104
+    reason_code = models.CharField(_("code motif"), max_length=10, blank=True)  # BT-98 / BT-105
+
+    class Meta:
+        verbose_name = _("remise ou frais sur la facture")
+        verbose_name_plural = _("remises et frais sur la facture")
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "position"], name="invoice_allowance_charge_position"),
+            # BR-DEC-01 / BR-31: an amount, not a sign: the indicator says allowance or charge.
+            models.CheckConstraint(
+                name="invoice_allowance_charge_amount_non_negative", condition=Q(amount__gte=0)
+            ),
+            models.CheckConstraint(
+                name="invoice_allowance_charge_vat_rate_range",
+                condition=Q(vat_rate__gte=0, vat_rate__lte=100),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        kind = _("Frais") if self.is_charge else _("Remise")
+        return f"{kind} {self.amount} ({self.reason or self.reason_code})"
+
+
 class VatLine(models.Model):
     """VAT breakdown (``ligneTva``): one row per rate."""
 

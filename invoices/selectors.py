@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -108,3 +109,19 @@ def invoice_documents(*, invoice: Invoice) -> list[Document]:
 
 def invoice_document_get(*, invoice: Invoice, document_id: int) -> Document | None:
     return Document.objects.filter(invoice=invoice, pk=document_id).first()
+
+
+def invoice_summary(*, invoice: Invoice) -> dict[str, Any]:
+    """What the invoice page shows under the parties: the lines, the document-level allowances
+    and charges (BG-20 / BG-21) with BT-106, BT-107 and BT-108, and the VAT breakdown. Three
+    queries, whatever the number of lines."""
+    lines = list(invoice.lines.all())
+    allowances_charges = list(invoice.allowances_charges.all())
+    return {
+        "lines": lines,
+        "vat_lines": list(invoice.vat_lines.all()),
+        "allowances_charges": allowances_charges,
+        "lines_total": sum((line.total_ht for line in lines), Decimal(0)),  # BT-106
+        "allowances_total": sum((i.amount for i in allowances_charges if not i.is_charge), Decimal(0)),
+        "charges_total": sum((i.amount for i in allowances_charges if i.is_charge), Decimal(0)),
+    }

@@ -33,6 +33,7 @@ from .selectors import (
     invoice_draft_get,
     invoice_drafts,
     invoice_get_for_user,
+    invoice_summary,
 )
 from .services import (
     deposit_certificate_pdf,
@@ -273,8 +274,7 @@ def invoice_send_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         "invoices/send_confirm.html",
         {
             "invoice": draft,
-            "lines": draft.lines.all(),
-            "vat_lines": draft.vat_lines.all(),
+            **invoice_summary(invoice=draft),
             "documents": documents,
             "legal_document": any(d.role == DocumentRole.INVOICE for d in documents),
             "errors": errors,
@@ -294,8 +294,7 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "invoices/detail.html",
         {
             "invoice": invoice,
-            "lines": invoice.lines.all(),
-            "vat_lines": invoice.vat_lines.all(),
+            **invoice_summary(invoice=invoice),
             "documents": invoice_documents(invoice=invoice),
             "is_draft": invoice.status == InvoiceStatus.BROUILLON,
         },

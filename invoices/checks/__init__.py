@@ -81,7 +81,7 @@ def invoice_check(*, invoice: Invoice) -> list[CheckError]:
 
     invoice = (
         InvoiceModel.objects.select_related("supplier", "recipient", "recipient_service", "validator")
-        .prefetch_related("lines")
+        .prefetch_related("lines", "allowances_charges")
         .get(pk=invoice.pk)
     )
     data = invoice_data_from_invoice(invoice)
@@ -105,7 +105,7 @@ def invoice_draft_resolve(*, invoice: Invoice, actor: Any) -> Resolved:
 
     invoice = (
         InvoiceModel.objects.select_related("supplier", "recipient", "recipient_service", "validator")
-        .prefetch_related("lines")
+        .prefetch_related("lines", "allowances_charges")
         .get(pk=invoice.pk)
     )
     data = invoice_data_from_invoice(invoice)

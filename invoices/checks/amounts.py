@@ -18,7 +18,7 @@ from ..choices import (
     VatCategory,
     VatRegime,
 )
-from ..data import InvoiceData
+from ..data import AllowanceChargeData, InvoiceData
 from ..errors import CheckError
 
 if TYPE_CHECKING:
@@ -258,6 +258,8 @@ def _check_lines_and_totals(errors: list[CheckError], *, data: InvoiceData) -> T
                     % {"n": n, "declared": _fmt(line.declared_net), "computed": _fmt(line.net_amount())},
                 )
             )
+    for i, item in enumerate(data.allowances_charges):
+        sound = _check_allowance_charge(errors, item=item, i=i) and sound
     for name, value, bt in (
         ("global_discount", data.global_discount, "BT-113"),
         ("prepaid_amount", data.prepaid_amount, "BT-113"),
@@ -307,22 +309,66 @@ def _check_lines_and_totals(errors: list[CheckError], *, data: InvoiceData) -> T
     return totals
 
 
+def _check_allowance_charge(errors: list[CheckError], *, item: AllowanceChargeData, i: int) -> bool:
+    """A document-level allowance (BG-20) or charge (BG-21): a positive amount in cents and a VAT
+    rate the portal accepts (the same French list as the lines). False when its amount cannot be
+    used in the totals."""
+    prefix = f"allowances_charges-{i}-"
+    n = i + 1
+    label = _("Frais") if item.is_charge else _("Remise")
+    sound = True
+    if item.amount < 0 or _decimal_places(item.amount) > 2 or item.amount >= 10**13:
+        sound = False
+        errors.append(
+            CheckError(
+                code="CPRO-REMISE-FRAIS-MONTANT",
+                field=prefix + "amount",
+                bt="BT-99" if item.is_charge else "BT-92",
+                value=str(item.amount),
+                message=_(
+                    "%(label)s sur la facture n° %(n)d : le montant HT doit être positif, en euros et "
+                    "centimes (une remise se déclare comme remise, pas comme frais négatifs)."
+                )
+                % {"label": label, "n": n},
+            )
+        )
+    _check_line_rate(
+        errors,
+        line_rate=item.vat_rate,
+        manual=item.vat_rate_manual,
+        field=prefix + "vat_rate",
+        n=n,
+        subject=_("%(label)s sur la facture n° %(n)d") % {"label": label, "n": n},
+        bt="BT-103" if item.is_charge else "BT-96",
+    )
+    return sound
+
+
 def _check_line_rate(
-    errors: list[CheckError], *, line_rate: Decimal, manual: bool, field: str, n: int
+    errors: list[CheckError],
+    *,
+    line_rate: Decimal,
+    manual: bool,
+    field: str,
+    n: int,
+    subject: str = "",
+    bt: str = "BT-152",
 ) -> None:
+    """The VAT rate of a line, or of a document-level allowance or charge (``subject`` names it)."""
+    subject = subject or _("Ligne %(n)d") % {"n": n}
     if manual:
         if not (ZERO <= line_rate <= 100) or _decimal_places(line_rate) > 2:
             errors.append(
                 CheckError(
                     code="CPRO-TAUX-TVA",
                     field=field,
-                    bt="BT-152",
+                    bt=bt,
                     value=str(line_rate),
                     message=_(
-                        "Ligne %(n)d : un taux de TVA manuel est un pourcentage entre 0 et 100, avec "
+                        "%(subject)s : un taux de TVA manuel est un pourcentage entre 0 et 100, avec "
                         "au plus 2 décimales."
                     )
-                    % {"n": n},
+                    % {"subject": subject},
                 )
             )
         return
@@ -332,13 +378,17 @@ def _check_line_rate(
             CheckError(
                 code="CPRO-TAUX-TVA",
                 field=field,
-                bt="BT-152",
+                bt=bt,
                 value=str(line_rate),
                 message=_(
-                    "Ligne %(n)d : le taux de TVA %(rate)s %% n'est pas un taux français (%(rates)s %%). "
+                    "%(subject)s : le taux de TVA %(rate)s %% n'est pas un taux français (%(rates)s %%). "
                     "Choisissez-en un, ou déclarez un taux manuel si votre situation l'exige."
                 )
-                % {"n": n, "rate": f"{line_rate.normalize():f}".replace(".", ","), "rates": rates},
+                % {
+                    "subject": subject,
+                    "rate": f"{line_rate.normalize():f}".replace(".", ","),
+                    "rates": rates,
+                },
             )
         )
 
@@ -347,6 +397,20 @@ def _check_declared_totals(errors: list[CheckError], *, data: InvoiceData, total
     """What a file or API call declares must be what the portal computes from the lines."""
     for name, declared, computed, bt, label in (
         ("total_ht", data.declared_total_ht, totals.total_ht, "BT-109", _("total HT")),
+        (
+            "allowances_total",
+            data.declared_allowances_total,
+            totals.allowances_total,
+            "BT-107",
+            _("total des remises sur la facture"),
+        ),
+        (
+            "charges_total",
+            data.declared_charges_total,
+            totals.charges_total,
+            "BT-108",
+            _("total des frais sur la facture"),
+        ),
         ("total_vat", data.declared_total_vat, totals.total_vat, "BT-110", _("total de TVA")),
         ("total_ttc", data.declared_total_ttc, totals.total_ttc, "BT-112", _("total TTC")),
         ("amount_due", data.declared_amount_due, totals.amount_due, "BT-115", _("montant à payer")),

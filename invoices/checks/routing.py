@@ -47,22 +47,25 @@ def _check_routing(
             )
         )
         return
-    try:
-        validate_siret(siret)
-    except ValidationError as exc:
-        errors.append(
-            CheckError(
-                code="CPRO-DESTINATAIRE-INCONNU",
-                field="recipient_siret",
-                bt="BT-47",
-                value=siret,
-                message=_("%(reason)s. Choisissez le destinataire dans l'annuaire.")
-                % {"reason": exc.messages[0].rstrip(".")},
-            )
-        )
-        return
+    # The directory is the authority: a structure it holds is the recipient, whatever its
+    # identifier looks like (some public bodies are registered under an identifier that is not a
+    # well-formed SIRET). The format is only explained when nothing matches.
     recipient = public_structure_get_active(siret=siret)
     if recipient is None:
+        try:
+            validate_siret(siret)
+        except ValidationError as exc:
+            errors.append(
+                CheckError(
+                    code="CPRO-DESTINATAIRE-INCONNU",
+                    field="recipient_siret",
+                    bt="BT-47",
+                    value=siret,
+                    message=_("%(reason)s. Choisissez le destinataire dans l'annuaire.")
+                    % {"reason": exc.messages[0].rstrip(".")},
+                )
+            )
+            return
         errors.append(
             CheckError(
                 code="CPRO-DESTINATAIRE-INCONNU",

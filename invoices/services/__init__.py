@@ -6,6 +6,7 @@
 - ``invoice_generate_document``: after commit, the Factur-X PDF (PDF/A-3, EN 16931) that embeds
   the CII XML whose SHA-256 is the invoice's fingerprint.
 - ``deposit_certificate_pdf``: the "accusé de dépôt".
+- ``invoice_preview_documents``: the CII XML and Factur-X PDF of an invoice not stored.
 
 No file storage I/O happens inside a transaction (style rule 5): files are written before
 (attachments, deposited originals) or after (the generated PDF) and their rows are recorded in
@@ -14,12 +15,6 @@ the transaction.
 
 from __future__ import annotations
 
-from .common import (
-    _apply_fields,
-    _build_lines,
-    _build_vat_lines,
-    _parties_snapshot,
-)
 from .deposit import DUPLICATE_CONSTRAINT, invoice_deposit, invoice_send
 from .documents import (
     DocumentIntegrityError,
@@ -28,14 +23,11 @@ from .documents import (
     invoice_generate_document,
 )
 from .drafts import invoice_attachment_remove, invoice_draft_delete, invoice_draft_save
+from .preview import invoice_preview_documents
 
 __all__ = [
     "DUPLICATE_CONSTRAINT",
     "DocumentIntegrityError",
-    "_apply_fields",
-    "_build_lines",
-    "_build_vat_lines",
-    "_parties_snapshot",
     "deposit_certificate_pdf",
     "facturx_pdf",
     "invoice_attachment_remove",
@@ -43,5 +35,6 @@ __all__ = [
     "invoice_draft_delete",
     "invoice_draft_save",
     "invoice_generate_document",
+    "invoice_preview_documents",
     "invoice_send",
 ]

@@ -21,7 +21,7 @@ from ..checks import (
 from ..choices import DocumentRole
 from ..cii import sha256_hex
 from ..data import AttachmentData, InvoiceData
-from ..models import Document, Invoice, InvoiceLine, VatLine
+from ..models import Document, Invoice, InvoiceAllowanceCharge, InvoiceLine, VatLine
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +81,33 @@ def _build_lines(invoice: Invoice, *, data: InvoiceData, totals: Totals) -> list
         )
         for i, (line, amount) in enumerate(zip(data.lines, totals.lines, strict=True), start=1)
     ]
+
+
+def _build_allowances_charges(invoice: Invoice, *, data: InvoiceData) -> list[InvoiceAllowanceCharge]:
+    """BG-20 / BG-21 rows, with the VAT category the totals used (declared or derived)."""
+    return [
+        InvoiceAllowanceCharge(
+            invoice=invoice if invoice.pk else None,
+            position=i,
+            is_charge=item.is_charge,
+            amount=computed.amount,
+            base=item.base,
+            percent=item.percent,
+            vat_category=computed.category,
+            vat_rate=item.vat_rate,
+            vat_rate_manual=item.vat_rate_manual,
+            reason=item.reason.strip()[:255],
+            reason_code=item.reason_code.strip()[:10],
+        )
+        for i, (item, computed) in enumerate(
+            zip(data.allowances_charges, data.allowance_charge_amounts(), strict=True), start=1
+        )
+    ]
+
+
+def _replace_allowances_charges(invoice: Invoice, *, data: InvoiceData) -> list[InvoiceAllowanceCharge]:
+    InvoiceAllowanceCharge.objects.filter(invoice=invoice).delete()
+    return InvoiceAllowanceCharge.objects.bulk_create(_build_allowances_charges(invoice, data=data))
 
 
 def _build_vat_lines(invoice: Invoice, *, totals: Totals) -> list[VatLine]:

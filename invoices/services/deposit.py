@@ -27,15 +27,17 @@ from ..checks import (
 from ..choices import DocumentRole
 from ..cii import invoice_cii_xml, sha256_hex
 from ..data import InvoiceData
-from ..models import Document, Invoice, InvoiceLine, VatLine
+from ..models import Document, Invoice, InvoiceAllowanceCharge, InvoiceLine, VatLine
 from .common import (
     _apply_fields,
     _attachments_store,
+    _build_allowances_charges,
     _build_lines,
     _build_vat_lines,
     _files_delete,
     _parties_snapshot,
     _record_attachments,
+    _replace_allowances_charges,
     _replace_lines,
     _replace_vat_lines,
     _user,
@@ -76,6 +78,7 @@ def invoice_send(*, invoice: Invoice, actor: Any) -> Invoice:
             locked.save()
             lines = _replace_lines(locked, data=data, totals=totals)
             vat_lines = _replace_vat_lines(locked, totals=totals)
+            adjustments = _replace_allowances_charges(locked, data=data)
             # A draft opened from a deposited PDF already holds its legal document: its bytes are
             # the fingerprint. Otherwise the portal writes the Factur-X: its CII XML is.
             original_sha = (
@@ -84,7 +87,9 @@ def invoice_send(*, invoice: Invoice, actor: Any) -> Invoice:
                 .first()
             )
             fingerprint = original_sha or sha256_hex(
-                invoice_cii_xml(invoice=locked, lines=lines, vat_lines=vat_lines)
+                invoice_cii_xml(
+                    invoice=locked, lines=lines, vat_lines=vat_lines, allowances_charges=adjustments
+                )
             )
             # The partial unique constraint on (supplier, number, year) applies from here: of two
             # concurrent sends of the same number, the second one fails on this update.
@@ -159,11 +164,14 @@ def invoice_deposit(
             invoice.parties = _parties_snapshot(supplier=supplier, data=data, resolved=resolved)
             lines = _build_lines(invoice, data=data, totals=resolved.totals)
             vat_lines = _build_vat_lines(invoice, totals=resolved.totals)
+            adjustments = _build_allowances_charges(invoice, data=data)
             if original is not None:
                 invoice.fingerprint = original_sha
             else:
                 invoice.fingerprint = sha256_hex(
-                    invoice_cii_xml(invoice=invoice, lines=lines, vat_lines=vat_lines)
+                    invoice_cii_xml(
+                        invoice=invoice, lines=lines, vat_lines=vat_lines, allowances_charges=adjustments
+                    )
                 )
             # The insert with status DEPOSEE meets the partial unique constraint: of two
             # concurrent deposits of the same number, the second one fails here.
@@ -174,6 +182,9 @@ def invoice_deposit(
             for row in vat_lines:
                 row.invoice = invoice
             VatLine.objects.bulk_create(vat_lines)
+            for item in adjustments:
+                item.invoice = invoice
+            InvoiceAllowanceCharge.objects.bulk_create(adjustments)
             if original is not None:
                 Document.objects.create(
                     invoice=invoice,

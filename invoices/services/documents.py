@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -20,7 +21,7 @@ from ..checks import (
 )
 from ..choices import DocumentRole, InvoiceKind
 from ..cii import invoice_cii_xml, payment_terms_text, sha256_hex
-from ..models import Document, Invoice, InvoiceLine, VatLine
+from ..models import Document, Invoice, InvoiceAllowanceCharge, InvoiceLine, VatLine
 
 
 class DocumentIntegrityError(Exception):
@@ -45,12 +46,15 @@ def invoice_generate_document(*, invoice_id: int) -> None:
         return
     lines = list(invoice.lines.all())
     vat_lines = list(invoice.vat_lines.all())
-    xml = invoice_cii_xml(invoice=invoice, lines=lines, vat_lines=vat_lines)
+    adjustments = list(invoice.allowances_charges.all())
+    xml = invoice_cii_xml(invoice=invoice, lines=lines, vat_lines=vat_lines, allowances_charges=adjustments)
     if sha256_hex(xml) != invoice.fingerprint:
         raise DocumentIntegrityError(
             f"Facture {invoice.pk} : le XML CII recalculé ne correspond plus à l'empreinte du dépôt."
         )
-    pdf = facturx_pdf(invoice=invoice, lines=lines, vat_lines=vat_lines, xml=xml)
+    pdf = facturx_pdf(
+        invoice=invoice, lines=lines, vat_lines=vat_lines, xml=xml, allowances_charges=adjustments
+    )
     safe_number = re.sub(r"[^A-Za-z0-9._-]+", "-", invoice.number).strip("-") or str(invoice.pk)
     filename = f"facture-{safe_number}.pdf"
     stored_name = default_storage.save(
@@ -74,7 +78,12 @@ def invoice_generate_document(*, invoice_id: int) -> None:
 
 
 def facturx_pdf(
-    *, invoice: Invoice, lines: Sequence[InvoiceLine], vat_lines: Sequence[VatLine], xml: bytes
+    *,
+    invoice: Invoice,
+    lines: Sequence[InvoiceLine],
+    vat_lines: Sequence[VatLine],
+    xml: bytes,
+    allowances_charges: Sequence[InvoiceAllowanceCharge] = (),
 ) -> bytes:
     """The readable invoice (WeasyPrint, PDF/A-3b) with ``xml`` attached as ``factur-x.xml``."""
     import facturx
@@ -86,6 +95,8 @@ def facturx_pdf(
             "invoice": invoice,
             "lines": lines,
             "vat_lines": vat_lines,
+            "allowances_charges": sorted(allowances_charges, key=lambda item: item.position),
+            "lines_total": sum((line.total_ht for line in lines), Decimal(0)),
             "parties": invoice.parties,
             "payment_terms": payment_terms_text(invoice.parties) if invoice.amount_due > 0 else "",
             "type_label": _type_label(invoice),

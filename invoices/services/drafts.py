@@ -28,6 +28,7 @@ from .common import (
     _files_delete,
     _files_delete_unreferenced,
     _record_attachments,
+    _replace_allowances_charges,
     _replace_lines,
     _replace_vat_lines,
     _user,
@@ -77,6 +78,7 @@ def invoice_draft_save(
             invoice.save()
             _replace_lines(invoice, data=data, totals=totals)
             _replace_vat_lines(invoice, totals=totals)
+            _replace_allowances_charges(invoice, data=data)
             _record_attachments(invoice, stored=stored, actor=actor)
     except BaseException:
         _files_delete([name for name, *_rest in stored])

@@ -19,6 +19,7 @@ from .archive import BatchError, split_batch
 from .engine import validate_document
 from .hints import read_pdf_text_hints
 from .types import (
+    AllowanceCharge,
     DocumentFormat,
     InvoiceLine,
     Issue,
@@ -40,6 +41,7 @@ def warm_up() -> None:
 
 
 __all__ = [
+    "AllowanceCharge",
     "BatchError",
     "DocumentFormat",
     "InvoiceLine",

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from .detect import NS_CII, NS_RAM, NS_UBL_CREDITNOTE, NS_UBL_INVOICE
-from .types import InvoiceLine, ParsedInvoice, VatBreakdown
+from .types import AllowanceCharge, InvoiceLine, ParsedInvoice, VatBreakdown
 
 NS = {
     "rsm": NS_CII,
@@ -129,6 +129,10 @@ def _parse_cii(root: etree._Element) -> ParsedInvoice:
             )
             for tax in settlement.findall("ram:ApplicableTradeTax", NS)
         ]
+        invoice.allowances_charges = [
+            _cii_allowance_charge(node)
+            for node in settlement.findall("ram:SpecifiedTradeAllowanceCharge", NS)
+        ]
     if transaction is not None:
         invoice.lines = [
             _cii_line(item) for item in transaction.findall("ram:IncludedSupplyChainTradeLineItem", NS)
@@ -154,6 +158,24 @@ def _cii_vat_total(totals: etree._Element | None, currency: str | None) -> Decim
         if amount.get("currencyID") in (None, currency):
             return _decimal(amount.text)
     return _decimal(amounts[0].text) if amounts else None
+
+
+def _indicator(value: str | None) -> bool:
+    return (value or "").strip().lower() == "true"
+
+
+def _cii_allowance_charge(node: etree._Element) -> AllowanceCharge:
+    """BG-20 / BG-21 in CII: ``ApplicableHeaderTradeSettlement/SpecifiedTradeAllowanceCharge``."""
+    return AllowanceCharge(
+        is_charge=_indicator(_text(node, "ram:ChargeIndicator/udt:Indicator")),
+        amount=_decimal(_text(node, "ram:ActualAmount")),
+        base=_decimal(_text(node, "ram:BasisAmount")),
+        percent=_decimal(_text(node, "ram:CalculationPercent")),
+        vat_category=_text(node, "ram:CategoryTradeTax/ram:CategoryCode"),
+        vat_rate=_decimal(_text(node, "ram:CategoryTradeTax/ram:RateApplicablePercent")),
+        reason=_text(node, "ram:Reason"),
+        reason_code=_text(node, "ram:ReasonCode"),
+    )
 
 
 def _cii_line(item: etree._Element) -> InvoiceLine:
@@ -231,6 +253,9 @@ def _parse_ubl(root: etree._Element, *, credit_note: bool) -> ParsedInvoice:
         )
         for subtotal in root.findall("cac:TaxTotal/cac:TaxSubtotal", NS)
     ]
+    invoice.allowances_charges = [
+        _ubl_allowance_charge(node) for node in root.findall("cac:AllowanceCharge", NS)
+    ]
     line_tag, quantity_tag = (
         ("cac:CreditNoteLine", "cbc:CreditedQuantity")
         if credit_note
@@ -255,6 +280,21 @@ def _ubl_vat_total(root: etree._Element, currency: str | None) -> Decimal | None
         if amount.get("currencyID") in (None, currency):
             return _decimal(amount.text)
     return _decimal(amounts[0].text) if amounts else None
+
+
+def _ubl_allowance_charge(node: etree._Element) -> AllowanceCharge:
+    """BG-20 / BG-21 in UBL: the document's own ``cac:AllowanceCharge`` (not the lines' nor the
+    prices')."""
+    return AllowanceCharge(
+        is_charge=_indicator(_text(node, "cbc:ChargeIndicator")),
+        amount=_decimal(_text(node, "cbc:Amount")),
+        base=_decimal(_text(node, "cbc:BaseAmount")),
+        percent=_decimal(_text(node, "cbc:MultiplierFactorNumeric")),
+        vat_category=_text(node, "cac:TaxCategory/cbc:ID"),
+        vat_rate=_decimal(_text(node, "cac:TaxCategory/cbc:Percent")),
+        reason=_text(node, "cbc:AllowanceChargeReason"),
+        reason_code=_text(node, "cbc:AllowanceChargeReasonCode"),
+    )
 
 
 def _ubl_line(line: etree._Element, quantity_tag: str) -> InvoiceLine:

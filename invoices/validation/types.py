@@ -88,6 +88,20 @@ class VatBreakdown:
 
 
 @dataclass(slots=True)
+class AllowanceCharge:
+    """A document-level allowance (BG-20) or charge (BG-21)."""
+
+    is_charge: bool = False  # ChargeIndicator: false = allowance (BG-20), true = charge (BG-21)
+    amount: Decimal | None = None  # BT-92 / BT-99
+    base: Decimal | None = None  # BT-93 / BT-100
+    percent: Decimal | None = None  # BT-94 / BT-101
+    vat_category: str | None = None  # BT-95 / BT-102
+    vat_rate: Decimal | None = None  # BT-96 / BT-103
+    reason: str | None = None  # BT-97 / BT-104
+    reason_code: str | None = None  # BT-98 / BT-105
+
+
+@dataclass(slots=True)
 class ParsedInvoice:
     """What the invoice says. Every field is optional: a missing value is None."""
 
@@ -113,6 +127,7 @@ class ParsedInvoice:
     notes: list[str] = field(default_factory=list)  # BT-22
     lines: list[InvoiceLine] = field(default_factory=list)  # BG-25
     vat_breakdown: list[VatBreakdown] = field(default_factory=list)  # BG-23
+    allowances_charges: list[AllowanceCharge] = field(default_factory=list)  # BG-20 / BG-21
     total_ht: Decimal | None = None  # BT-109
     total_vat: Decimal | None = None  # BT-110
     total_ttc: Decimal | None = None  # BT-112

@@ -75,3 +75,14 @@ def tech_accounts(acme, bakery, beaufort, quimper):
 def api(client, oauth_app, tech_accounts):
     issued = access_token_issue(application=oauth_app)
     return Connector(client, issued.access_token)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit():
+    """Rate-limit counters live in the cache, keyed by OAuth client: a test never inherits the
+    calls of the previous one (Schemathesis sends many)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

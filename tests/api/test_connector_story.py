@@ -15,9 +15,11 @@ from .conftest import CORPUS, Connector
 
 pytestmark = pytest.mark.django_db
 
-# The corpus invoices are valid EN 16931 but name parties that fail the portal's French checks
-# (SIRET keys, totals): they are deposited as-is in the rejection stories below. The happy path
-# deposits a Factur-X made by the portal itself (``cpro.samples``), ACME → Beaufort, FINANCES.
+# Two happy paths: a Factur-X made by the portal itself (``cpro.samples``), ACME → Beaufort,
+# FINANCES; and a real corpus Factur-X (akretion's EN 16931 sample, with document-level allowances
+# and charges), once its buyer (BT-47) is in the directory and its seller (BT-30) is the
+# depositing structure. Corpus files whose parties are unknown are rejected by the business checks.
+AKRETION_FACTURX = CORPUS / "facturx" / "valid" / "akretion-fixtures" / "invoice_EN16931.pdf"
 CORPUS_FACTURX = CORPUS / "facturx" / "valid" / "mustang-validator" / "Facture_F20180027.pdf"
 NOT_IN_PROFILE = CORPUS / "facturx" / "valid" / "atgp" / "sample_inofficial_20190125_atgp_factur-x_v_1_0.pdf"
 
@@ -38,7 +40,12 @@ def facturx(acme, beaufort):
 
 
 def deposit(
-    connector: Connector, content: bytes, name: str, syntax: str = "IN_DP_E2_CII_FACTURX", **headers: str
+    connector: Connector,
+    content: bytes,
+    name: str,
+    syntax: str = "IN_DP_E2_CII_FACTURX",
+    account: str = "TECH-ACME",
+    **headers: str,
 ) -> dict:
     response = connector.call(
         "/cpro/factures/v1/deposer/flux",
@@ -48,19 +55,97 @@ def deposit(
             "syntaxeFlux": syntax,
             "avecSignature": False,
         },
-        account="TECH-ACME",
+        account=account,
         headers=headers,
     )
     assert response.status_code == 200, response.content
     return response.json()
 
 
-def report(connector: Connector, number: str) -> dict:
+def report(connector: Connector, number: str, account: str = "TECH-ACME") -> dict:
     response = connector.call(
-        "/cpro/transverses/v1/consulterCRDetaille", {"numeroFluxDepot": number}, account="TECH-ACME"
+        "/cpro/transverses/v1/consulterCRDetaille", {"numeroFluxDepot": number}, account=account
     )
     assert response.status_code == 200
     return response.json()
+
+
+def report_when_processed(connector: Connector, number: str, account: str, tries: int = 5) -> dict:
+    """Poll ``consulterCRDetaille`` as a connector does, until the flux leaves the waiting state."""
+    for _ in range(tries):
+        cr = report(connector, number, account=account)
+        if cr["etatCourantDepotFlux"] != "IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP":
+            return cr
+    return cr
+
+
+@pytest.fixture
+def corpus_parties(oauth_app):
+    """The akretion Factur-X's buyer (BT-47 987654321, service SERVEXEC) in the directory, and its
+    seller (BT-30 123456782) as a supplier structure with a technical account. The corpus numbers
+    are SIRENs, not SIRETs: the directory holds what it holds."""
+    from accounts.services import technical_account_create
+    from tests.factories import PublicStructureFactory, ServiceFactory, SupplierStructureFactory
+
+    from .conftest import TECH_PASSWORD
+
+    buyer = PublicStructureFactory(siret="987654321", name="Acheteur public du corpus")
+    ServiceFactory(structure=buyer, code="SERVEXEC", name="Service exécutant")
+    seller = SupplierStructureFactory(identifier="123456782", name="Vendeur du corpus")
+    technical_account_create(structure=seller, actor=None, login="TECH-CORPUS", password=TECH_PASSWORD)
+    technical_account_create(structure=buyer, actor=None, login="TECH-ACHETEUR", password=TECH_PASSWORD)
+    return seller, buyer
+
+
+def invoice_number() -> str:
+    from invoices.validation import validate_document
+
+    verdict = validate_document(content=AKRETION_FACTURX.read_bytes(), filename=AKRETION_FACTURX.name)
+    return verdict.parsed.number
+
+
+def test_deposit_and_follow_a_corpus_facturx(connector, corpus_parties, django_capture_on_commit_callbacks):
+    seller, buyer = corpus_parties
+    content = AKRETION_FACTURX.read_bytes()
+    # Given a real Factur-X EN 16931 deposited as a flux by its seller's technical account
+    with django_capture_on_commit_callbacks(execute=True):
+        deposited = deposit(connector, content, AKRETION_FACTURX.name, account="TECH-CORPUS")
+    assert deposited["codeRetour"] == 0
+    number = deposited["numeroFluxDepot"]
+    # When the connector polls the detailed report until the flux is processed
+    cr = report_when_processed(connector, number, account="TECH-CORPUS")
+    # Then it is integrated, with no error
+    assert cr["etatCourantDepotFlux"] == "IN_INTEGRE", [e["libelleErreurDP"] for e in cr["listeErreurDP"]]
+    assert cr["listeErreurDP"] == [] and cr["listeErreurTechnique"] == []
+    # And the invoice is found by its flux number, addressed to the corpus buyer
+    found = connector.call(
+        "/cpro/factures/v1/rechercher/fournisseur", {"numeroFluxDepot": number}, account="TECH-CORPUS"
+    ).json()
+    assert found["codeRetour"] == 0 and found["parametresRetour"]["total"] == 1
+    row = found["listeFactures"][0]
+    assert row["numeroFacture"] == invoice_number()
+    assert row["codeDestinataire"] == buyer.siret
+    invoice_id = row["identifiantFactureCPP"]
+    # And its history starts with the deposit
+    history = connector.call(
+        "/cpro/factures/v1/consulter/historique", {"idFacture": invoice_id}, account="TECH-CORPUS"
+    ).json()
+    codes = [h["histoStatutCode"] for h in history["historiquesDesStatuts"]["histoStatut"]]
+    assert "DEPOSEE" in codes and history["statutCourantCode"] == codes[0] == row["statut"]
+    # And the legal document is the deposited file, byte for byte
+    from invoices.choices import DocumentRole
+    from invoices.models import Invoice
+
+    invoice = Invoice.objects.get(pk=invoice_id)
+    assert invoice.supplier == seller and invoice.allowances_charges.count() == 8
+    with invoice.documents.get(role=DocumentRole.INVOICE).file.open("rb") as handle:
+        assert handle.read() == content
+    # And another supplier's account does not see this flux: it answers exactly like an unknown one
+    path = "/cpro/transverses/v1/consulterCRDetaille"
+    other = connector.call(path, {"numeroFluxDepot": number}, account="TECH-ACME")
+    unknown = connector.call(path, {"numeroFluxDepot": "CPP20260101FFFFFFFFFF"}, account="TECH-ACME")
+    assert other.status_code == unknown.status_code == 400
+    assert other.json()["codeRetour"] == unknown.json()["codeRetour"] != 0
 
 
 def test_deposit_follow_and_pay_a_facturx(connector, facturx, django_capture_on_commit_callbacks):
@@ -234,3 +319,47 @@ def test_a_buyer_account_cannot_deposit(connector):
         account="TECH-BEAUFORT",
     )
     assert response.status_code == 403 and response.json()["codeRetour"] == 40304
+
+
+def test_a_cii_declared_as_facturx_is_refused_with_the_right_syntax(
+    connector, corpus_parties, django_capture_on_commit_callbacks
+):
+    # Given the CII XML of the corpus invoice, declared as a Factur-X flux
+    from facturx import get_xml_from_pdf
+
+    _name, xml = get_xml_from_pdf(AKRETION_FACTURX.read_bytes(), check_xsd=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        number = deposit(connector, xml, "facture.xml", account="TECH-CORPUS")["numeroFluxDepot"]
+    # Then the flux is rejected and the report names the syntax to declare
+    cr = report(connector, number, account="TECH-CORPUS")
+    assert cr["etatCourantDepotFlux"] == "IN_REJETE"
+    [error] = cr["listeErreurDP"]
+    assert error["codeErreurDP"] == "CPRO-FLUX-SYNTAXE"
+    assert error["libelleErreurDP"].startswith("[CPRO-FLUX-SYNTAXE] Le document « facture.xml »")
+    assert "syntaxeFlux=IN_DP_E1_CII_16B" in error["libelleErreurDP"]
+    # And declared with its own syntax, the same file is integrated
+    with django_capture_on_commit_callbacks(execute=True):
+        number = deposit(connector, xml, "facture.xml", syntax="IN_DP_E1_CII_16B", account="TECH-CORPUS")[
+            "numeroFluxDepot"
+        ]
+    assert report(connector, number, account="TECH-CORPUS")["etatCourantDepotFlux"] == "IN_INTEGRE"
+
+
+def test_a_plain_pdf_in_a_flux_is_refused_and_opens_no_draft(connector, django_capture_on_commit_callbacks):
+    # Given a PDF without structured data (the portal's own certificate-like PDF)
+    import weasyprint
+
+    from invoices.models import Invoice
+
+    pdf = weasyprint.HTML(string="<p>Facture F-1 — SIRET 21490244700017</p>").write_pdf()
+    with django_capture_on_commit_callbacks(execute=True):
+        number = deposit(connector, pdf, "scan.pdf")["numeroFluxDepot"]
+    # Then the flux is rejected with a technical error that says to use deposer/pdf
+    cr = report(connector, number)
+    assert cr["etatCourantDepotFlux"] == "IN_REJETE"
+    [error] = cr["listeErreurTechnique"]
+    assert error["codeErreur"] == "CPRO-FLUX-NON-STRUCTURE"
+    assert error["libelleErreur"].startswith("scan.pdf : [CPRO-FLUX-NON-STRUCTURE]")
+    assert "deposer/pdf" in error["libelleErreur"]
+    # And unlike the portal's upload, no draft was opened for it
+    assert not Invoice.objects.exists()

@@ -21,7 +21,7 @@ URL = "/factures/deposer/"
 
 
 @pytest.fixture
-def software_invoice(acme, alice, beaufort, django_capture_on_commit_callbacks):  # noqa: ANN001, ANN201
+def software_invoice(acme, alice, beaufort, django_capture_on_commit_callbacks):
     """The Factur-X and CII XML of an ACME → Beaufort invoice, as the supplier's software made them."""
     with django_capture_on_commit_callbacks(execute=True):
         invoice = invoice_deposit(
@@ -40,7 +40,7 @@ def _renumber(xml: bytes, number: str) -> bytes:
     return re.sub(rb"(<rsm:ExchangedDocument>\s*<ram:ID>)[^<]+", rb"\g<1>" + number.encode(), xml, count=1)
 
 
-def _upload(client, name: str, content: bytes):  # noqa: ANN001, ANN202
+def _upload(client, name: str, content: bytes):
     return client.post(URL, {"files": [SimpleUploadedFile(name, content)]})
 
 

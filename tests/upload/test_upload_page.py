@@ -20,7 +20,7 @@ URL = "/factures/deposer/"
 pytestmark = pytest.mark.django_db
 
 
-def _upload(client, *files: tuple[str, bytes]):  # noqa: ANN001, ANN202
+def _upload(client, *files: tuple[str, bytes]):
     return client.post(URL, {"files": [SimpleUploadedFile(n, c) for n, c in files]})
 
 
