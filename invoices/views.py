@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -138,9 +139,36 @@ def invoice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _entry(request, supplier=draft.supplier, draft=draft)
 
 
+def _rejected_source(request: HttpRequest, *, supplier: Any) -> Any:
+    """The supplier's own rejected invoice named by ``?depuis=<id>``, or None (any other id is
+    ignored, exactly as an unknown one)."""
+    raw = request.GET.get("depuis", "")
+    if not raw.isdigit():
+        return None
+    source = invoice_get_for_user(user=request.user, invoice_id=int(raw))
+    if source is None or not source.viewer_is_supplier or source.supplier_id != supplier.pk:
+        return None
+    return source if source.status == InvoiceStatus.REJETEE else None
+
+
 def _entry(request: HttpRequest, *, supplier: Any, draft: Any) -> HttpResponse:
     if request.method == "GET":
-        if draft is None:
+        source = _rejected_source(request, supplier=supplier) if draft is None else None
+        if source is not None:
+            # After a rejection a new invoice with a NEW number is required (reference §1.1):
+            # everything else is taken from the rejected one for the supplier to correct.
+            data = invoice_data_from_invoice(source)
+            data.number = ""
+            data.invoice_date = timezone.localdate()
+            recipient = _recipient_context(data.recipient_siret)
+            services = [(s.code, f"{s.code} – {s.name}") for s in recipient["services"]]
+            form = InvoiceForm(initial=invoice_initial(data), services=services)
+            formset = LineFormSet(prefix="lines", initial=[line_initial(line) for line in source.lines.all()])
+            messages.info(request, _(
+                "Nouvelle facture préremplie à partir de la facture rejetée n° %(number)s : corrigez ce "
+                "qui a motivé le rejet et donnez-lui un nouveau numéro."
+            ) % {"number": source.number})
+        elif draft is None:
             form = InvoiceForm()
             formset = LineFormSet(prefix="lines")
             recipient: dict[str, Any] = {}
