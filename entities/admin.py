@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from suppliers.admin import MembershipAdminBase, run_membership_action
+from accounts.admin_mixins import MembershipAdminBase
 
 from . import services
 from .models import BuyerMembership, PublicStructure, Service
@@ -75,26 +75,7 @@ class ServiceAdmin(admin.ModelAdmin):
 class BuyerMembershipAdmin(MembershipAdminBase):
     search_fields = [*MembershipAdminBase.search_fields, "=structure__siret"]
     raw_id_fields = [*MembershipAdminBase.raw_id_fields, "services"]
-    actions = ["approve", "refuse", "make_principal"]
-
-    @admin.action(description=_("Approuver les demandes sélectionnées"))
-    def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
-        run_membership_action(
-            self, request, queryset, services.buyer_membership_approve, _("%(n)d demande(s) approuvée(s).")
-        )
-
-    @admin.action(description=_("Refuser les demandes sélectionnées"))
-    def refuse(self, request: HttpRequest, queryset: QuerySet) -> None:
-        run_membership_action(
-            self, request, queryset, services.buyer_membership_refuse, _("%(n)d demande(s) refusée(s).")
-        )
-
-    @admin.action(description=_("Nommer gestionnaire principal"))
-    def make_principal(self, request: HttpRequest, queryset: QuerySet) -> None:
-        run_membership_action(
-            self,
-            request,
-            queryset,
-            services.buyer_principal_transfer,
-            _("%(n)d gestionnaire(s) principal(aux) nommé(s)."),
-        )
+    # staticmethod: plain service functions, not methods of the admin.
+    approve_service = staticmethod(services.buyer_membership_approve)
+    refuse_service = staticmethod(services.buyer_membership_refuse)
+    transfer_service = staticmethod(services.buyer_principal_transfer)

@@ -7,6 +7,8 @@ the selected structure.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,15 +18,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import selectors as account_selectors
-from accounts import services as account_services
-from accounts.roles import MANAGER_ROLES, Role
+from accounts.membership_views import MembershipPages, add_service_errors, role_choice_error
+from accounts.roles import MANAGER_ROLES
 from accounts.workspace import BUYER
-from suppliers.forms import RoleForm
-from suppliers.views import add_service_errors, technical_account_page
 
 from . import selectors, services
 from .forms import AttachForm, BuyerApproveForm, BuyerServicesForm, DirectorySearchForm
@@ -32,7 +31,6 @@ from .models import BuyerMembership, PublicStructure, Service
 
 PER_PAGE = 20
 SERVICES_PER_PAGE = 50
-MEMBERS_PER_PAGE = 50
 JSON_LIMIT = 20
 
 
@@ -153,20 +151,6 @@ def directory_services_json(request: HttpRequest, siret: str) -> JsonResponse:
 # --- Buyer pages -------------------------------------------------------------------------------
 
 
-def _membership(request: HttpRequest) -> BuyerMembership:
-    workspace = request.workspace  # type: ignore[attr-defined]
-    if workspace is None or workspace.kind != BUYER:
-        raise Http404
-    return workspace.membership
-
-
-def _manager(request: HttpRequest) -> BuyerMembership:
-    membership = _membership(request)
-    if membership.role not in MANAGER_ROLES:
-        raise PermissionDenied(_("Seuls les gestionnaires de la structure peuvent faire cela."))
-    return membership
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def attach_request(request: HttpRequest) -> HttpResponse:
@@ -192,65 +176,11 @@ def attach_request(request: HttpRequest) -> HttpResponse:
     return render(request, "entities/attach.html", {"form": form})
 
 
-@login_required
-@require_POST
-def my_request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = selectors.user_buyer_requests(user=request.user).filter(pk=pk).first()
-    if membership is None:
-        raise Http404
-    account_services.membership_remove(membership=membership, actor=request.user)
-    messages.success(request, _("Votre demande est annulée."))
-    return redirect("suppliers:my_requests")
-
-
-@login_required
-def structure_detail(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
-    structure = membership.structure
-    is_manager = membership.role in MANAGER_ROLES
-    context = {
-        "structure": structure,
-        "membership": membership,
-        "is_manager": is_manager,
-        "is_principal": membership.role == Role.PRINCIPAL,
-        "my_services": list(membership.services.order_by("code")[:50]),
-        "services": Paginator(selectors.services_of(structure=structure), SERVICES_PER_PAGE).get_page(
-            request.GET.get("services_page")
-        ),
-        "members": Paginator(selectors.buyer_members(structure=structure), MEMBERS_PER_PAGE).get_page(
-            request.GET.get("page")
-        ),
-        "role_form": RoleForm(),
-        "ns": "entities",
+def _unknown_services(structure: PublicStructure, missing: list[str]) -> str:
+    return _("Services inconnus dans %(name)s : %(codes)s.") % {
+        "name": structure.name,
+        "codes": ", ".join(missing),
     }
-    if is_manager:
-        context["pending"] = list(selectors.buyer_pending_requests(structure=structure)[:6])
-        context["technical_account"] = account_selectors.technical_account_for_structure(structure=structure)
-    return render(request, "entities/structure_detail.html", context)
-
-
-@login_required
-def approvals(request: HttpRequest) -> HttpResponse:
-    membership = _manager(request)
-    pending = Paginator(selectors.buyer_pending_requests(structure=membership.structure), MEMBERS_PER_PAGE)
-    return render(
-        request,
-        "suppliers/approvals.html",
-        {
-            "structure": membership.structure,
-            "pending": pending.get_page(request.GET.get("page")),
-            "ns": "entities",
-            "buyer": True,
-        },
-    )
-
-
-def _member(request: HttpRequest, pk: int) -> tuple[BuyerMembership, BuyerMembership]:
-    mine = _membership(request)
-    target = selectors.buyer_member_get(structure=mine.structure, pk=pk)
-    if target is None:
-        raise Http404
-    return mine, target
 
 
 def _services_from_codes(
@@ -258,110 +188,67 @@ def _services_from_codes(
 ) -> list[Service] | None:
     found, missing = selectors.services_by_codes(structure=structure, codes=codes)
     if missing:
-        messages.error(
-            request,
-            _("Services inconnus dans %(name)s : %(codes)s.")
-            % {"name": structure.name, "codes": ", ".join(missing)},
-        )
+        messages.error(request, _unknown_services(structure, missing))
         return None
     return found
 
 
-def _run(request: HttpRequest, action, success: str, **kwargs) -> bool:
-    try:
-        action(actor=request.user, **kwargs)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return False
-    messages.success(request, success)
-    return True
-
-
-@login_required
-@require_POST
-def member_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    mine, target = _member(request, pk)
+def _approve_arguments(request: HttpRequest, mine: BuyerMembership) -> dict[str, Any] | None:
+    """A buyer may be approved for some services of the structure only (an empty choice: all)."""
     form = BuyerApproveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choisissez le rôle « utilisateur » ou « gestionnaire secondaire »."))
-        return redirect("entities:approvals")
+        role_choice_error(request)
+        return None
     chosen = _services_from_codes(request, mine.structure, form.cleaned_data["services"])
-    if chosen is not None:
-        _run(
-            request,
-            services.buyer_membership_approve,
-            _("%(user)s est maintenant membre de la structure.") % {"user": target.user},
-            membership=target,
-            role=form.cleaned_data["role"],
-            services=chosen,
-        )
-    return redirect("entities:approvals")
+    if chosen is None:
+        return None
+    return {"role": form.cleaned_data["role"], "services": chosen}
 
 
-@login_required
-@require_POST
-def member_refuse(request: HttpRequest, pk: int) -> HttpResponse:
-    _mine, target = _member(request, pk)
-    _run(
-        request,
-        services.buyer_membership_refuse,
-        _("La demande de %(user)s est refusée.") % {"user": target.user},
-        membership=target,
-    )
-    return redirect("entities:approvals")
+def _detail_context(request: HttpRequest, membership: BuyerMembership) -> dict[str, Any]:
+    return {
+        "my_services": list(membership.services.order_by("code")[:50]),
+        "services": Paginator(
+            selectors.services_of(structure=membership.structure), SERVICES_PER_PAGE
+        ).get_page(request.GET.get("services_page")),
+    }
 
 
-@login_required
-@require_POST
-def member_role(request: HttpRequest, pk: int) -> HttpResponse:
-    _mine, target = _member(request, pk)
-    form = RoleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choisissez le rôle « utilisateur » ou « gestionnaire secondaire »."))
-    else:
-        _run(
-            request,
-            services.buyer_membership_change_role,
-            _("Le rôle de %(user)s est modifié.") % {"user": target.user},
-            membership=target,
-            role=form.cleaned_data["role"],
-        )
-    return redirect("entities:structure_detail")
+PAGES = MembershipPages(
+    kind=BUYER,
+    namespace="entities",
+    detail_template="entities/structure_detail.html",
+    members=selectors.buyer_members,
+    pending_requests=selectors.buyer_pending_requests,
+    member_get=selectors.buyer_member_get,
+    user_requests=selectors.user_buyer_requests,
+    approve=services.buyer_membership_approve,
+    refuse=services.buyer_membership_refuse,
+    change_role=services.buyer_membership_change_role,
+    remove=services.buyer_membership_remove,
+    transfer=services.buyer_principal_transfer,
+    approve_arguments=_approve_arguments,
+    detail_context=_detail_context,
+    restricts_services=True,
+)
 
-
-@login_required
-@require_POST
-def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    mine, target = _member(request, pk)
-    leaving = target.pk == mine.pk
-    _run(
-        request,
-        services.buyer_membership_remove,
-        _("%(user)s ne fait plus partie de la structure.") % {"user": target.user},
-        membership=target,
-    )
-    return redirect("dashboard" if leaving else "entities:structure_detail")
-
-
-@login_required
-@require_POST
-def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    _mine, target = _member(request, pk)
-    _run(
-        request,
-        services.buyer_principal_transfer,
-        _("%(user)s est maintenant le gestionnaire principal.") % {"user": target.user},
-        membership=target,
-    )
-    return redirect("entities:structure_detail")
+# The member management pages are shared with supplier structures (accounts.membership_views).
+my_request_cancel = PAGES.my_request_cancel
+structure_detail = PAGES.structure_detail
+approvals = PAGES.approvals
+member_approve = PAGES.member_approve
+member_refuse = PAGES.member_refuse
+member_role = PAGES.member_role
+member_remove = PAGES.member_remove
+member_transfer = PAGES.member_transfer
+technical_account = PAGES.technical_account
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_services(request: HttpRequest, pk: int) -> HttpResponse:
     """Restrict a buyer to some services of the structure (managers)."""
-    mine, target = _member(request, pk)
+    mine, target = PAGES.member(request, pk)
     if mine.role not in MANAGER_ROLES:
         raise PermissionDenied(_("Seuls les gestionnaires de la structure peuvent faire cela."))
     current = " ".join(target.services.order_by("code").values_list("code", flat=True)[:500])
@@ -371,11 +258,7 @@ def member_services(request: HttpRequest, pk: int) -> HttpResponse:
             structure=mine.structure, codes=form.cleaned_data["services"]
         )
         if missing:
-            form.add_error(
-                "services",
-                _("Services inconnus dans %(name)s : %(codes)s.")
-                % {"name": mine.structure.name, "codes": ", ".join(missing)},
-            )
+            form.add_error("services", _unknown_services(mine.structure, missing))
         else:
             try:
                 services.buyer_membership_set_services(membership=target, actor=request.user, services=found)
@@ -396,11 +279,3 @@ def member_services(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
         },
     )
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def technical_account(request: HttpRequest) -> HttpResponse:
-    membership = _manager(request)
-    return technical_account_page(request, membership.structure, namespace="entities")

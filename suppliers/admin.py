@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
+
+from accounts.admin_mixins import MembershipAdminBase
 
 from . import services
 from .models import BankAccount, SupplierMembership, SupplierStructure
@@ -89,57 +89,10 @@ class BankAccountAdmin(admin.ModelAdmin):
     list_select_related = ["structure"]
 
 
-def run_membership_action(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, action, done: str
-) -> None:
-    """Apply a membership service to each selected row, as the administration (by_staff)."""
-    ok = 0
-    for membership in queryset.order_by("pk"):
-        try:
-            action(membership=membership, actor=request.user, by_staff=True)
-            ok += 1
-        except (ValidationError, PermissionDenied) as exc:
-            modeladmin.message_user(
-                request, f"{membership} : {' '.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR
-            )
-    if ok:
-        modeladmin.message_user(request, done % {"n": ok}, messages.SUCCESS)
-
-
-class MembershipAdminBase(admin.ModelAdmin):
-    list_display = ["user", "structure", "role", "status", "requested_at", "decided_at"]
-    list_filter = ["status", "role"]
-    search_fields = ["user__email", "user__last_name", "structure__name"]
-    raw_id_fields = ["user", "structure"]
-    list_select_related = ["user", "structure"]
-    # Role and status only change through the actions: approval flow, one principal manager.
-    readonly_fields = ["role", "status", "requested_at", "decided_at", "decided_by"]
-    show_full_result_count = False
-
-
 @admin.register(SupplierMembership)
 class SupplierMembershipAdmin(MembershipAdminBase):
     search_fields = [*MembershipAdminBase.search_fields, "=structure__identifier"]
-    actions = ["approve", "refuse", "make_principal"]
-
-    @admin.action(description=_("Approuver les demandes sélectionnées"))
-    def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
-        run_membership_action(
-            self, request, queryset, services.supplier_membership_approve, _("%(n)d demande(s) approuvée(s).")
-        )
-
-    @admin.action(description=_("Refuser les demandes sélectionnées"))
-    def refuse(self, request: HttpRequest, queryset: QuerySet) -> None:
-        run_membership_action(
-            self, request, queryset, services.supplier_membership_refuse, _("%(n)d demande(s) refusée(s).")
-        )
-
-    @admin.action(description=_("Nommer gestionnaire principal"))
-    def make_principal(self, request: HttpRequest, queryset: QuerySet) -> None:
-        run_membership_action(
-            self,
-            request,
-            queryset,
-            services.supplier_principal_transfer,
-            _("%(n)d gestionnaire(s) principal(aux) nommé(s)."),
-        )
+    # staticmethod: plain service functions, not methods of the admin.
+    approve_service = staticmethod(services.supplier_membership_approve)
+    refuse_service = staticmethod(services.supplier_membership_refuse)
+    transfer_service = staticmethod(services.supplier_principal_transfer)

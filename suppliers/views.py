@@ -5,61 +5,67 @@ are only looked up inside that structure, so another structure's id answers like
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.forms import Form
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import selectors as account_selectors
-from accounts import services as account_services
-from accounts.roles import MANAGER_ROLES, Role
+from accounts.membership_views import MembershipPages, add_service_errors
+from accounts.roles import Role
 from accounts.workspace import SUPPLIER, select_workspace
 from entities.selectors import user_buyer_requests
 
 from . import selectors, services
-from .forms import (
-    BankAccountForm,
-    JoinForm,
-    RoleForm,
-    StructureCreateForm,
-    StructureDataForm,
-    TechnicalAccountForm,
-    TechnicalAccountRenewForm,
-)
+from .forms import BankAccountForm, JoinForm, RoleForm, StructureCreateForm, StructureDataForm
 from .models import SupplierMembership
 
-MEMBERS_PER_PAGE = 50
+
+def _detail_context(request: HttpRequest, membership: SupplierMembership) -> dict[str, Any]:
+    structure = membership.structure
+    return {
+        "obligation_date": selectors.supplier_obligation_date(structure=structure),
+        "bank_accounts": selectors.supplier_bank_accounts(structure=structure)[:50],
+    }
 
 
-def add_service_errors(form: Form, exc: ValidationError) -> None:
-    """Put a service's errors next to their fields (or above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
+def _approve_arguments(request: HttpRequest, mine: SupplierMembership) -> dict[str, Any]:
+    form = RoleForm(request.POST)
+    return {"role": form.cleaned_data["role"] if form.is_valid() else Role.USER}
 
 
-def _membership(request: HttpRequest) -> SupplierMembership:
-    workspace = request.workspace  # type: ignore[attr-defined]
-    if workspace is None or workspace.kind != SUPPLIER:
-        raise Http404
-    return workspace.membership
+PAGES = MembershipPages(
+    kind=SUPPLIER,
+    namespace="suppliers",
+    detail_template="suppliers/structure_detail.html",
+    members=selectors.supplier_members,
+    pending_requests=selectors.supplier_pending_requests,
+    member_get=selectors.supplier_member_get,
+    user_requests=selectors.user_supplier_requests,
+    approve=services.supplier_membership_approve,
+    refuse=services.supplier_membership_refuse,
+    change_role=services.supplier_membership_change_role,
+    remove=services.supplier_membership_remove,
+    transfer=services.supplier_principal_transfer,
+    approve_arguments=_approve_arguments,
+    detail_context=_detail_context,
+)
+_manager = PAGES.manager
 
-
-def _manager(request: HttpRequest) -> SupplierMembership:
-    membership = _membership(request)
-    if membership.role not in MANAGER_ROLES:
-        raise PermissionDenied(_("Seuls les gestionnaires de la structure peuvent faire cela."))
-    return membership
+# The member management pages are shared with public structures (accounts.membership_views).
+my_request_cancel = PAGES.my_request_cancel
+structure_detail = PAGES.structure_detail
+approvals = PAGES.approvals
+member_approve = PAGES.member_approve
+member_refuse = PAGES.member_refuse
+member_role = PAGES.member_role
+member_remove = PAGES.member_remove
+member_transfer = PAGES.member_transfer
+technical_account = PAGES.technical_account
 
 
 @login_required
@@ -120,42 +126,6 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def my_request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    membership = selectors.user_supplier_requests(user=request.user).filter(pk=pk).first()
-    if membership is None:
-        raise Http404
-    account_services.membership_remove(membership=membership, actor=request.user)
-    messages.success(request, _("Votre demande est annulée."))
-    return redirect("suppliers:my_requests")
-
-
-@login_required
-def structure_detail(request: HttpRequest) -> HttpResponse:
-    membership = _membership(request)
-    structure = membership.structure
-    is_manager = membership.role in MANAGER_ROLES
-    members = Paginator(selectors.supplier_members(structure=structure), MEMBERS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    context = {
-        "structure": structure,
-        "membership": membership,
-        "is_manager": is_manager,
-        "is_principal": membership.role == Role.PRINCIPAL,
-        "obligation_date": selectors.supplier_obligation_date(structure=structure),
-        "bank_accounts": selectors.supplier_bank_accounts(structure=structure)[:50],
-        "members": members,
-        "role_form": RoleForm(),
-        "ns": "suppliers",
-    }
-    if is_manager:
-        context["pending"] = list(selectors.supplier_pending_requests(structure=structure)[:6])
-        context["technical_account"] = account_selectors.technical_account_for_structure(structure=structure)
-    return render(request, "suppliers/structure_detail.html", context)
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def structure_update(request: HttpRequest) -> HttpResponse:
     membership = _manager(request)
@@ -201,158 +171,3 @@ def bank_account_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     services.bank_account_deactivate(account=account, actor=request.user)
     messages.success(request, _("L'IBAN %(iban)s n'est plus utilisé.") % {"iban": account.iban})
     return redirect("suppliers:structure_detail")
-
-
-@login_required
-def approvals(request: HttpRequest) -> HttpResponse:
-    """ "Approbations": requests to join the structure, for its managers."""
-    membership = _manager(request)
-    pending = Paginator(selectors.supplier_pending_requests(structure=membership.structure), MEMBERS_PER_PAGE)
-    return render(
-        request,
-        "suppliers/approvals.html",
-        {
-            "structure": membership.structure,
-            "pending": pending.get_page(request.GET.get("page")),
-            "role_form": RoleForm(),
-            "ns": "suppliers",
-        },
-    )
-
-
-def _member(request: HttpRequest, pk: int) -> tuple[SupplierMembership, SupplierMembership]:
-    mine = _membership(request)
-    target = selectors.supplier_member_get(structure=mine.structure, pk=pk)
-    if target is None:
-        raise Http404
-    return mine, target
-
-
-def _run(request: HttpRequest, action, success: str, **kwargs) -> None:
-    try:
-        action(actor=request.user, **kwargs)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-
-
-@login_required
-@require_POST
-def member_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    _mine, target = _member(request, pk)
-    form = RoleForm(request.POST)
-    role = form.cleaned_data["role"] if form.is_valid() else Role.USER
-    _run(
-        request,
-        services.supplier_membership_approve,
-        _("%(user)s est maintenant membre de la structure.") % {"user": target.user},
-        membership=target,
-        role=role,
-    )
-    return redirect("suppliers:approvals")
-
-
-@login_required
-@require_POST
-def member_refuse(request: HttpRequest, pk: int) -> HttpResponse:
-    _mine, target = _member(request, pk)
-    _run(
-        request,
-        services.supplier_membership_refuse,
-        _("La demande de %(user)s est refusée.") % {"user": target.user},
-        membership=target,
-    )
-    return redirect("suppliers:approvals")
-
-
-@login_required
-@require_POST
-def member_role(request: HttpRequest, pk: int) -> HttpResponse:
-    _mine, target = _member(request, pk)
-    form = RoleForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choisissez le rôle « utilisateur » ou « gestionnaire secondaire »."))
-    else:
-        _run(
-            request,
-            services.supplier_membership_change_role,
-            _("Le rôle de %(user)s est modifié.") % {"user": target.user},
-            membership=target,
-            role=form.cleaned_data["role"],
-        )
-    return redirect("suppliers:structure_detail")
-
-
-@login_required
-@require_POST
-def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    mine, target = _member(request, pk)
-    leaving = target.pk == mine.pk
-    _run(
-        request,
-        services.supplier_membership_remove,
-        _("%(user)s ne fait plus partie de la structure.") % {"user": target.user},
-        membership=target,
-    )
-    return redirect("dashboard" if leaving else "suppliers:structure_detail")
-
-
-@login_required
-@require_POST
-def member_transfer(request: HttpRequest, pk: int) -> HttpResponse:
-    _mine, target = _member(request, pk)
-    _run(
-        request,
-        services.supplier_principal_transfer,
-        _("%(user)s est maintenant le gestionnaire principal.") % {"user": target.user},
-        membership=target,
-    )
-    return redirect("suppliers:structure_detail")
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def technical_account(request: HttpRequest) -> HttpResponse:
-    membership = _manager(request)
-    return technical_account_page(request, membership.structure, namespace="suppliers")
-
-
-def technical_account_page(request: HttpRequest, structure, *, namespace: str) -> HttpResponse:
-    """Create or renew the structure's technical account; the password is shown on this answer
-    only (never stored in clear, never in a message or a redirect)."""
-    account = account_selectors.technical_account_for_structure(structure=structure)
-    form_class = TechnicalAccountRenewForm if account else TechnicalAccountForm
-    form = form_class(request.POST or None)
-    password = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            if account is None:
-                account, password = account_services.technical_account_create(
-                    structure=structure, actor=request.user, **form.cleaned_data
-                )
-            else:
-                account, password = account_services.technical_account_renew(
-                    account=account, actor=request.user, **form.cleaned_data
-                )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            form = TechnicalAccountRenewForm()
-    response = render(
-        request,
-        "suppliers/technical_account.html",
-        {
-            "structure": structure,
-            "account": account,
-            "form": form,
-            "password": password,
-            "ns": namespace,
-            "expires_soon": account is not None
-            and account_selectors.technical_account_expires_soon(account=account),
-        },
-    )
-    response["Cache-Control"] = "no-store"
-    return response
