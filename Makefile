@@ -35,7 +35,8 @@ serve: seed
 		--workers $${WEB_CONCURRENCY:-4} --timeout 60 --access-logfile -
 
 worker: install
-	$(VENV)/bin/celery -A chorus worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2}
+	$(VENV)/bin/celery -A chorus worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2} \
+		-O fair --without-gossip --without-mingle
 
 beat: install
 	@mkdir -p var
