@@ -7,6 +7,7 @@ Included by ``chorus.urls`` with the prefix "": every path here is complete.
 from __future__ import annotations
 
 from django.urls import path
+from rest_framework.views import APIView
 
 from . import views
 from .api import factures, flux, oauth, structures, transverses
@@ -19,130 +20,87 @@ S = "cpro/structures/v1/"
 T = "cpro/transverses/v1/"
 U = "cpro/utilisateurs/v1/"
 
-api_patterns = [
-    path("api/oauth/token", oauth.TokenView.as_view(), name="oauth_token"),
+# One row per endpoint (route, view, URL name), in the order of the OpenAPI schema and its documentation.
+API_ROUTES: list[tuple[str, type[APIView], str]] = [
+    ("api/oauth/token", oauth.TokenView, "oauth_token"),
     # --- factures (supplier side) ---
-    path(F + "soumettre", factures.SoumettreView.as_view(), name="factures_soumettre"),
-    path(F + "deposer/pdf", factures.DeposerPdfView.as_view(), name="factures_deposer_pdf"),
-    path(F + "deposer/flux", flux.DeposerFluxView.as_view(), name="factures_deposer_flux"),
-    path(
-        F + "rechercher/fournisseur",
-        factures.RechercherFournisseurView.as_view(),
-        name="factures_rechercher_fournisseur",
-    ),
-    path(
-        F + "consulter/fournisseur",
-        factures.ConsulterFournisseurView.as_view(),
-        name="factures_consulter_fournisseur",
-    ),
-    path(F + "completer", factures.CompleterView.as_view(), name="factures_completer"),
-    path(F + "recycler", factures.RecyclerView.as_view(), name="factures_recycler"),
-    path(F + "traiterRejet", factures.TraiterRejetView.as_view(), name="factures_traiter_rejet"),
-    path(
-        F + "consulter/historique",
-        factures.ConsulterHistoriqueView.as_view(),
-        name="factures_consulter_historique",
-    ),
-    path(
-        F + "telecharger/groupe", factures.TelechargerGroupeView.as_view(), name="factures_telecharger_groupe"
-    ),
+    (F + "soumettre", factures.SoumettreView, "factures_soumettre"),
+    (F + "deposer/pdf", factures.DeposerPdfView, "factures_deposer_pdf"),
+    (F + "deposer/flux", flux.DeposerFluxView, "factures_deposer_flux"),
+    (F + "rechercher/fournisseur", factures.RechercherFournisseurView, "factures_rechercher_fournisseur"),
+    (F + "consulter/fournisseur", factures.ConsulterFournisseurView, "factures_consulter_fournisseur"),
+    (F + "completer", factures.CompleterView, "factures_completer"),
+    (F + "recycler", factures.RecyclerView, "factures_recycler"),
+    (F + "traiterRejet", factures.TraiterRejetView, "factures_traiter_rejet"),
+    (F + "consulter/historique", factures.ConsulterHistoriqueView, "factures_consulter_historique"),
+    (F + "telecharger/groupe", factures.TelechargerGroupeView, "factures_telecharger_groupe"),
     # --- factures (recipient and validator side) ---
-    path(
+    (
         F + "rechercher/recipiendaire",
-        factures.RechercherRecipiendaireView.as_view(),
-        name="factures_rechercher_recipiendaire",
+        factures.RechercherRecipiendaireView,
+        "factures_rechercher_recipiendaire",
     ),
-    path(
-        F + "consulter/recipiendaire",
-        factures.ConsulterRecipiendaireView.as_view(),
-        name="factures_consulter_recipiendaire",
-    ),
-    path(F + "traiter/recue", factures.TraiterRecueView.as_view(), name="factures_traiter_recue"),
-    path(
-        F + "rechercher/valideur",
-        factures.RechercherValideurView.as_view(),
-        name="factures_rechercher_valideur",
-    ),
-    path(
+    (F + "consulter/recipiendaire", factures.ConsulterRecipiendaireView, "factures_consulter_recipiendaire"),
+    (F + "traiter/recue", factures.TraiterRecueView, "factures_traiter_recue"),
+    (F + "rechercher/valideur", factures.RechercherValideurView, "factures_rechercher_valideur"),
+    (
         F + "traiter/factureAValider",
-        factures.TraiterFactureAValiderView.as_view(),
-        name="factures_traiter_facture_a_valider",
+        factures.TraiterFactureAValiderView,
+        "factures_traiter_facture_a_valider",
     ),
     # --- structures ---
-    path(S + "rechercher", structures.RechercherStructuresView.as_view(), name="structures_rechercher"),
-    path(S + "consulter", structures.ConsulterStructureView.as_view(), name="structures_consulter"),
-    path(
-        S + "rechercher/services",
-        structures.RechercherServicesView.as_view(),
-        name="structures_rechercher_services",
-    ),
-    path(
-        S + "consulter/service",
-        structures.ConsulterServiceView.as_view(),
-        name="structures_consulter_service",
-    ),
-    path(
+    (S + "rechercher", structures.RechercherStructuresView, "structures_rechercher"),
+    (S + "consulter", structures.ConsulterStructureView, "structures_consulter"),
+    (S + "rechercher/services", structures.RechercherServicesView, "structures_rechercher_services"),
+    (S + "consulter/service", structures.ConsulterServiceView, "structures_consulter_service"),
+    (
         S + "lister/rattachementsutilisateur",
-        structures.ListerRattachementsUtilisateurView.as_view(),
-        name="structures_lister_rattachements",
+        structures.ListerRattachementsUtilisateurView,
+        "structures_lister_rattachements",
     ),
     # --- utilisateurs ---
-    path(
+    (
         U + "monCompte/recuperer/rattachements",
-        structures.MonCompteRattachementsView.as_view(),
-        name="utilisateurs_mon_compte_rattachements",
+        structures.MonCompteRattachementsView,
+        "utilisateurs_mon_compte_rattachements",
     ),
     # --- transverses ---
-    path(T + "health-check", transverses.HealthCheckView.as_view(), name="transverses_health_check"),
-    path(T + "consulterCR", transverses.ConsulterCRView.as_view(), name="transverses_consulter_cr"),
-    path(
-        T + "consulterCRDetaille",
-        transverses.ConsulterCRDetailleView.as_view(),
-        name="transverses_consulter_cr_detaille",
-    ),
-    path(T + "recuperer/tauxtva", transverses.TauxTvaView.as_view(), name="transverses_tauxtva"),
-    path(T + "recuperer/devises", transverses.DevisesView.as_view(), name="transverses_devises"),
-    path(T + "recuperer/pays", transverses.PaysView.as_view(), name="transverses_pays"),
-    path(
-        T + "recuperer/cadrefacturation",
-        transverses.CadreFacturationView.as_view(),
-        name="transverses_cadrefacturation",
-    ),
-    path(
-        T + "recuperer/modereglements",
-        transverses.ModeReglementsView.as_view(),
-        name="transverses_modereglements",
-    ),
-    path(T + "recuperer/typedp", transverses.TypeDpView.as_view(), name="transverses_typedp"),
-    path(T + "recuperer/modedepot", transverses.ModeDepotView.as_view(), name="transverses_modedepot"),
-    path(T + "recuperer/formatflux", transverses.FormatFluxView.as_view(), name="transverses_formatflux"),
-    path(
-        T + "recuperer/etats/traitement",
-        transverses.EtatsTraitementView.as_view(),
-        name="transverses_etats_traitement",
-    ),
-    path(
+    (T + "health-check", transverses.HealthCheckView, "transverses_health_check"),
+    (T + "consulterCR", transverses.ConsulterCRView, "transverses_consulter_cr"),
+    (T + "consulterCRDetaille", transverses.ConsulterCRDetailleView, "transverses_consulter_cr_detaille"),
+    (T + "recuperer/tauxtva", transverses.TauxTvaView, "transverses_tauxtva"),
+    (T + "recuperer/devises", transverses.DevisesView, "transverses_devises"),
+    (T + "recuperer/pays", transverses.PaysView, "transverses_pays"),
+    (T + "recuperer/cadrefacturation", transverses.CadreFacturationView, "transverses_cadrefacturation"),
+    (T + "recuperer/modereglements", transverses.ModeReglementsView, "transverses_modereglements"),
+    (T + "recuperer/typedp", transverses.TypeDpView, "transverses_typedp"),
+    (T + "recuperer/modedepot", transverses.ModeDepotView, "transverses_modedepot"),
+    (T + "recuperer/formatflux", transverses.FormatFluxView, "transverses_formatflux"),
+    (T + "recuperer/etats/traitement", transverses.EtatsTraitementView, "transverses_etats_traitement"),
+    (
         T + "recuperer/motifs/exonerationtva",
-        transverses.MotifsExonerationView.as_view(),
-        name="transverses_motifs_exonerationtva",
+        transverses.MotifsExonerationView,
+        "transverses_motifs_exonerationtva",
     ),
-    path(
+    (
         T + "rechercher/destinataire",
-        transverses.RechercherDestinataireView.as_view(),
-        name="transverses_rechercher_destinataire",
+        transverses.RechercherDestinataireView,
+        "transverses_rechercher_destinataire",
     ),
-    path(
+    (
         T + "telecharger/annuaire/destinataire",
-        transverses.TelechargerAnnuaireView.as_view(),
-        name="transverses_telecharger_annuaire",
+        transverses.TelechargerAnnuaireView,
+        "transverses_telecharger_annuaire",
     ),
-    path(T + "ajouter/fichier", transverses.AjouterFichierView.as_view(), name="transverses_ajouter_fichier"),
-    path(
+    (T + "ajouter/fichier", transverses.AjouterFichierView, "transverses_ajouter_fichier"),
+    (
         T + "telecharger/pieceJointe",
-        transverses.TelechargerPieceJointeView.as_view(),
-        name="transverses_telecharger_piece_jointe",
+        transverses.TelechargerPieceJointeView,
+        "transverses_telecharger_piece_jointe",
     ),
 ]
+
+api_patterns = [path(route, view.as_view(), name=name) for route, view, name in API_ROUTES]
 
 urlpatterns = [
     *api_patterns,

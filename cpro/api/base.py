@@ -186,6 +186,29 @@ def no_result_or_ok(rows: list[Any]) -> dict[str, Any]:
     return {"code": Code.NO_RESULT, "libelle": NO_RESULT_LIBELLE}
 
 
+def list_ok(rows: list[Any], payload: dict[str, Any]) -> Response:
+    """The answer of a search: ``payload`` with ``codeRetour`` 0, or 20000 when ``rows`` is empty."""
+    status = no_result_or_ok(rows)
+    return ok(payload, code=status["code"], libelle=status["libelle"])
+
+
+def empty_page(*, page: int, size: int) -> dict[str, int]:
+    """``parametresRetour`` of a search that cannot match anything (answered without a query)."""
+    return {"pageCourante": page, "pages": 0, "nbResultatsParPage": size, "total": 0}
+
+
+def uncounted_page(*, page: int, size: int, shown: int, more: bool) -> dict[str, int]:
+    """``parametresRetour`` without a COUNT (the directory holds 150,000 structures): the caller
+    fetched ``size + 1`` rows; the total is what is known so far, and one more page is announced
+    while there is one."""
+    return {
+        "pageCourante": page,
+        "pages": (page + (1 if more else 0)) if shown else 0,
+        "nbResultatsParPage": size,
+        "total": (page - 1) * size + shown + (1 if more else 0),
+    }
+
+
 # --- Idempotency-Key ----------------------------------------------------------------------------
 def idempotent(request: Request, *, endpoint: str, handler: Callable[[], Response]) -> Response:
     """Run ``handler`` at most once per (OAuth client, endpoint, ``Idempotency-Key``).

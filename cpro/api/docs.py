@@ -77,7 +77,7 @@ class CproAuthenticationScheme(OpenApiAuthenticationExtension):
 class HealthCheckAuthenticationScheme(OpenApiAuthenticationExtension):
     """The health check needs the token only."""
 
-    target_class = "cpro.api.transverses.HealthCheckAuthentication"
+    target_class = "cpro.api.transverses.lists.HealthCheckAuthentication"
     name = "oauth2JetonSeul"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:

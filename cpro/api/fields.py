@@ -51,8 +51,8 @@ def opt_list(child: serializers.Field, max_length: int = 100, **kwargs: Any) -> 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
-class LenientDateField(serializers.DateField):
-    """``YYYY-MM-DD``; a date-time is cut to its date; ``""`` or null means not given."""
+class _BlankIsAbsent:
+    """An optional field where ``""`` or null means "not given" (connectors send every field)."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
@@ -62,7 +62,11 @@ class LenientDateField(serializers.DateField):
     def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
         if data == "":
             return True, None
-        return super().validate_empty_values(data)
+        return super().validate_empty_values(data)  # type: ignore[misc]
+
+
+class LenientDateField(_BlankIsAbsent, serializers.DateField):
+    """``YYYY-MM-DD``; a date-time is cut to its date; ``""`` or null means not given."""
 
     def to_internal_value(self, value: Any) -> dt.date:
         if isinstance(value, str) and _DATE.match(value):
@@ -75,18 +79,8 @@ class LenientDateField(serializers.DateField):
         )
 
 
-class LenientDateTimeField(serializers.DateTimeField):
+class LenientDateTimeField(_BlankIsAbsent, serializers.DateTimeField):
     """ISO 8601 date-time, ``YYYY-MM-DD HH:MM`` or a plain date; ``""`` or null: not given."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("allow_null", True)
-        super().__init__(**kwargs)
-
-    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
-        if data == "":
-            return True, None
-        return super().validate_empty_values(data)
 
     def to_internal_value(self, value: Any) -> dt.datetime:
         if isinstance(value, str):
@@ -206,6 +200,31 @@ def envelope_fields() -> dict[str, serializers.Field]:
     return {"codeRetour": serializers.IntegerField(), "libelle": serializers.CharField()}
 
 
+def reply_out(name: str, fields: dict[str, serializers.Field] | None = None) -> serializers.Serializer:
+    """The output serializer of one endpoint: the envelope (``codeRetour``, ``libelle``) then its
+    own fields, as the OpenAPI component ``name``."""
+    fields = fields or {}
+    envelope = envelope_fields()
+    first = next(iter(fields.values()), None)
+    if first is not None:
+        # DRF lists a serializer's fields in their order of creation (``_creation_counter``), and the
+        # schema follows it: the envelope keeps the place it had when each endpoint wrote
+        # ``{**envelope_fields(), ...}`` itself, just before the first field the endpoint creates
+        # (a shared instance such as ``PaginationOut``, created earlier, still comes first).
+        envelope["codeRetour"]._creation_counter = first._creation_counter - 0.5
+        envelope["libelle"]._creation_counter = first._creation_counter - 0.25
+    return inline_serializer(name, {**envelope, **fields})
+
+
+def page_reply_out(
+    name: str, key: str, rows: serializers.Serializer, extra: dict[str, serializers.Field] | None = None
+) -> serializers.Serializer:
+    """The answer of a paginated search: the page under ``key`` (``rows``, a ``many=True``
+    serializer, created by the caller before ``extra`` so the schema lists them in that order),
+    then ``extra``, then ``parametresRetour``."""
+    return reply_out(name, {key: rows, **(extra or {}), "parametresRetour": PaginationOut})
+
+
 def b64decode_field(value: str, *, field: str, max_bytes: int) -> bytes:
     """Decode a base64 file of the request; a clear 400 when it is not base64, empty or too big."""
     if len(value) > (max_bytes * 4) // 3 + 8:
@@ -243,6 +262,11 @@ def fmt_date(value: dt.date | dt.datetime | None) -> str | None:
 def fmt_minute(value: dt.datetime | None) -> str | None:
     """``YYYY-MM-DD HH:MM`` (``histoStatutDatePassage``, service dates; reference §1.2)."""
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else None
+
+
+def fmt_day_start(value: dt.date | None) -> str | None:
+    """A date in the ``YYYY-MM-DD HH:MM`` format, at midnight (validity dates of a service)."""
+    return f"{value:%Y-%m-%d} 00:00" if value else None
 
 
 def fmt_datetime(value: dt.datetime | None) -> str | None:

@@ -8,7 +8,6 @@ The answer comes at once with ``numeroFluxDepot``; the integration runs in a wor
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,7 +16,8 @@ from ..flux import ACCEPTED_SYNTAXES, flow_deposit
 from .auth import SUPPLIER
 from .base import DEPOSIT_MAX_BODY, CproView, idempotent, ok
 from .errors import ApiError, Code
-from .fields import b64decode_field, cpro_schema, envelope_fields, fmt_date, opt_bool, opt_int
+from .factures.common import TAG_SUPPLIER
+from .fields import b64decode_field, cpro_schema, fmt_date, opt_bool, opt_int, reply_out
 
 S = serializers
 
@@ -38,17 +38,16 @@ class DeposerFluxView(CproView):
 
     @cpro_schema(
         request=DeposerFluxRequest,
-        response=inline_serializer(
+        response=reply_out(
             "DeposerFluxReponse",
             {
-                **envelope_fields(),
                 "numeroFluxDepot": S.CharField(),
                 "dateDepot": S.CharField(),
                 "syntaxeFlux": S.CharField(),
             },
         ),
         summary="Déposer un flux de factures (CII, UBL, Factur-X, ou un lot .tar.gz)",
-        tag="Factures – fournisseur",
+        tag=TAG_SUPPLIER,
         operation_id="factures_deposer_flux",
         description="Honore l'en-tête Idempotency-Key : un nouvel essai avec la même clé et le même "
         "corps renvoie le même numeroFluxDepot sans déposer une seconde fois.",

@@ -1,0 +1,458 @@
+"""What the invoice endpoints share: error mapping, the row and detail builders of an invoice
+(one of each, for every side), the loader scoped to the caller, the common search filters and
+the reply shapes of searches and status changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from invoices.choices import Framework, InvoiceKind
+from tracking.statuses import InvoiceStatus
+
+from ...ids import public_cpp_id, supplier_cpp_id
+from ...selectors import api_attachment_get, invoice_for_principal
+from ..auth import ApiPrincipal
+from ..base import list_ok, ok
+from ..errors import TRANSITION_LIBELLE, ApiError, Code, unknown_invoice
+from ..fields import (
+    LenientDateField,
+    LenientDateTimeField,
+    fmt_date,
+    fmt_datetime,
+    money,
+    opt_int,
+    opt_list,
+    opt_str,
+    reply_out,
+    shape,
+)
+
+TAG_SUPPLIER = "Factures – fournisseur"
+TAG_BUYER = "Factures – destinataire et valideur"
+S = serializers
+
+
+def _money_filter(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(
+        max_digits=17, decimal_places=2, required=False, allow_null=True, coerce_to_string=False, **kwargs
+    )
+
+
+# --- Errors of the lifecycle services → the API's error shape ----------------------------------
+def lifecycle_error(exc: Exception) -> ApiError:
+    from tracking.machine import TransitionError
+    from tracking.services import InvalidRequest
+
+    if isinstance(exc, InvalidRequest):
+        return ApiError(
+            Code.INVALID_REQUEST,
+            exc.message,
+            errors=[{"champ": k, "message": v} for k, v in exc.errors.items()],
+        )
+    if isinstance(exc, TransitionError):
+        return ApiError(Code.TRANSITION_REFUSED, f"{TRANSITION_LIBELLE} : {exc.message}")
+    raise exc
+
+
+def lifecycle_call(operation: Callable[..., Any], /, **kwargs: Any) -> Any:
+    """Run one ``tracking`` service; its refusals become the API's error shape (20001/20002).
+    ``operation`` is positional-only: the services take keywords such as ``service=``."""
+    try:
+        return operation(**kwargs)
+    except Exception as exc:
+        raise lifecycle_error(exc) from exc
+
+
+def check_errors_to_api(errors: list[Any], *, code: int = Code.INVOICE_REJECTED) -> ApiError:
+    """``InvoiceRejected`` (the business checks) → 400 20004 with each check's French message."""
+    items = [{"champ": e.field or e.bt, "message": f"[{e.code}] {e.message}"} for e in errors]
+    libelle = _("La facture est refusée : %(first)s") % {"first": items[0]["message"] if items else ""}
+    if len(items) > 1:
+        libelle += _(" (et %(n)d autre(s) erreur(s), voir listeErreurs)") % {"n": len(items) - 1}
+    return ApiError(code, libelle, errors=items)
+
+
+# --- Rows and details ---------------------------------------------------------------------------
+def _type_dp(invoice: Any) -> str:
+    from invoices.choices import WORKS_FRAMEWORKS
+
+    return "FACTURE_TRAVAUX" if invoice.framework in WORKS_FRAMEWORKS else "FACTURE"
+
+
+def _common_row(invoice: Any) -> dict[str, Any]:
+    recipient, service, supplier = invoice.recipient, invoice.recipient_service, invoice.supplier
+    return {
+        "numeroFacture": invoice.number,
+        "dateFacture": fmt_date(invoice.invoice_date),
+        "dateDepot": fmt_date(invoice.deposited_at),
+        "dateHeureEtatCourant": fmt_datetime(invoice.status_changed_at),
+        "statut": invoice.status,
+        "typeFacture": invoice.kind,
+        "typeDemandePaiement": _type_dp(invoice),
+        "cadreFacturation": invoice.framework,
+        "idDestinataire": public_cpp_id(recipient.pk) if recipient else None,
+        "codeDestinataire": recipient.siret if recipient else "",
+        "designationDestinataire": recipient.name if recipient else "",
+        "idServiceExecutant": service.pk if service else None,
+        "codeServiceExecutant": service.code if service else "",
+        "nomServiceExecutant": service.name if service else "",
+        "idFournisseur": supplier_cpp_id(supplier.pk),
+        "codeFournisseur": supplier.identifier,
+        "designationFournisseur": supplier.name,
+        "typeIdentifiantFournisseur": supplier.identifier_type,
+        "codeServiceFournisseur": invoice.supplier_service_code,
+        "montantHT": money(invoice.total_ht),
+        "montantTTC": money(invoice.total_ttc),
+        "montantAPayer": money(invoice.amount_due),
+        "devise": invoice.currency,
+        "numeroBonCommande": invoice.engagement_number,
+        "numeroMarche": invoice.market_number,
+    }
+
+
+ROW_FIELDS: dict[str, serializers.Field] = {
+    "numeroFacture": S.CharField(),
+    "dateFacture": S.CharField(allow_null=True),
+    "dateDepot": S.CharField(allow_null=True),
+    "dateHeureEtatCourant": S.CharField(allow_null=True),
+    "statut": S.CharField(),
+    "typeFacture": S.CharField(),
+    "typeDemandePaiement": S.CharField(),
+    "cadreFacturation": S.CharField(),
+    "idDestinataire": S.IntegerField(allow_null=True),
+    "codeDestinataire": S.CharField(),
+    "designationDestinataire": S.CharField(),
+    "idServiceExecutant": S.IntegerField(allow_null=True),
+    "codeServiceExecutant": S.CharField(),
+    "nomServiceExecutant": S.CharField(),
+    "idFournisseur": S.IntegerField(),
+    "codeFournisseur": S.CharField(),
+    "designationFournisseur": S.CharField(),
+    "typeIdentifiantFournisseur": S.CharField(),
+    "codeServiceFournisseur": S.CharField(),
+    "montantHT": S.FloatField(),
+    "montantTTC": S.FloatField(),
+    "montantAPayer": S.FloatField(),
+    "devise": S.CharField(),
+    "numeroBonCommande": S.CharField(),
+    "numeroMarche": S.CharField(),
+}
+
+
+def supplier_row(invoice: Any) -> dict[str, Any]:
+    return {
+        "identifiantFactureCPP": invoice.pk,
+        **_common_row(invoice),
+        "numeroFluxDepot": invoice.flow.number if invoice.flow_id else "",
+        "modeDepot": invoice.channel,
+        "rejetTraite": invoice.rejection_acknowledged_at is not None,
+    }
+
+
+SupplierRowOut = shape(
+    "FactureFournisseur",
+    {
+        "identifiantFactureCPP": S.IntegerField(),
+        **ROW_FIELDS,
+        "numeroFluxDepot": S.CharField(),
+        "modeDepot": S.CharField(),
+        "rejetTraite": S.BooleanField(),
+    },
+)
+
+
+def recipient_row(invoice: Any) -> dict[str, Any]:
+    return {
+        "idFacture": invoice.pk,
+        **_common_row(invoice),
+        "factureTelechargeeParDestinataire": invoice.downloaded_by_recipient,
+    }
+
+
+RecipientRowOut = shape(
+    "FactureRecipiendaire",
+    {
+        "idFacture": S.IntegerField(),
+        **ROW_FIELDS,
+        "factureTelechargeeParDestinataire": S.BooleanField(),
+    },
+)
+
+
+def invoice_detail(invoice: Any) -> dict[str, Any]:
+    """The full invoice: routing, references, lines, VAT breakdown, totals, documents."""
+    from invoices.choices import DocumentRole
+
+    recipient, service, supplier = invoice.recipient, invoice.recipient_service, invoice.supplier
+    documents = list(invoice.documents.all())
+    return {
+        "identifiantFactureCPP": invoice.pk,
+        "idFacture": invoice.pk,
+        "numeroFacture": invoice.number,
+        "dateFacture": fmt_date(invoice.invoice_date),
+        "dateDepot": fmt_date(invoice.deposited_at),
+        "dateHeureEtatCourant": fmt_datetime(invoice.status_changed_at),
+        "statut": invoice.status,
+        "modeDepot": invoice.channel,
+        "numeroFluxDepot": invoice.flow.number if invoice.flow_id else "",
+        "commentaire": invoice.comment,
+        "empreinteCertificatDepot": invoice.fingerprint,
+        "cadreDeFacturation": {
+            "codeCadreFacturation": invoice.framework,
+            "codeStructureValideur": invoice.validator.identifier if invoice.validator_id else "",
+            "codeServiceValideur": invoice.validator_service_code,
+        },
+        "fournisseur": {
+            "idFournisseur": supplier_cpp_id(supplier.pk),
+            "identifiantFournisseur": supplier.identifier,
+            "typeIdentifiantFournisseur": supplier.identifier_type,
+            "raisonSocialeFournisseur": supplier.name,
+            "codeServiceFournisseur": invoice.supplier_service_code,
+            "ibanFournisseur": invoice.iban,
+        },
+        "destinataire": {
+            "idDestinataire": public_cpp_id(recipient.pk) if recipient else None,
+            "codeDestinataire": recipient.siret if recipient else "",
+            "designationDestinataire": recipient.name if recipient else "",
+            "idServiceExecutant": service.pk if service else None,
+            "codeServiceExecutant": service.code if service else "",
+            "nomServiceExecutant": service.name if service else "",
+        },
+        "references": {
+            "deviseFacture": invoice.currency,
+            "typeFacture": invoice.kind,
+            "typeTva": invoice.vat_regime,
+            "modePaiement": invoice.payment_mode,
+            "numeroBonCommande": invoice.engagement_number,
+            "numeroMarche": invoice.market_number,
+            "numeroFactureOrigine": invoice.original_invoice_number,
+            "motifExonerationTva": invoice.vat_exemption_reason,
+            "dateEcheancePaiement": fmt_date(invoice.due_date),
+            "numeroDpMandat": invoice.mandate_number,
+            "tailleTotalePiecesJointes": sum(d.size for d in documents),
+        },
+        "lignePoste": [
+            {
+                "lignePosteNumero": line.position,
+                "lignePosteReference": line.reference,
+                "lignePosteDenomination": line.designation,
+                "lignePosteQuantite": float(line.quantity),
+                "lignePosteUnite": line.unit,
+                "lignePosteMontantUnitaireHT": float(line.unit_price),
+                "lignePosteMontantRemiseHT": money(line.discount),
+                "lignePosteTauxTva": format(line.vat_rate.normalize(), "f"),
+                "lignePosteMontantHtApresRemise": money(line.total_ht),
+            }
+            for line in invoice.lines.all()
+        ],
+        "ligneTva": [
+            {
+                "ligneTvaTauxRefCode": vat.category,
+                "ligneTvaTauxRefValeur": float(vat.rate),
+                "ligneTvaMontantBaseHtParTaux": money(vat.base),
+                "ligneTvaMontantTvaParTaux": money(vat.amount),
+            }
+            for vat in invoice.vat_lines.all()
+        ],
+        "montantTotal": {
+            "montantHtTotal": money(invoice.total_ht),
+            "montantTVA": money(invoice.total_vat),
+            "montantTtcTotal": money(invoice.total_ttc),
+            "montantRemiseGlobaleTTC": money(invoice.global_discount),
+            "motifRemiseGlobaleTTC": invoice.global_discount_reason,
+            "montantAPayer": money(invoice.amount_due),
+        },
+        "pieceJointe": [
+            {
+                "pieceJointeId": d.pk,
+                "pieceJointeDesignation": d.name,
+                "pieceJointeType": "01" if d.role == DocumentRole.INVOICE else "02",
+                "pieceJointeTypeMime": d.content_type,
+                "pieceJointeTaille": d.size,
+            }
+            for d in documents
+            if d.role != DocumentRole.RENDERING
+        ],
+    }
+
+
+DetailOut = reply_out(
+    "FactureDetail",
+    {
+        "identifiantFactureCPP": S.IntegerField(),
+        "idFacture": S.IntegerField(),
+        "numeroFacture": S.CharField(),
+        "dateFacture": S.CharField(allow_null=True),
+        "dateDepot": S.CharField(allow_null=True),
+        "dateHeureEtatCourant": S.CharField(allow_null=True),
+        "statut": S.CharField(),
+        "modeDepot": S.CharField(),
+        "numeroFluxDepot": S.CharField(),
+        "commentaire": S.CharField(),
+        "empreinteCertificatDepot": S.CharField(),
+        "cadreDeFacturation": S.DictField(),
+        "fournisseur": S.DictField(),
+        "destinataire": S.DictField(),
+        "references": S.DictField(),
+        "lignePoste": S.ListField(child=S.DictField()),
+        "ligneTva": S.ListField(child=S.DictField()),
+        "montantTotal": S.DictField(),
+        "pieceJointe": S.ListField(child=S.DictField()),
+    },
+)
+
+
+def get_invoice(principal: ApiPrincipal, pk: int | None, *, side: str | None = None) -> Any:
+    invoice = invoice_for_principal(principal=principal, pk=pk, side=side) if pk else None
+    if invoice is None:
+        raise unknown_invoice()
+    return invoice
+
+
+def detail_reply(principal: ApiPrincipal, pk: int | None, *, side: str) -> Response:
+    """``consulter/fournisseur`` and ``consulter/recipiendaire``: the same detail, loaded on one side
+    (lines, VAT lines and documents in three queries, whatever their number)."""
+    from django.db.models import prefetch_related_objects
+
+    invoice = get_invoice(principal, pk, side=side)
+    prefetch_related_objects([invoice], "lines", "vat_lines", "documents")
+    return ok(invoice_detail(invoice))
+
+
+# --- Shared filters of the searches -------------------------------------------------------------
+def apply_common_filters(qs: QuerySet, data: dict[str, Any]) -> QuerySet:
+    if data.get("numeroFacture"):
+        qs = qs.filter(number=data["numeroFacture"].strip())
+    if data.get("numeroBonCommande"):
+        qs = qs.filter(engagement_number=data["numeroBonCommande"].strip())
+    if data.get("numeroMarche"):
+        qs = qs.filter(market_number=data["numeroMarche"].strip())
+    statuses = [s for s in (data.get("statutCourant") or []) if s]
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    if data.get("typeFacture"):
+        qs = qs.filter(kind=data["typeFacture"])
+    if data.get("cadreFacturation"):
+        qs = qs.filter(framework=data["cadreFacturation"])
+    for field, lookup in (
+        ("periodeDateDepotDu", "deposited_at__date__gte"),
+        ("periodeDateDepotAu", "deposited_at__date__lte"),
+        ("periodeDateFactureDu", "invoice_date__gte"),
+        ("periodeDateFactureAu", "invoice_date__lte"),
+        ("periodeDateHeureEtatCourantDu", "status_changed_at__gte"),
+        ("periodeDateHeureEtatCourantAu", "status_changed_at__lte"),
+    ):
+        if data.get(field):
+            qs = qs.filter(**{lookup: data[field]})
+    for field, lookup in (
+        ("montantHTMin", "total_ht__gte"),
+        ("montantHTMax", "total_ht__lte"),
+        ("montantTTCMin", "total_ttc__gte"),
+        ("montantTTCMax", "total_ttc__lte"),
+        ("montantApayerMin", "amount_due__gte"),
+        ("montantApayerMax", "amount_due__lte"),
+    ):
+        if data.get(field) is not None:
+            qs = qs.filter(**{lookup: data[field]})
+    return qs
+
+
+def common_search_fields() -> dict[str, serializers.Field]:
+    return {
+        "numeroFacture": opt_str(60),
+        "numeroBonCommande": opt_str(50),
+        "numeroMarche": opt_str(50),
+        "statutCourant": opt_list(S.ChoiceField(choices=InvoiceStatus.values), 30),
+        "typeFacture": S.ChoiceField(
+            choices=InvoiceKind.values, required=False, allow_null=True, allow_blank=True
+        ),
+        "cadreFacturation": S.ChoiceField(
+            choices=Framework.values, required=False, allow_null=True, allow_blank=True
+        ),
+        "periodeDateDepotDu": LenientDateField(),
+        "periodeDateDepotAu": LenientDateField(),
+        "periodeDateFactureDu": LenientDateField(),
+        "periodeDateFactureAu": LenientDateField(),
+        "periodeDateHeureEtatCourantDu": LenientDateTimeField(),
+        "periodeDateHeureEtatCourantAu": LenientDateTimeField(),
+        "montantHTMin": _money_filter(),
+        "montantHTMax": _money_filter(),
+        "montantTTCMin": _money_filter(),
+        "montantTTCMax": _money_filter(),
+        "montantApayerMin": _money_filter(),
+        "montantApayerMax": _money_filter(),
+        "idUtilisateurCourant": opt_int(),
+    }
+
+
+# --- Replies shared by several use cases -------------------------------------------------------
+def search_reply(
+    rows: list[Any], meta: dict[str, int], row: Callable[[Any], dict[str, Any]], **extra: Any
+) -> Response:
+    """A page of invoices; an empty page keeps HTTP 200 with ``codeRetour`` 20000."""
+    return list_ok(rows, {"listeFactures": [row(i) for i in rows], **extra, "parametresRetour": meta})
+
+
+@dataclass(frozen=True)
+class ProcessedReply:
+    """The answer of a status change: the invoice, the date of the change and, when the endpoint
+    names it, the status reached. Each endpoint keeps the field names of the real API, declared
+    once here for both its output serializer and its payload."""
+
+    name: str
+    id_key: str
+    date_key: str
+    status_key: str | None = None
+
+    def serializer(self) -> serializers.Serializer:
+        fields: dict[str, serializers.Field] = {
+            self.id_key: S.IntegerField(),
+            "numeroFacture": S.CharField(),
+            self.date_key: S.CharField(),
+        }
+        if self.status_key:
+            fields[self.status_key] = S.CharField()
+        return reply_out(self.name, fields)
+
+    def response(self, invoice: Any, event: Any) -> Response:
+        payload = {
+            self.id_key: invoice.pk,
+            "numeroFacture": invoice.number,
+            self.date_key: fmt_date(event.at),
+        }
+        if self.status_key:
+            payload[self.status_key] = event.status
+        return ok(payload)
+
+
+def attachment_content(principal: ApiPrincipal, pk: int | None, *, error: ApiError) -> tuple[Any, bytes]:
+    """An attachment added by ``transverses/v1/ajouter/fichier`` and its bytes, or ``error``."""
+    attachment = api_attachment_get(principal=principal, pk=pk or 0)
+    if attachment is None:
+        raise error
+    with attachment.file.open("rb") as handle:
+        return attachment, handle.read()
+
+
+def attachments_from_ids(
+    principal: ApiPrincipal, items: list[dict[str, Any]], *, id_key: str
+) -> list[ContentFile]:
+    files = []
+    for item in items:
+        error = ApiError(
+            Code.UNKNOWN,
+            _("La pièce jointe %(id)s est inconnue : ajoutez-la d'abord avec transverses/v1/ajouter/fichier.")
+            % {"id": item.get(id_key)},
+            errors=[{"champ": id_key, "message": str(item.get(id_key))}],
+        )
+        attachment, content = attachment_content(principal, item.get(id_key), error=error)
+        files.append(ContentFile(content, name=attachment.name))
+    return files
