@@ -172,7 +172,8 @@ COUNT_CAP = 100_000
 
 
 def paginate(qs: QuerySet, *, page: int, size: int) -> tuple[list[Any], dict[str, int]]:
-    total = qs[:COUNT_CAP].count()
+    # The capped count needs no ORDER BY: without it PostgreSQL counts on the index alone.
+    total = qs.order_by()[:COUNT_CAP].count()
     pages = max(1, math.ceil(total / size)) if total else 0
     offset = (page - 1) * size
     rows = list(qs[offset : offset + size]) if offset < total else []

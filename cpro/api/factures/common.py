@@ -4,12 +4,14 @@ the reply shapes of searches and status changes."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -342,9 +344,13 @@ def apply_common_filters(qs: QuerySet, data: dict[str, Any]) -> QuerySet:
         qs = qs.filter(kind=data["typeFacture"])
     if data.get("cadreFacturation"):
         qs = qs.filter(framework=data["cadreFacturation"])
+    # Deposit days are days of Paris: compare the timestamp with local midnights, so that the
+    # (recipient, -deposited_at) index serves the range (a ``__date`` lookup casts every row).
+    if data.get("periodeDateDepotDu"):
+        qs = qs.filter(deposited_at__gte=_local_midnight(data["periodeDateDepotDu"]))
+    if data.get("periodeDateDepotAu"):
+        qs = qs.filter(deposited_at__lt=_local_midnight(data["periodeDateDepotAu"] + dt.timedelta(days=1)))
     for field, lookup in (
-        ("periodeDateDepotDu", "deposited_at__date__gte"),
-        ("periodeDateDepotAu", "deposited_at__date__lte"),
         ("periodeDateFactureDu", "invoice_date__gte"),
         ("periodeDateFactureAu", "invoice_date__lte"),
         ("periodeDateHeureEtatCourantDu", "status_changed_at__gte"),
@@ -456,3 +462,7 @@ def attachments_from_ids(
         attachment, content = attachment_content(principal, item.get(id_key), error=error)
         files.append(ContentFile(content, name=attachment.name))
     return files
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
