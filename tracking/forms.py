@@ -123,19 +123,9 @@ class PreferencesForm(DsfrBaseForm):
 ACTION_REQUIRED = "ACTION_REQUISE"
 
 
-class SentFilterForm(DsfrBaseForm):
-    """The search of the supplier's sent invoices (the same criteria as the buyer's)."""
+class InvoiceSearchForm(DsfrBaseForm):
+    """The criteria shared by the buyer's received invoices and the supplier's sent invoices."""
 
-    statut = forms.ChoiceField(
-        label=_("Statut"),
-        required=False,
-        choices=[
-            ("", _("Tous")),
-            (ACTION_REQUIRED, _("Action requise (suspendues, à recycler, rejetées)")),
-            *[(s.value, s.label) for s in InvoiceStatus if s != InvoiceStatus.BROUILLON],
-        ],
-    )
-    destinataire = forms.CharField(label=_("Destinataire (nom ou SIRET)"), max_length=100, required=False)
     depose_du = forms.DateField(
         label=_("Déposée du"),
         required=False,
@@ -181,22 +171,45 @@ class SentFilterForm(DsfrBaseForm):
             self.add_error("montant_max", _("Le montant maximum doit être supérieur ou égal au minimum."))
         return data
 
+    def common_filters(self) -> dict[str, Any]:
+        """The ``Filters`` arguments of the shared criteria."""
+        data = self.cleaned_data
+        return {
+            "deposited_from": data.get("depose_du"),
+            "deposited_to": data.get("depose_au"),
+            "amount_min": data.get("montant_min"),
+            "amount_max": data.get("montant_max"),
+            "number": (data.get("numero") or "").strip(),
+            "engagement": (data.get("engagement") or "").strip(),
+            "overdue": bool(data.get("en_retard")),
+        }
+
+
+class SentFilterForm(InvoiceSearchForm):
+    """The search of the supplier's sent invoices (the same criteria as the buyer's)."""
+
+    statut = forms.ChoiceField(
+        label=_("Statut"),
+        required=False,
+        choices=[
+            ("", _("Tous")),
+            (ACTION_REQUIRED, _("Action requise (suspendues, à recycler, rejetées)")),
+            *[(s.value, s.label) for s in InvoiceStatus if s != InvoiceStatus.BROUILLON],
+        ],
+    )
+    destinataire = forms.CharField(label=_("Destinataire (nom ou SIRET)"), max_length=100, required=False)
+
+    field_order = ["statut", "destinataire"]
+
     def filters(self) -> Any:
         from entities.inbox.selectors import Filters
 
         from .selectors import SUPPLIER_ACTION_STATUSES
 
-        data = self.cleaned_data
-        status = data.get("statut") or ""
+        status = self.cleaned_data.get("statut") or ""
         return Filters(
             status="" if status == ACTION_REQUIRED else status,
             statuses=SUPPLIER_ACTION_STATUSES if status == ACTION_REQUIRED else (),
-            recipient=(data.get("destinataire") or "").strip(),
-            deposited_from=data.get("depose_du"),
-            deposited_to=data.get("depose_au"),
-            amount_min=data.get("montant_min"),
-            amount_max=data.get("montant_max"),
-            number=(data.get("numero") or "").strip(),
-            engagement=(data.get("engagement") or "").strip(),
-            overdue=bool(data.get("en_retard")),
+            recipient=(self.cleaned_data.get("destinataire") or "").strip(),
+            **self.common_filters(),
         )

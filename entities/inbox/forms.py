@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from tracking.forms import InvoiceSearchForm
 from tracking.reasons import REASON_MAX_LENGTH, ReasonCode
 from tracking.services import MANDATE_NUMBER_MAX_LENGTH
 from tracking.statuses import InvoiceStatus as S
@@ -46,7 +47,7 @@ SORT_LABELS = {
 }
 
 
-class InboxFilterForm(DsfrBaseForm):
+class InboxFilterForm(InvoiceSearchForm):
     statut = forms.ChoiceField(
         label=_("Statut"),
         required=False,
@@ -58,41 +59,9 @@ class InboxFilterForm(DsfrBaseForm):
     )
     service = forms.TypedChoiceField(label=_("Service"), required=False, coerce=int, empty_value=None)
     fournisseur = forms.CharField(label=_("Fournisseur (nom ou SIRET)"), max_length=100, required=False)
-    depose_du = forms.DateField(
-        label=_("Déposée du"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    depose_au = forms.DateField(
-        label=_("au"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    montant_min = forms.DecimalField(
-        label=_("Montant TTC minimum (€)"),
-        required=False,
-        min_value=0,
-        max_digits=15,
-        decimal_places=2,
-        localize=True,
-    )
-    montant_max = forms.DecimalField(
-        label=_("Montant TTC maximum (€)"),
-        required=False,
-        min_value=0,
-        max_digits=15,
-        decimal_places=2,
-        localize=True,
-    )
-    numero = forms.CharField(
-        label=_("Numéro de facture"),
-        max_length=60,
-        required=False,
-        help_text=_("Le numéro exact ou son début."),
-    )
-    engagement = forms.CharField(label=_("Numéro d'engagement"), max_length=50, required=False)
-    en_retard = forms.BooleanField(label=_("Seulement les factures en retard de paiement"), required=False)
     tri = forms.ChoiceField(label=_("Trier par"), required=False, choices=list(SORT_LABELS.items()))
+
+    field_order = ["statut", "service", "fournisseur", *InvoiceSearchForm.base_fields, "tri"]
 
     def __init__(self, *args: Any, services: list, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -102,31 +71,13 @@ class InboxFilterForm(DsfrBaseForm):
         if len(services) < 2:
             self.fields["service"].widget = forms.HiddenInput()
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("depose_du"), data.get("depose_au")
-        if start and end and start > end:
-            self.add_error(
-                "depose_au", _("La date de fin doit être postérieure ou égale à la date de début.")
-            )
-        low, high = data.get("montant_min"), data.get("montant_max")
-        if low is not None and high is not None and low > high:
-            self.add_error("montant_max", _("Le montant maximum doit être supérieur ou égal au minimum."))
-        return data
-
     def filters(self) -> Filters:
         data = self.cleaned_data
         return Filters(
             status=data.get("statut") or "",
             service_id=data.get("service"),
             supplier=(data.get("fournisseur") or "").strip(),
-            deposited_from=data.get("depose_du"),
-            deposited_to=data.get("depose_au"),
-            amount_min=data.get("montant_min"),
-            amount_max=data.get("montant_max"),
-            number=(data.get("numero") or "").strip(),
-            engagement=(data.get("engagement") or "").strip(),
-            overdue=bool(data.get("en_retard")),
+            **self.common_filters(),
         )
 
     def sort(self) -> str:
