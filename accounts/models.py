@@ -13,7 +13,7 @@ class UserManager(BaseUserManager["User"]):
 
     def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
         if not email:
-            raise ValueError("L'adresse e-mail est obligatoire.")
+            raise ValueError(_("L'adresse e-mail est obligatoire."))
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from entities.models import PublicCategory
@@ -21,7 +22,9 @@ def _department(value: str) -> str:
     if len(value) == 1 and value.isdigit():
         value = "0" + value
     if value and not DEPARTMENT.match(value):
-        raise forms.ValidationError("Département inconnu : indiquez son numéro, par exemple 49, 2A ou 974.")
+        raise forms.ValidationError(
+            _("Département inconnu : indiquez son numéro, par exemple 49, 2A ou 974.")
+        )
     return value
 
 
@@ -34,29 +37,29 @@ class DateInput(forms.DateInput):
 
 class DashboardFilterForm(DsfrBaseForm):
     date = forms.DateField(
-        label="Situation au",
+        label=_("Situation au"),
         required=False,
         widget=DateInput(),
-        help_text="Par défaut, aujourd'hui. Format : JJ/MM/AAAA.",
+        help_text=_("Par défaut, aujourd'hui. Format : JJ/MM/AAAA."),
     )
     categorie = forms.ChoiceField(
-        label="Catégorie de fournisseur",
+        label=_("Catégorie de fournisseur"),
         required=False,
-        choices=[("", "Toutes les catégories"), *ComplianceCategory.choices],
+        choices=[("", _("Toutes les catégories")), *ComplianceCategory.choices],
     )
     departement = forms.CharField(
-        label="Département",
+        label=_("Département"),
         required=False,
         max_length=3,
-        help_text="Du fournisseur (fournisseurs) ou de la structure (structures publiques).",
+        help_text=_("Du fournisseur (fournisseurs) ou de la structure (structures publiques)."),
     )
     categorie_structure = forms.ChoiceField(
-        label="Catégorie de structure publique",
+        label=_("Catégorie de structure publique"),
         required=False,
-        choices=[("", "Toutes les structures publiques"), *PublicCategory.choices],
+        choices=[("", _("Toutes les structures publiques")), *PublicCategory.choices],
     )
     statut = forms.ChoiceField(
-        label="Fournisseurs affichés",
+        label=_("Fournisseurs affichés"),
         required=False,
         choices=[(key, label) for key, (label, _q) in SUPPLIER_STATES.items()],
     )
@@ -68,7 +71,7 @@ class DashboardFilterForm(DsfrBaseForm):
         value = self.cleaned_data.get("date")
         if value and value < date(2017, 1, 1):
             raise forms.ValidationError(
-                "L'obligation a commencé le 1er janvier 2017 : choisissez une date à partir de celle-ci."
+                _("L'obligation a commencé le 1er janvier 2017 : choisissez une date à partir de celle-ci.")
             )
         return value
 
@@ -91,13 +94,13 @@ class DashboardFilterForm(DsfrBaseForm):
 
 
 class StatisticsFilterForm(DsfrBaseForm):
-    annee = forms.TypedChoiceField(label="Année", required=False, coerce=int, empty_value=None)
+    annee = forms.TypedChoiceField(label=_("Année"), required=False, coerce=int, empty_value=None)
     categorie_structure = forms.ChoiceField(
-        label="Catégorie de structure publique",
+        label=_("Catégorie de structure publique"),
         required=False,
-        choices=[("", "Toutes les structures publiques"), *PublicCategory.choices],
+        choices=[("", _("Toutes les structures publiques")), *PublicCategory.choices],
     )
-    departement = forms.CharField(label="Département", required=False, max_length=3)
+    departement = forms.CharField(label=_("Département"), required=False, max_length=3)
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -122,12 +125,12 @@ class IntegerListField(forms.Field):
         try:
             return [int(v) for v in values]
         except (TypeError, ValueError):
-            raise forms.ValidationError("Sélection invalide.") from None
+            raise forms.ValidationError(_("Sélection invalide.")) from None
 
 
 class ReminderForm(DsfrBaseForm):
     fournisseurs = IntegerListField(
-        error_messages={"required": "Cochez au moins un fournisseur à qui envoyer un rappel."}
+        error_messages={"required": _("Cochez au moins un fournisseur à qui envoyer un rappel.")}
     )
     date = forms.DateField(required=False)
 
@@ -138,26 +141,26 @@ class ReminderForm(DsfrBaseForm):
 
 class PaperInvoiceForm(DsfrBaseForm):
     supplier_siret = forms.CharField(
-        label="SIRET du fournisseur",
+        label=_("SIRET du fournisseur"),
         max_length=20,
-        help_text="14 chiffres, tels qu'imprimés sur la facture.",
+        help_text=_("14 chiffres, tels qu'imprimés sur la facture."),
     )
-    supplier_name = forms.CharField(label="Raison sociale du fournisseur", max_length=255, required=False)
-    number = forms.CharField(label="Numéro de la facture", max_length=60)
-    invoice_date = forms.DateField(label="Date de la facture", widget=DateInput())
+    supplier_name = forms.CharField(label=_("Raison sociale du fournisseur"), max_length=255, required=False)
+    number = forms.CharField(label=_("Numéro de la facture"), max_length=60)
+    invoice_date = forms.DateField(label=_("Date de la facture"), widget=DateInput())
     amount_ttc = forms.DecimalField(
-        label="Montant TTC (€)",
+        label=_("Montant TTC (€)"),
         max_digits=15,
         decimal_places=2,
         localize=True,
-        help_text="Par exemple 1234,56. Un avoir se saisit en négatif.",
+        help_text=_("Par exemple 1234,56. Un avoir se saisit en négatif."),
     )
 
 
 class PaperImportForm(DsfrBaseForm):
     file = forms.FileField(
-        label="Fichier CSV",
-        help_text=(
+        label=_("Fichier CSV"),
+        help_text=_(
             "Une ligne de titres puis une facture par ligne : siret_fournisseur;numero_facture;"
             "date_facture;montant_ttc (raison_sociale facultative). Séparateur point-virgule ou virgule, "
             "dates au format JJ/MM/AAAA, 5 Mo au plus."

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import charts, selectors, services
@@ -76,26 +77,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "charts": [
             charts.bar_chart(
                 id="part-mensuelle",
-                title="Part des factures reçues sous forme électronique, par mois",
-                description="Sur les 12 mois jusqu'au mois de la date d'observation.",
+                title=_("Part des factures reçues sous forme électronique, par mois"),
+                description=_("Sur les 12 mois jusqu'au mois de la date d'observation."),
                 items=[(row.label, row.share) for row in monthly],
                 percent=True,
-                value_header="Part électronique",
+                value_header=_("Part électronique"),
             ),
             charts.bar_chart(
                 id="part-categorie",
-                title="Part électronique par catégorie de fournisseur",
-                description="Depuis le 1er janvier de l'année d'observation.",
+                title=_("Part électronique par catégorie de fournisseur"),
+                description=_("Depuis le 1er janvier de l'année d'observation."),
                 items=[(row.label, row.share) for row in per_category],
                 percent=True,
-                value_header="Part électronique",
+                value_header=_("Part électronique"),
             ),
             charts.bar_chart(
                 id="canaux",
-                title="Factures par canal de dépôt",
-                description="Depuis le 1er janvier de l'année d'observation, papier compris.",
+                title=_("Factures par canal de dépôt"),
+                description=_("Depuis le 1er janvier de l'année d'observation, papier compris."),
                 items=[(label, n) for _key, label, n in channels],
-                value_header="Factures",
+                value_header=_("Factures"),
             ),
         ],
         "snapshot": selectors.stats_snapshot(),
@@ -141,19 +142,27 @@ def remind(request: HttpRequest) -> HttpResponse:
     if result.reminded:
         messages.success(
             request,
-            f"Rappel envoyé à {len(result.reminded)} fournisseur(s) "
-            f"({result.notifications} destinataire(s)) : " + ", ".join(result.reminded) + ".",
+            _("Rappel envoyé à %(count)s fournisseur(s) (%(notifications)s destinataire(s)) : %(names)s.")
+            % {
+                "count": len(result.reminded),
+                "notifications": result.notifications,
+                "names": ", ".join(result.reminded),
+            },
         )
     if result.already_today:
         messages.info(
             request,
-            "Déjà rappelé(s) aujourd'hui, pas de nouveau rappel : " + ", ".join(result.already_today) + ".",
+            _("Déjà rappelé(s) aujourd'hui, pas de nouveau rappel : %(names)s.")
+            % {"names": ", ".join(result.already_today)},
         )
     if result.without_account:
         messages.warning(
             request,
-            "Aucun compte actif sur le portail, rappel impossible par notification (à contacter par "
-            "courrier) : " + ", ".join(result.without_account) + ".",
+            _(
+                "Aucun compte actif sur le portail, rappel impossible par notification (à contacter par "
+                "courrier) : %(names)s."
+            )
+            % {"names": ", ".join(result.without_account)},
         )
     return redirect(back)
 
@@ -166,7 +175,7 @@ def refresh(request: HttpRequest) -> HttpResponse:
     transaction.on_commit(lambda: statistics_refresh.delay())
     messages.info(
         request,
-        "Le recalcul des tableaux est lancé. Les chiffres seront à jour d'ici quelques minutes.",
+        _("Le recalcul des tableaux est lancé. Les chiffres seront à jour d'ici quelques minutes."),
     )
     back = request.POST.get("retour", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
@@ -195,10 +204,10 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "monthly": monthly,
         "monthly_chart": charts.bar_chart(
             id="factures-mois",
-            title="Factures déposées par mois",
-            description="Les 24 derniers mois.",
+            title=_("Factures déposées par mois"),
+            description=_("Les 24 derniers mois."),
             items=[(month.strftime("%m/%y"), n) for month, n, _amount in monthly],
-            value_header="Factures",
+            value_header=_("Factures"),
         ),
         "yearly": selectors.stats_yearly(),
         "by_channel": selectors.stats_by_channel(year=values["year"]),
@@ -250,7 +259,8 @@ def paper_invoices(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Facture papier n° {invoice.number} du fournisseur {invoice.supplier_siret} enregistrée.",
+                _("Facture papier n° %(number)s du fournisseur %(siret)s enregistrée.")
+                % {"number": invoice.number, "siret": invoice.supplier_siret},
             )
             return redirect("compliance:paper_invoices")
     page = selectors.paper_invoices_for_recipient(recipient=recipient, page=_page_number(request))
@@ -273,14 +283,14 @@ def paper_import(request: HttpRequest) -> HttpResponse:
         try:
             # Refuse oversized uploads before reading them into memory.
             if upload.size > 5 * 1024 * 1024:
-                raise PaperImportError(["Le fichier dépasse 5 Mo : découpez-le en plusieurs fichiers."])
+                raise PaperImportError([_("Le fichier dépasse 5 Mo : découpez-le en plusieurs fichiers.")])
             count = services.paper_invoices_import(
                 recipient=recipient, content=upload.read(), actor=request.user
             )
         except PaperImportError as exc:
             errors = exc.errors
         else:
-            messages.success(request, f"{count} facture(s) papier importée(s).")
+            messages.success(request, _("%(count)s facture(s) papier importée(s).") % {"count": count})
             return redirect("compliance:paper_invoices")
     return render(
         request,
@@ -302,5 +312,5 @@ def paper_invoice_delete(request: HttpRequest, pk: int) -> HttpResponse:
         return _not_a_buyer(request)
     if not services.paper_invoice_delete(recipient=recipient, paper_invoice_id=pk):
         raise Http404
-    messages.success(request, "La facture papier a été supprimée.")
+    messages.success(request, _("La facture papier a été supprimée."))
     return redirect("compliance:paper_invoices")

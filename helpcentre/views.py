@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
@@ -66,9 +67,11 @@ def request_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Votre sollicitation {support_request.reference} est enregistrée : "
-                "le support vous répondra ici "
-                "et vous serez prévenu par une notification.",
+                _(
+                    "Votre sollicitation %(reference)s est enregistrée : le support vous répondra ici "
+                    "et vous serez prévenu par une notification."
+                )
+                % {"reference": support_request.reference},
             )
             return redirect("helpcentre:request_detail", pk=support_request.pk)
     return render(request, "helpcentre/request_new.html", {"form": form})
@@ -92,7 +95,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Votre message est envoyé au support.")
+            messages.success(request, _("Votre message est envoyé au support."))
             return redirect("helpcentre:request_detail", pk=support_request.pk)
     return render(
         request,
@@ -118,7 +121,10 @@ def request_close(request: HttpRequest, pk: int) -> HttpResponse:
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, f"La sollicitation {support_request.reference} est clôturée.")
+        messages.success(
+            request,
+            _("La sollicitation %(reference)s est clôturée.") % {"reference": support_request.reference},
+        )
     return redirect("helpcentre:request_detail", pk=support_request.pk)
 
 

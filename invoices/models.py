@@ -217,7 +217,7 @@ class Invoice(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.number or '(sans numéro)'} – #{self.pk}"
+        return f"{self.get_kind_display()} {self.number or _('(sans numéro)')} – #{self.pk}"
 
 
 class InvoiceLine(models.Model):
