@@ -29,10 +29,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from suppliers.forms import RoleForm, TechnicalAccountForm, TechnicalAccountRenewForm
-
 from . import selectors as account_selectors
 from . import services as account_services
+from .forms import RoleForm, TechnicalAccountForm, TechnicalAccountRenewForm
 from .roles import MANAGER_ROLES, Role
 
 if TYPE_CHECKING:

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from .roles import MembershipStatus, Role
 
 
 class UserManager(BaseUserManager["User"]):
@@ -87,3 +90,49 @@ class TechnicalAccount(models.Model):
 
     def __str__(self) -> str:
         return self.login
+
+
+class MembershipBase(models.Model):
+    """A user's attachment ("rattachement") to a structure: the role and the approval, shared by
+    supplier and public structures (Chorus Pro §3.4). Each concrete model adds its ``user`` and
+    ``structure`` foreign keys with its own reverse names."""
+
+    role = models.CharField(_("rôle"), max_length=30, choices=Role.choices, default=Role.USER)
+    status = models.CharField(
+        _("statut"),
+        max_length=20,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.PENDING,
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.structure} ({self.get_role_display()})"  # type: ignore[attr-defined]
+
+
+# The two kinds of structures, named by their model labels: this app sits below the apps that
+# define them and never imports them.
+SUPPLIER_STRUCTURE = "suppliers.SupplierStructure"
+PUBLIC_STRUCTURE = "entities.PublicStructure"
+
+
+def structure_field(structure: models.Model) -> dict[str, Any]:
+    """``{"supplier_structure": s}`` or ``{"public_structure": s}``: the foreign key that points to
+    ``structure`` on the models attached to either kind (technical accounts, notifications…)."""
+    label = structure._meta.label
+    if label == SUPPLIER_STRUCTURE:
+        return {"supplier_structure": structure}
+    if label == PUBLIC_STRUCTURE:
+        return {"public_structure": structure}
+    raise TypeError(f"Not a structure: {structure!r}")

@@ -21,3 +21,7 @@ class MembershipStatus(models.TextChoices):
     PENDING = "EN_ATTENTE", _("En attente d'approbation")
     ACTIVE = "ACTIF", _("Actif")
     REFUSED = "REFUSE", _("Refusé")
+
+
+# Roles a manager may give to a member (the principal role is transferred, never given).
+MEMBER_ROLES = [(Role.USER.value, Role.USER.label), (Role.SECONDARY.value, Role.SECONDARY.label)]

@@ -8,11 +8,14 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.hashers import check_password, make_password
 from django.utils import timezone
 
-from .models import TechnicalAccount
+from .models import TechnicalAccount, structure_field
+from .roles import MembershipStatus
 
 if TYPE_CHECKING:
     from entities.models import PublicStructure
     from suppliers.models import SupplierStructure
+
+    from .models import Membership, User
 
 
 def technical_account_authenticate(*, login: str, password: str) -> TechnicalAccount | None:
@@ -40,12 +43,24 @@ def technical_account_authenticate(*, login: str, password: str) -> TechnicalAcc
 def technical_account_for_structure(
     *, structure: SupplierStructure | PublicStructure
 ) -> TechnicalAccount | None:
-    from suppliers.models import SupplierStructure
-
-    field = "supplier_structure" if isinstance(structure, SupplierStructure) else "public_structure"
-    return TechnicalAccount.objects.filter(**{field: structure}).first()
+    return TechnicalAccount.objects.filter(**structure_field(structure)).first()
 
 
 def technical_account_expires_soon(*, account: TechnicalAccount, days: int = 15) -> bool:
     """OCA reminds the structure 15 days before the technical password expires (reference §3.4)."""
     return account.expires_at <= timezone.now() + timedelta(days=days)
+
+
+def user_pending_requests(*, user: User, limit: int = 50) -> tuple[list[Membership], list[Membership]]:
+    """The user's requests to join supplier and public structures that are not approved yet
+    ("Mes demandes"), through the memberships' reverse relations of the user."""
+    lists = []
+    for manager in (user.supplier_memberships, user.buyer_memberships):  # type: ignore[attr-defined]
+        lists.append(
+            list(
+                manager.exclude(status=MembershipStatus.ACTIVE)
+                .select_related("structure")
+                .order_by("-requested_at")[:limit]
+            )
+        )
+    return lists[0], lists[1]

@@ -23,7 +23,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import TechnicalAccount, User
+from common.tasks import task_send
+
+from .models import TechnicalAccount, User, structure_field
 from .roles import MANAGER_ROLES, MembershipStatus, Role
 
 if TYPE_CHECKING:
@@ -112,42 +114,10 @@ def membership_request(*, model: type[M], user: User, structure: Structure) -> M
 
 def _notify_managers_on_commit(*, model: type[M], membership_id: int) -> None:
     """After commit, tell the structure's managers that a request waits in "Approbations"
-    (Chorus Pro §3.4: managers approve attachment requests)."""
-    transaction.on_commit(lambda: membership_request_notify(model=model, membership_id=membership_id))
-
-
-def membership_request_notify(*, model: type[M], membership_id: int) -> int:
-    """Notify every active manager of the structure of a pending request; returns how many."""
-    from django.urls import reverse
-
-    from entities.models import BuyerMembership
-    from tracking.notifications import notification_create
-
-    membership = model.objects.select_related("user", "structure").filter(
-        pk=membership_id, status=MembershipStatus.PENDING
-    ).first()
-    if membership is None:
-        return 0
-    url = reverse("entities:approvals" if model is BuyerMembership else "suppliers:approvals")
-    managers = model.objects.filter(
-        structure_id=membership.structure_id, status=MembershipStatus.ACTIVE, role__in=MANAGER_ROLES
-    ).select_related("user")
-    who = membership.user.get_full_name() or membership.user.email
-    sent = 0
-    for manager in managers:
-        created = notification_create(
-            recipient=manager.user,
-            kind="RATTACHEMENT_DEMANDE",
-            title=_("Demande de rattachement à %(name)s") % {"name": membership.structure.name},
-            body=_("%(who)s (%(email)s) demande à rejoindre %(name)s. Approuvez ou refusez la demande "
-                   "depuis le menu « Approbations ».")
-            % {"who": who, "email": membership.user.email, "name": membership.structure.name},
-            url=url,
-            structure=membership.structure,
-            dedupe_key=f"rattachement:{model._meta.label_lower}:{membership.pk}:{membership.requested_at:%s}",
-        )
-        sent += created is not None
-    return sent
+    (Chorus Pro §3.4: managers approve attachment requests). The notifications app, above this
+    one, does it: the task is sent by name."""
+    label = model._meta.label
+    transaction.on_commit(lambda: task_send("notifications.membership_request_notify", label, membership_id))
 
 
 def membership_approve(*, membership: M, actor: User, role: str = Role.USER, by_staff: bool = False) -> M:
@@ -271,14 +241,6 @@ LOGIN_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@\-]{2,79}")
 MAX_VALIDITY_DAYS = 730
 
 
-def _structure_fields(structure: Structure) -> dict[str, Structure]:
-    from suppliers.models import SupplierStructure
-
-    if isinstance(structure, SupplierStructure):
-        return {"supplier_structure": structure}
-    return {"public_structure": structure}
-
-
 def _require_structure_manager(structure: Structure, actor: User | None) -> None:
     """A technical account is created and renewed by a manager of its structure; ``actor=None``
     is the platform itself (demo data, management commands)."""
@@ -325,7 +287,7 @@ def technical_account_create(
             code="login",
         )
     clear = password or _new_password()
-    fields = _structure_fields(structure)
+    fields = structure_field(structure)
     with transaction.atomic():
         if TechnicalAccount.objects.filter(**fields).exists():
             raise ValidationError(

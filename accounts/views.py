@@ -7,32 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from .selectors import user_pending_requests
 from .workspace import select_workspace, workspaces_for_user
-
-
-@login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """The home of a logged-in user, for the structure they work on."""
-    from entities.inbox.selectors import status_counts
-    from entities.selectors import buyer_visible_services
-    from tracking.selectors import sent_status_counts
-
-    workspace = request.workspace  # type: ignore[attr-defined]
-    counts: list[tuple[str, str, int, bool]] = []
-    if workspace is not None:
-        # Each count reads at most a bounded number of index entries: never a full COUNT(*)
-        # over the millions of invoices of a large structure.
-        if workspace.is_supplier:
-            counts = sent_status_counts(supplier_id=workspace.membership.structure_id)
-        else:
-            counts = [
-                (c.status, c.label, c.count, c.capped)
-                for c in status_counts(
-                    structure=workspace.structure,
-                    service_ids=buyer_visible_services(membership=workspace.membership),
-                )
-            ]
-    return render(request, "portal/dashboard.html", {"workspace": workspace, "counts": counts})
 
 
 @login_required
@@ -48,3 +24,14 @@ def workspace_select(request: HttpRequest) -> HttpResponse:
             )
             return redirect("dashboard")
     return render(request, "portal/workspace_select.html", {"choices": workspaces_for_user(request.user)})
+
+
+@login_required
+def my_requests(request: HttpRequest) -> HttpResponse:
+    """The user's requests to join supplier and public structures, not yet approved."""
+    supplier_requests, buyer_requests = user_pending_requests(user=request.user)
+    return render(
+        request,
+        "suppliers/my_requests.html",
+        {"supplier_requests": supplier_requests, "buyer_requests": buyer_requests},
+    )

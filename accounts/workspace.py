@@ -50,16 +50,14 @@ class Workspace:
 
 def workspaces_for_user(user) -> list[Workspace]:
     """Every active attachment of ``user``, suppliers first, in a stable order."""
-    from entities.models import BuyerMembership
-    from suppliers.models import SupplierMembership
-
     if not user.is_authenticated:
         return []
-    supplier = SupplierMembership.objects.filter(
-        user=user, status=MembershipStatus.ACTIVE, structure__active=True
+    # The reverse relations of the user (this app never imports the structures' apps).
+    supplier = user.supplier_memberships.filter(
+        status=MembershipStatus.ACTIVE, structure__active=True
     ).select_related("structure").order_by("structure__name", "pk")
-    buyer = BuyerMembership.objects.filter(
-        user=user, status=MembershipStatus.ACTIVE, structure__active=True
+    buyer = user.buyer_memberships.filter(
+        status=MembershipStatus.ACTIVE, structure__active=True
     ).select_related("structure").order_by("structure__name", "pk")
     return [Workspace(SUPPLIER, m) for m in supplier] + [Workspace(BUYER, m) for m in buyer]
 

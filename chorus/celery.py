@@ -16,7 +16,10 @@ app = Celery("chorus")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-SCHEDULE_MODULES = ("tracking.schedule", "compliance.schedule", "cpro.schedule", "helpcentre.schedule")
+SCHEDULE_MODULES = (
+    "tracking.schedule",
+    "notifications.schedule",
+    "compliance.schedule", "cpro.schedule", "helpcentre.schedule")
 
 
 def _beat_schedule() -> dict:

@@ -13,7 +13,7 @@ handler500 = "chorus.views.error_500"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("tableau-de-bord/", account_views.dashboard, name="dashboard"),
+    path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("structure/choisir/", account_views.workspace_select, name="workspace_select"),
     path("compte/", include("allauth.urls")),
     path("langue/", set_language, name="set_language"),
@@ -22,8 +22,9 @@ urlpatterns = [
     path("", include("entities.urls")),
     path("", include("invoices.urls")),
     path("", include("invoices.upload_urls")),
-    path("", include("entities.inbox.urls")),
+    path("", include("tracking.inbox.urls")),
     path("", include("tracking.urls")),
+    path("", include("notifications.urls")),
     path("", include("cpro.urls")),
     path("", include("compliance.urls")),
     path("", include("helpcentre.urls")),

@@ -1,8 +1,8 @@
-"""Demo data of ``seed_demo`` for the compliance dashboard and the help centre: paper invoices
-received by the demo public structures, support requests, then the summary tables.
+"""Demo data of ``seed_demo`` for the compliance dashboard: paper invoices received by the demo
+public structures, then the summary tables.
 
-Idempotent: paper invoices are keyed by their unique business key, support requests by author
-and subject; running it again changes nothing but the refresh time of the summaries.
+Idempotent: paper invoices are keyed by their unique business key; running it again changes
+nothing but the refresh time of the summaries.
 """
 
 from __future__ import annotations
@@ -54,39 +54,6 @@ def _paper_rows(today: date) -> list[tuple[str, str, str, str, date, Decimal]]:
     ]
 
 
-SUPPORT_REQUESTS = [
-    # (author key, category, subject, first message, staff reply or "", closed)
-    (
-        "supplier",
-        "REJET",
-        "Facture rejetée : code service manquant",
-        "Bonjour, ma facture F-2025-0102 adressée à la commune de Beaufort-en-Anjou a été refusée : "
-        "le message parle d'un code service obligatoire. Où trouver ce code ?",
-        "Bonjour, la commune exige un code service : sa fiche dans l'annuaire liste ses services actifs "
-        "(FINANCES, TECHNIQUE). Demandez à votre interlocuteur le service qui a passé la commande, puis "
-        "déposez à nouveau la facture avec ce code.",
-        False,
-    ),
-    (
-        "supplier",
-        "OBLIGATION",
-        "Catégorie de mon entreprise",
-        "Notre structure apparaît comme PME : nous avons 120 salariés, est-ce correct ?",
-        "",
-        False,
-    ),
-    (
-        "buyer",
-        "DEPOT",
-        "Import des factures papier depuis notre logiciel comptable",
-        "Quel format de fichier faut-il pour signaler nos factures papier en une fois ?",
-        "Un fichier CSV avec une ligne de titres : siret_fournisseur;numero_facture;date_facture;"
-        "montant_ttc. Le guide « Signaler les factures reçues sur papier » donne un exemple.",
-        True,
-    ),
-]
-
-
 def seed(*, users: dict[str, Any], suppliers: dict[str, Any], entities: dict[str, Any]) -> None:
     today = timezone.localdate()
     with transaction.atomic():
@@ -105,45 +72,5 @@ def seed(*, users: dict[str, Any], suppliers: dict[str, Any], entities: dict[str
                     "supplier": suppliers["acme"] if siret == ACME_SIRET else None,
                 },
             )
-    _seed_support_requests(users=users, suppliers=suppliers, entities=entities)
     # The dashboard and the statistics read summary tables: fill them now rather than at night.
     statistics_refresh(full=True)
-
-
-def _seed_support_requests(
-    *, users: dict[str, Any], suppliers: dict[str, Any], entities: dict[str, Any]
-) -> None:
-    from helpcentre import services as help_services
-    from helpcentre.models import SupportRequest
-
-    admin = users["admin"]
-    for author_key, category, subject, body, reply, closed in SUPPORT_REQUESTS:
-        author = users[author_key]
-        if SupportRequest.objects.filter(author=author, subject=subject).exists():
-            continue
-        workspace = _Workspace(
-            suppliers["acme"] if author_key == "supplier" else entities["beaufort"],
-            is_supplier=author_key == "supplier",
-        )
-        support_request = help_services.support_request_open(
-            author=author,
-            category=category,
-            subject=subject,
-            body=body,
-            workspace=workspace,
-        )
-        if reply:
-            help_services.support_request_reply(
-                support_request=support_request, author=admin, body=reply, as_staff=True
-            )
-        if closed:
-            help_services.support_request_close(support_request=support_request, actor=author)
-
-
-class _Workspace:
-    """The structure a demo author works on (what ``request.workspace`` gives in a view)."""
-
-    def __init__(self, structure: Any, *, is_supplier: bool) -> None:
-        self.structure = structure
-        self.is_supplier = is_supplier
-        self.is_buyer = not is_supplier

@@ -78,8 +78,6 @@ def _share(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.1f}".replace(".", ",")
 
 
-def _category_label(code: str) -> str:
-    return ComplianceCategory(code).label if code in ComplianceCategory.values else code
 
 
 def _public_category_label(code: str) -> str:

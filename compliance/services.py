@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from accounts.roles import MembershipStatus
+from notifications.services import notification_create
+from suppliers.calendar import obligation_on
 from suppliers.models import IdentifierType, SupplierMembership, SupplierStructure
 
 from . import paper_import
-from .calendar import obligation_on
 from .models import ComplianceCategory, ComplianceReminder, PaperInvoice, PaperSource, SupplierCompliance
 from .paper_import import PaperImportError, PaperRow
 
@@ -197,7 +198,6 @@ def compliance_reminder_send(*, supplier_ids: Iterable[int], actor: User, as_of:
     """Remind the members of each supplier of its obligation and how to start, through the
     notification machinery (in-app and e-mail). A supplier is reminded at most once a day: the
     notification's ``dedupe_key`` makes a double click harmless."""
-    from tracking.notifications import notification_create
 
     ids = sorted({int(i) for i in supplier_ids})[:MAX_REMINDERS_AT_ONCE]
     suppliers = {s.pk: s for s in SupplierStructure.objects.filter(pk__in=ids)}

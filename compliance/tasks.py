@@ -6,6 +6,8 @@ from celery import shared_task
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 
+from .aggregates import statistics_refresh as refresh
+
 LOCK_KEY = "compliance:statistics-refresh"
 # The refresh scans the invoice table: hours at national scale, seconds on a demo.
 TIME_LIMIT = 4 * 3600
@@ -24,7 +26,6 @@ TIME_LIMIT = 4 * 3600
 def statistics_refresh(full: bool = False) -> dict | None:
     """Idempotent; one run at a time: a message delivered twice (Redis re-delivers a long task
     after its visibility timeout) finds the lock taken and returns at once."""
-    from .aggregates import statistics_refresh as refresh
 
     if not cache.add(LOCK_KEY, "1", timeout=TIME_LIMIT):
         return None

@@ -31,6 +31,7 @@ from .forms import (
 )
 from .models import DelayMeasure
 from .paper_import import MAX_REPORTED_ERRORS, PaperImportError
+from .tasks import statistics_refresh
 
 
 def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -170,7 +171,6 @@ def remind(request: HttpRequest) -> HttpResponse:
 @staff_required
 @require_POST
 def refresh(request: HttpRequest) -> HttpResponse:
-    from .tasks import statistics_refresh
 
     transaction.on_commit(lambda: statistics_refresh.delay())
     messages.info(

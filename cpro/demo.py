@@ -12,6 +12,9 @@ from typing import Any
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 
+from accounts.models import TechnicalAccount
+from accounts.services import technical_account_create, technical_account_renew
+
 from .models import OAuthApplication
 
 CLIENT_ID = "demo-client"
@@ -21,8 +24,6 @@ TECH_ACCOUNTS = (("TECH-ACME", "suppliers", "acme"), ("TECH-BEAUFORT", "entities
 
 
 def seed(*, users: dict[str, Any], suppliers: dict[str, Any], entities: dict[str, Any]) -> None:
-    from accounts.models import TechnicalAccount
-    from accounts.services import technical_account_create, technical_account_renew
 
     structures = {"suppliers": suppliers, "entities": entities}
     with transaction.atomic():

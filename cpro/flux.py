@@ -15,13 +15,22 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from accounts.models import TechnicalAccount
+from common.tasks import task_send
+from invoices.choices import Channel, FlowStatus
+from invoices.intake import document_intake
+from invoices.models import DepositFlow
+from invoices.validation import BatchError, split_batch
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +39,10 @@ BATCH_SUFFIXES = (".tar.gz", ".tgz", ".zip")
 # One issue message is at most this long in a report; a flow lists at most this many issues per
 # invoice (a broken file can raise hundreds of rule failures).
 MAX_ISSUES_PER_DOCUMENT = 20
+# The integration task's time limit (``cpro.tasks``) is below the broker's visibility timeout
+# (600 s): a running task is never delivered to a second worker. Its claim lasts longer.
+FLOW_TASK_TIME_LIMIT = 540
+FLOW_CLAIM_TIMEOUT = timedelta(seconds=FLOW_TASK_TIME_LIMIT + 60)
 
 
 def flow_number() -> str:
@@ -45,10 +58,7 @@ def is_batch(filename: str, content: bytes) -> bool:
 
 def flow_deposit(*, principal: Any, content: bytes, filename: str, syntax: str) -> Any:
     """Store the flow and schedule its integration. Returns the ``DepositFlow``."""
-    from invoices.choices import Channel, FlowStatus
-    from invoices.models import DepositFlow
 
-    from .tasks import flow_process_task
 
     number = flow_number()
     # The file is written before the transaction (no storage I/O inside atomic()); a failed
@@ -67,7 +77,7 @@ def flow_deposit(*, principal: Any, content: bytes, filename: str, syntax: str) 
             created_by=principal.owner,
         )
         flow_id = flow.pk
-        transaction.on_commit(lambda: flow_process_task.delay(flow_id))
+        transaction.on_commit(lambda: task_send("cpro.flow_process", flow_id))
     return flow
 
 
@@ -111,14 +121,18 @@ def flow_process(*, flow_id: int) -> str | None:
 
     Each document goes through ``invoices.intake.document_intake``, the engine of the portal's
     upload: the same four layers, the same deposit; this function only writes the report."""
-    from invoices.choices import Channel, FlowStatus
-    from invoices.intake import document_intake
-    from invoices.models import DepositFlow
-    from invoices.validation import BatchError, split_batch
 
-    flow = DepositFlow.objects.select_related("supplier").filter(pk=flow_id).first()
-    if flow is None or flow.status != FlowStatus.EN_ATTENTE:
+    now = timezone.now()
+    # Claim the flow (compare-and-set): a redelivered message, or a second worker, finds it taken
+    # and does nothing. A claim older than FLOW_CLAIM_TIMEOUT belongs to a worker that died.
+    claimed = (
+        DepositFlow.objects.filter(pk=flow_id, status=FlowStatus.EN_ATTENTE)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - FLOW_CLAIM_TIMEOUT))
+        .update(claimed_at=now)
+    )
+    if not claimed:
         return None
+    flow = DepositFlow.objects.select_related("supplier").get(pk=flow_id)
     with flow.file.open("rb") as handle:
         content = handle.read()
     technical: list[dict[str, str]] = []
@@ -169,8 +183,8 @@ def flow_process(*, flow_id: int) -> str | None:
         status = FlowStatus.INTEGRE
     else:
         status = FlowStatus.REJETE
-    # Compare-and-set: a second worker on the same flow (redelivery) cannot overwrite the report.
-    DepositFlow.objects.filter(pk=flow.pk, status=FlowStatus.EN_ATTENTE).update(
+    # Compare-and-set on our claim: a worker that lost it (stale) cannot overwrite the report.
+    DepositFlow.objects.filter(pk=flow.pk, status=FlowStatus.EN_ATTENTE, claimed_at=now).update(
         status=status,
         processed_at=timezone.now(),
         technical_errors=technical,
@@ -182,6 +196,22 @@ def flow_process(*, flow_id: int) -> str | None:
 def _technical_account_of(flow: Any) -> Any:
     """The supplier's technical account acts for the deposits of its flows (the invoice checks
     verify that it belongs to the supplier)."""
-    from accounts.models import TechnicalAccount
 
     return TechnicalAccount.objects.filter(supplier_structure_id=flow.supplier_id).first()
+
+
+def flows_sweep(*, now: datetime | None = None, grace: timedelta = timedelta(minutes=10), limit: int = 500) -> int:
+    """Re-enqueue the flows still waiting after ``grace`` (lost message) or whose claim is stale
+    (worker killed mid-flow: its deposits are found again, not made twice). Returns how many."""
+    now = now or timezone.now()
+    ids = list(
+        DepositFlow.objects.filter(status=FlowStatus.EN_ATTENTE)
+        .filter(
+            Q(claimed_at__isnull=True, created_at__lt=now - grace)
+            | Q(claimed_at__lt=now - FLOW_CLAIM_TIMEOUT)
+        )
+        .values_list("pk", flat=True)[:limit]
+    )
+    for flow_id in ids:
+        task_send("cpro.flow_process", flow_id)
+    return len(ids)

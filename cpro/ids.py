@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from suppliers.models import SupplierStructure
+
 SUPPLIER_ID_BASE = 1_000_000_000
 
 
@@ -21,12 +23,6 @@ def supplier_cpp_id(pk: int) -> int:
     return SUPPLIER_ID_BASE + pk
 
 
-def structure_cpp_id(structure: Any) -> int:
-    from suppliers.models import SupplierStructure
-
-    if isinstance(structure, SupplierStructure):
-        return supplier_cpp_id(structure.pk)
-    return public_cpp_id(structure.pk)
 
 
 def parse_cpp_id(value: int) -> tuple[str, int]:

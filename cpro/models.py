@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # PISTE answers ``expires_in: 3600`` (reference §4.1).
@@ -57,27 +58,35 @@ class AccessToken(models.Model):
 
 
 class IdempotencyKey(models.Model):
-    """The stored answer of a deposit sent with an ``Idempotency-Key`` header.
+    """A deposit sent with an ``Idempotency-Key`` header, and then its stored answer.
 
-    The row is inserted in the same transaction as the deposit: a retry or a concurrent
-    duplicate waits on the unique index, then gets the first answer instead of a second invoice.
+    Scoped to (OAuth application, technical account, endpoint, key): two suppliers behind the
+    same application never see each other's answers. Claimed in its own short transaction before
+    the deposit runs (``response_status`` 0 while in progress), answered after.
     """
 
     application = models.ForeignKey(
         OAuthApplication, on_delete=models.CASCADE, related_name="idempotency_keys"
     )
+    technical_account = models.ForeignKey(
+        "accounts.TechnicalAccount", on_delete=models.CASCADE, related_name="+"
+    )
     key = models.CharField(max_length=255)
     endpoint = models.CharField(max_length=100)
     request_hash = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField()
+    response_status = models.PositiveSmallIntegerField()  # 0 while the request runs
     response_body = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # When the running request took the key; a claim older than the request time limit is stale.
+    claimed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("clé d'idempotence")
         verbose_name_plural = _("clés d'idempotence")
         constraints = [
-            models.UniqueConstraint(fields=["application", "endpoint", "key"], name="idempotency_key_unique"),
+            models.UniqueConstraint(
+                fields=["application", "technical_account", "endpoint", "key"], name="idempotency_key_unique"
+            ),
         ]
 
     def __str__(self) -> str:

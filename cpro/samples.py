@@ -14,7 +14,12 @@ from decimal import Decimal
 from django.utils import timezone
 
 from entities.demo import BEAUFORT_SIRET
+from invoices.checks import InvoiceRejected
+from invoices.choices import Channel
+from invoices.data import InvoiceData, LineData
+from invoices.services import invoice_preview_documents
 from suppliers.demo import ACME_SIRET
+from suppliers.models import SupplierStructure
 
 
 def demo_facturx(
@@ -26,11 +31,6 @@ def demo_facturx(
 ) -> tuple[str, bytes]:
     """(filename, Factur-X PDF bytes). Raises ``LookupError`` when the demo structures are missing
     or the sample would not pass the portal's checks."""
-    from invoices.checks import InvoiceRejected
-    from invoices.choices import Channel
-    from invoices.data import InvoiceData, LineData
-    from invoices.services import invoice_preview_documents
-    from suppliers.models import SupplierStructure
 
     supplier = SupplierStructure.objects.filter(identifier=supplier_identifier).first()
     if supplier is None:

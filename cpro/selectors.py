@@ -8,6 +8,14 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db.models import QuerySet
 
 from accounts.models import User
+from entities.models import BuyerMembership, PublicStructure, Service
+from invoices.models import DepositFlow, Invoice
+from invoices.selectors import (
+    invoices_visible_to_buyer,
+    invoices_visible_to_supplier,
+    invoices_visible_to_validator,
+)
+from suppliers.models import SupplierMembership, SupplierStructure
 
 from .models import AccessToken, ApiAttachment, OAuthApplication
 from .services import token_hash
@@ -52,7 +60,6 @@ def oauth_application_get_for_user(*, user: User, pk: int) -> OAuthApplication |
 
 def flow_get_for_supplier(*, number: str, supplier: object) -> object | None:
     """The deposit flow ``number`` if ``supplier`` deposited it; None (as unknown) otherwise."""
-    from invoices.models import DepositFlow
 
     return DepositFlow.objects.filter(number=number, supplier=supplier).first()
 
@@ -67,19 +74,16 @@ def api_attachment_get(*, principal: object, pk: int) -> ApiAttachment | None:
 
 def public_structure_by_pk(*, pk: int) -> object | None:
     """An active public structure by its ``idStructureCPP`` (directory data, visible to all)."""
-    from entities.models import PublicStructure
 
     return PublicStructure.objects.filter(pk=pk, active=True).first()
 
 
 def service_by_pk(*, structure: object, pk: int) -> object | None:
-    from entities.models import Service
 
     return Service.objects.filter(pk=pk, structure=structure).first()
 
 
 def services_page(*, structure: object) -> QuerySet:
-    from entities.models import Service
 
     return Service.objects.filter(structure=structure).order_by("code", "pk")
 
@@ -87,8 +91,6 @@ def services_page(*, structure: object) -> QuerySet:
 def structure_members(*, structure: object, email: str = "", user_id: int | None = None) -> QuerySet:
     """Members of ``structure`` (supplier or public), with their user; for public structures the
     services each is restricted to are prefetched (no N+1)."""
-    from entities.models import BuyerMembership, PublicStructure
-    from suppliers.models import SupplierMembership
 
     if isinstance(structure, PublicStructure):
         qs = BuyerMembership.objects.filter(structure=structure).prefetch_related("services")
@@ -102,39 +104,24 @@ def structure_members(*, structure: object, email: str = "", user_id: int | None
 
 
 # --- Invoices, scoped to the structure of the technical account ---------------------------------
-# What a recipient sees: from the moment the invoice is made available (before that it is being
-# routed or validated, reference §1.1).
-RECIPIENT_VISIBLE_STATUSES = (
-    "MISE_A_DISPOSITION",
-    "SUSPENDUE",
-    "COMPLETEE",
-    "A_RECYCLER",
-    "REJETEE",
-    "SERVICE_FAIT",
-    "MANDATEE",
-    "MISE_A_DISPOSITION_COMPTABLE",
-    "COMPTABILISEE",
-    "MISE_EN_PAIEMENT",
-)
+def _with_parties(qs: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    return qs.select_related("supplier", "recipient", "recipient_service", "flow", "validator")
 
 
-def _invoice_base() -> QuerySet:
-    from invoices.models import Invoice
-
-    return Invoice.objects.select_related("supplier", "recipient", "recipient_service", "flow", "validator")
+# The visibility rules are those of the portal (``invoices.selectors``), one per side.
 
 
-def invoices_for_supplier(*, supplier: object) -> QuerySet:
+def invoices_for_supplier(*, supplier: SupplierStructure) -> QuerySet[Invoice]:
     """A supplier's sent invoices (drafts are not part of the API)."""
-    return _invoice_base().filter(supplier=supplier).exclude(status="BROUILLON")
+    return _with_parties(invoices_visible_to_supplier(supplier=supplier))
 
 
-def invoices_for_recipient(*, recipient: object) -> QuerySet:
-    return _invoice_base().filter(recipient=recipient, status__in=RECIPIENT_VISIBLE_STATUSES)
+def invoices_for_recipient(*, recipient: PublicStructure) -> QuerySet[Invoice]:
+    return _with_parties(invoices_visible_to_buyer(structure=recipient))
 
 
-def invoices_for_validator(*, validator: object) -> QuerySet:
-    return _invoice_base().filter(validator=validator).exclude(status="BROUILLON")
+def invoices_for_validator(*, validator: SupplierStructure) -> QuerySet[Invoice]:
+    return _with_parties(invoices_visible_to_validator(validator=validator))
 
 
 def invoice_for_principal(*, principal: object, pk: int, side: str | None = None) -> object | None:

@@ -6,14 +6,18 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import TechnicalAccount, User
+from invoices.attachments import attachment_errors, content_type_for, extension_of
+from invoices.models import Invoice
 
+from .api.errors import ApiError, Code
 from .models import TOKEN_LIFETIME_SECONDS, AccessToken, ApiAttachment, IdempotencyKey, OAuthApplication
 
 # Idempotency keys are kept one day (a connector retries within minutes; Stripe keeps 24 h).
@@ -92,13 +96,69 @@ def idempotency_keys_purge() -> int:
     return deleted
 
 
+
+# --- Idempotency-Key (IETF draft "The Idempotency-Key HTTP Header Field") ----------------------
+# A claim older than this belongs to a request that died (the web timeout is 60 s).
+IDEMPOTENCY_CLAIM_TIMEOUT = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class IdempotencyClaim:
+    """The outcome of ``idempotency_key_claim``: ``record`` to answer when this request runs, or
+    the stored answer to replay, or a refusal (another body, or the first request still running)."""
+
+    record_id: int | None = None
+    replay: IdempotencyKey | None = None
+    conflict: str = ""  # "autre-requete" | "en-cours"
+
+
+def idempotency_key_claim(
+    *, application: OAuthApplication, account: TechnicalAccount, endpoint: str, key: str, request_hash: str
+) -> IdempotencyClaim:
+    """Take ``key`` for this request, in its own short transaction (the deposit then runs
+    outside any transaction). Scoped to the application *and* the technical account."""
+    lookup = {"application": application, "technical_account": account, "endpoint": endpoint, "key": key}
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            record = IdempotencyKey.objects.create(
+                **lookup, request_hash=request_hash, response_status=0, response_body={}, claimed_at=now
+            )
+        return IdempotencyClaim(record_id=record.pk)
+    except IntegrityError:
+        pass
+    existing = IdempotencyKey.objects.filter(**lookup).first()
+    if existing is None:  # purged meanwhile: claim again
+        return idempotency_key_claim(
+            application=application, account=account, endpoint=endpoint, key=key, request_hash=request_hash
+        )
+    if existing.request_hash != request_hash:
+        return IdempotencyClaim(conflict="autre-requete")
+    if existing.response_status:
+        return IdempotencyClaim(replay=existing)
+    # The first request is still running, or died: a stale claim is taken over (compare-and-set).
+    taken = IdempotencyKey.objects.filter(
+        pk=existing.pk, response_status=0, claimed_at__lt=now - IDEMPOTENCY_CLAIM_TIMEOUT
+    ).update(claimed_at=now)
+    return IdempotencyClaim(record_id=existing.pk) if taken else IdempotencyClaim(conflict="en-cours")
+
+
+def idempotency_key_answer(*, record_id: int, status: int, body: Any) -> None:
+    """Store the answer of the request that held the key (replayed to its retries)."""
+    IdempotencyKey.objects.filter(pk=record_id, response_status=0).update(
+        response_status=status, response_body=body
+    )
+
+
+def idempotency_key_release(*, record_id: int) -> None:
+    """The request was refused or failed: forget the key so that it may be retried."""
+    IdempotencyKey.objects.filter(pk=record_id, response_status=0).delete()
+
 def api_attachment_create(*, principal: object, name: str, content: bytes) -> ApiAttachment:
     """Store a file sent through the API, under the rules of Chorus Pro attachments (reference
     §5.3: name ≤ 50 characters with an allowed extension, 1 byte to 10 MB, content matching the
     extension). Raises ``ApiError`` (20006) with the French reasons."""
-    from invoices.attachments import attachment_errors, content_type_for, extension_of
 
-    from .api.errors import ApiError, Code
 
     errors = attachment_errors(name=name, size=len(content), head=content[:8192])
     if errors:
@@ -126,7 +186,6 @@ def api_attachment_create(*, principal: object, name: str, content: bytes) -> Ap
 def invoices_mark_downloaded(*, invoice_ids: list[int], recipient: object) -> int:
     """``factureTelechargeeParDestinataire``: the recipient downloaded these invoices
     (reference §1.5). Only its own invoices, only the flag."""
-    from invoices.models import Invoice
 
     return Invoice.objects.filter(
         pk__in=invoice_ids, recipient=recipient, downloaded_by_recipient=False

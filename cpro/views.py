@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .forms import ApplicationActionForm, OAuthApplicationForm
+from .samples import demo_facturx
 from .selectors import oauth_application_get_for_user, oauth_applications_all, oauth_applications_for_user
 from .services import (
     oauth_application_create,
@@ -107,7 +108,6 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def sample_facturx(request: HttpRequest) -> HttpResponse:
     """``GET /api/exemple/facture-demo.pdf``: a Factur-X of the demo data, for the guide."""
-    from .samples import demo_facturx
 
     try:
         filename, pdf = demo_facturx()

@@ -6,6 +6,7 @@ from accounts.models import User
 from accounts.roles import MembershipStatus, Role
 
 from .models import BuyerMembership, PublicCategory, PublicStructure, Service
+from .normalize import search_key
 
 BEAUFORT_SIRET = "21490244700017"
 QUIMPER_SIRET = "26290001200010"
@@ -13,7 +14,6 @@ DDFIP_SIRET = "13000123300019"
 
 
 def _structure(siret: str, **defaults: object) -> PublicStructure:
-    from .normalize import search_key
 
     defaults["search_name"] = search_key(str(defaults["name"]))
     defaults["search_city"] = search_key(str(defaults.get("city", "")))

@@ -36,7 +36,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from suppliers.validators import validate_siret
+from common.identifiers import validate_siret
 
 from .models import PublicCategory, PublicStructure, Service
 from .normalize import search_key

@@ -6,8 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from accounts.roles import Role
-from suppliers.forms import MEMBER_ROLES
+from accounts.roles import MEMBER_ROLES, Role
 
 
 class DirectorySearchForm(DsfrBaseForm):

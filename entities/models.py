@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import MembershipBase
 from accounts.roles import MembershipStatus, Role
 
 # The reserved service for invoices between public bodies only (reference §3.3).
@@ -113,31 +114,15 @@ class Service(models.Model):
         return f"{self.code} – {self.name}"
 
 
-class BuyerMembership(models.Model):
+class BuyerMembership(MembershipBase):
     """A buyer user's attachment to a public structure, optionally restricted to services."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="buyer_memberships"
     )
     structure = models.ForeignKey(PublicStructure, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("rôle"), max_length=30, choices=Role.choices, default=Role.USER)
-    status = models.CharField(
-        _("statut"),
-        max_length=20,
-        choices=MembershipStatus.choices,
-        default=MembershipStatus.PENDING,
-    )
     # Empty means "every service of the structure".
     services = models.ManyToManyField(Service, blank=True, related_name="buyer_memberships")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("rattachement acheteur")
@@ -150,6 +135,3 @@ class BuyerMembership(models.Model):
                 name="buyer_one_principal_manager",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.user} → {self.structure} ({self.get_role_display()})"

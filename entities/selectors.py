@@ -213,9 +213,6 @@ def buyer_visible_services(*, membership: BuyerMembership) -> list[int] | None:
     return ids or None
 
 
-def buyer_is_manager(*, user: User, structure: PublicStructure) -> bool:
-    membership = buyer_membership_active(user=user, structure=structure)
-    return membership is not None and membership.role in MANAGER_ROLES
 
 
 def buyer_members(*, structure: PublicStructure) -> QuerySet[BuyerMembership]:

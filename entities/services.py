@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from accounts import services as account_services
 from accounts.models import User
 from accounts.roles import MANAGER_ROLES, MembershipStatus, Role
-from suppliers.validators import validate_siret
+from common.identifiers import validate_siret
 
 from .models import BuyerMembership, PublicStructure, Service
 from .normalize import search_key
+from .selectors import public_structure_get_active
 
 
 def public_structure_save(*, structure: PublicStructure) -> PublicStructure:
@@ -51,7 +52,6 @@ def service_save(*, service: Service) -> Service:
 
 def buyer_membership_request(*, user: User, siret: str) -> BuyerMembership:
     """Ask to be attached to the active public structure with this SIRET."""
-    from .selectors import public_structure_get_active
 
     try:
         siret = validate_siret(siret)

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.safestring import mark_safe
 
+from invoices.models import Invoice
+
 from . import services
 from .models import HelpArticle, SupportRequest
 
@@ -193,6 +195,5 @@ class SupportRequestAdmin(admin.ModelAdmin):
 
 
 def _has_invoice_admin() -> bool:
-    from invoices.models import Invoice
 
     return admin.site.is_registered(Invoice)

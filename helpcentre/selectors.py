@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from compliance.selectors import PageResult, page_slice
+from common.pagination import PageResult, page_slice
 
-from .models import ArticleKind, HelpArticle, SupportAttachment, SupportRequest
+from .models import ArticleKind, HelpArticle, SupportAttachment, SupportRequest, Topic
 from .search import articles_search
 
 __all__ = [
@@ -25,7 +25,6 @@ def article_get(*, slug: str) -> HelpArticle | None:
 
 def articles_by_topic(*, kind: str) -> list[tuple[str, list[HelpArticle]]]:
     """Published articles of a kind, grouped by topic in the topics' order."""
-    from .models import Topic
 
     groups: dict[str, list[HelpArticle]] = {}
     for article in HelpArticle.objects.filter(kind=kind, published=True).only(

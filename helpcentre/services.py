@@ -1,6 +1,6 @@
 """Support requests ("Sollicitations"): opening, replies from both sides, taking in charge and
 closing. Every status change is a compare-and-set on the status the caller saw, and both sides
-are notified through ``tracking.notifications.notification_create``."""
+are notified through ``notifications.services.notification_create``."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from invoices.attachments import HEAD_BYTES, attachment_errors, content_type_for
+from invoices.selectors import invoice_get_for_user
+from notifications.services import notification_create
 
 from .models import (
     RequestCategory,
@@ -151,7 +153,6 @@ def support_request_open(
 ) -> SupportRequest:
     """Open a request. The invoice, if given, must be one ``author`` may see (another
     structure's invoice is refused exactly like an unknown one)."""
-    from invoices.selectors import invoice_get_for_user
 
     errors = _check_text(body=body, subject=subject)
     if category not in RequestCategory.values:
@@ -305,7 +306,6 @@ def _staff_recipients() -> list[User]:
 
 
 def _notify_staff(*, support_request: SupportRequest, message: SupportMessage, new: bool) -> None:
-    from tracking.notifications import notification_create
 
     url = reverse("admin:helpcentre_supportrequest_change", args=[support_request.pk])
     who = support_request.author.get_full_name() or support_request.author.email
@@ -330,7 +330,6 @@ def _notify_staff(*, support_request: SupportRequest, message: SupportMessage, n
 
 
 def _notify_author(*, support_request: SupportRequest, message: SupportMessage | None) -> None:
-    from tracking.notifications import notification_create
 
     url = reverse("helpcentre:request_detail", args=[support_request.pk])
     if message is not None:

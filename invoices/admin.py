@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from .lifecycle.models import EcbRate, StatusEvent
 from .models import DepositFlow, Document, Invoice, InvoiceAllowanceCharge, InvoiceLine, VatLine
 
 
@@ -83,4 +84,32 @@ class DepositFlowAdmin(ReadOnlyAdmin):
     list_display = ["number", "channel", "status", "supplier", "created_at"]
     list_filter = ["status", "channel"]
     search_fields = ["=number"]
+    show_full_result_count = False
+
+
+# --- The lifecycle: the ECB rates (updated by administrators every half-year) and the history,
+# read-only (history is never edited).
+
+
+@admin.register(EcbRate)
+class EcbRateAdmin(admin.ModelAdmin):
+    list_display = ["starts_on", "rate"]
+    ordering = ["-starts_on"]
+
+
+@admin.register(StatusEvent)
+class StatusEventAdmin(ReadOnlyAdmin):
+    list_display = [
+        "invoice",
+        "status",
+        "previous_status",
+        "at",
+        "actor_role",
+        "actor_last_name",
+        "reason_code",
+    ]
+    list_filter = ["status", "actor_role"]
+    search_fields = ["invoice__number", "=invoice__id"]
+    raw_id_fields = ["invoice", "actor"]
+    date_hierarchy = "at"
     show_full_result_count = False

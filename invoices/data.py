@@ -27,7 +27,7 @@ from .amounts import (
     round_cent,
     vat_category_for,
 )
-from .choices import Channel, Framework, InvoiceKind, VatRegime
+from .choices import PAYMENT_MEANS_CODE, Channel, Framework, InvoiceKind, VatRegime
 
 if TYPE_CHECKING:
     from .models import Invoice
@@ -283,7 +283,6 @@ def invoice_data_from_parsed(parsed: Any, *, channel: str, source_format: str = 
     exemption = next((row.exemption_reason for row in parsed.vat_breakdown or [] if row.exemption_reason), "")
     payment_mode = ""
     if parsed.payment_means_code:
-        from .choices import PAYMENT_MEANS_CODE
 
         by_code = {code: mode for mode, code in PAYMENT_MEANS_CODE.items()}
         # SEPA credit transfer (58) and credit transfer (30, 31, 42) are "VIREMENT" for Chorus.

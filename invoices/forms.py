@@ -14,6 +14,8 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from common.forms import MultipleFileField
+
 from .attachments import HEAD_BYTES, attachment_errors, total_size_error
 from .choices import (
     CURRENCIES,
@@ -64,21 +66,6 @@ def _decimal(max_digits: int, places: int, **kwargs: Any) -> forms.DecimalField:
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         **kwargs,
     )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
-        return [super().clean(data, initial)] if data else []
 
 
 class InvoiceForm(DsfrBaseForm):

@@ -8,8 +8,6 @@ from django.db.models import F, Q
 from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
-from tracking.statuses import InvoiceStatus
-
 from .choices import (
     Channel,
     DocumentRole,
@@ -19,6 +17,10 @@ from .choices import (
     PaymentMode,
     VatRegime,
 )
+
+# The lifecycle's models belong to this app: imported here so that Django registers them.
+from .lifecycle.models import EcbRate, StatusEvent  # noqa: F401
+from .lifecycle.statuses import InvoiceStatus
 
 MONEY = {"max_digits": 15, "decimal_places": 2}
 
@@ -44,6 +46,9 @@ class DepositFlow(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Taken by an integration task (compare-and-set): a message delivered twice, or while the
+    # first worker still runs, does nothing; a claim older than the task's limit is stale.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     # ``listeErreurTechnique`` and ``listeErreurDP`` of consulterCRDetaille.
     technical_errors = models.JSONField(default=list, blank=True)
     invoice_errors = models.JSONField(default=list, blank=True)

@@ -1,22 +1,72 @@
-"""Queries on invoices, always scoped to what the user may see."""
+"""Queries on invoices, always scoped to what the user may see.
+
+The visibility rules live here once, one per side, and every page, the buyer's inbox, the
+downloads and the API use them (style §14):
+- ``supplier_visible``: a supplier structure sees all its invoices (drafts only on the portal);
+- ``buyer_visible``: a public structure sees an invoice from the moment it is made available
+  (reference §1.1) — never while it is deposited, routed or waiting for its validator —, and a
+  rejection only if it is its own;
+- ``validator_visible``: the A9/A12 validator sees the sent invoices it validates.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.roles import MembershipStatus
-from tracking.statuses import InvoiceStatus
+from entities.models import BuyerMembership, PublicStructure
+from suppliers.models import SupplierMembership, SupplierStructure
 
 from .choices import DocumentRole
+from .lifecycle.machine import BUYER, BUYER_ONLY_IF_SET_BY_BUYER, BUYER_STATUSES
+from .lifecycle.models import StatusEvent
+from .lifecycle.statuses import InvoiceStatus
 from .models import Document, Invoice
 
 
-def _supplier_member(user: Any, structure_ref: str) -> Exists:
-    from suppliers.models import SupplierMembership
+def buyer_visible() -> Q:
+    """The invoices a public recipient may see, whatever its structure (status rule only)."""
+    set_by_buyer = Q()
+    for status in BUYER_ONLY_IF_SET_BY_BUYER:
+        # e.g. REJETEE: the system's rejections at routing never reached the structure.
+        set_by_buyer &= ~Q(status=status) | Q(
+            Exists(StatusEvent.objects.filter(invoice=OuterRef("pk"), status=status, actor_role=BUYER))
+        )
+    return Q(status__in=BUYER_STATUSES) & set_by_buyer
 
+
+def invoices_visible_to_buyer(
+    *, structure: PublicStructure | int, service_ids: Iterable[int] | None = None
+) -> QuerySet[Invoice]:
+    """Every invoice of ``structure`` its buyers may see (restricted to ``service_ids`` if given:
+    a buyer attached to some services only)."""
+    structure_id = structure if isinstance(structure, int) else structure.pk
+    qs = Invoice.objects.filter(buyer_visible(), recipient_id=structure_id)
+    if service_ids is not None:
+        qs = qs.filter(recipient_service_id__in=list(service_ids))
+    return qs
+
+
+def invoices_visible_to_supplier(
+    *, supplier: SupplierStructure | int, drafts: bool = False
+) -> QuerySet[Invoice]:
+    """A supplier structure's invoices; its drafts only when asked (the API never lists them)."""
+    supplier_id = supplier if isinstance(supplier, int) else supplier.pk
+    qs = Invoice.objects.filter(supplier_id=supplier_id)
+    return qs if drafts else qs.exclude(status=InvoiceStatus.BROUILLON)
+
+
+def invoices_visible_to_validator(*, validator: SupplierStructure | int) -> QuerySet[Invoice]:
+    """The sent invoices an A9/A12 validator (prime contractor, mandataire) validates."""
+    validator_id = validator if isinstance(validator, int) else validator.pk
+    return Invoice.objects.filter(validator_id=validator_id).exclude(status=InvoiceStatus.BROUILLON)
+
+
+def _supplier_member(user: Any, structure_ref: str) -> Exists:
     return Exists(
         SupplierMembership.objects.filter(
             user=user,
@@ -27,8 +77,6 @@ def _supplier_member(user: Any, structure_ref: str) -> Exists:
 
 
 def _buyer_member(user: Any) -> Exists:
-    from entities.models import BuyerMembership
-
     # A membership restricted to services sees only the invoices of those services; without
     # restriction, every invoice of the structure.
     return Exists(
@@ -45,8 +93,8 @@ def invoice_get_for_user(*, user: Any, invoice_id: int) -> Invoice | None:
     exactly like an unknown one).
 
     - the supplier's active members see all its invoices, drafts included;
-    - the recipient structure's active buyers see the invoices sent to it (not drafts), within
-      the services their membership is restricted to;
+    - the recipient structure's active buyers see the invoices sent to it once made available
+      (``buyer_visible``), within the services their membership is restricted to;
     - for A9 / A12, the validator's active members see the sent invoices they validate.
 
     ``invoice.viewer_is_supplier`` tells which side is looking (one query in all)."""
@@ -61,10 +109,8 @@ def invoice_get_for_user(*, user: Any, invoice_id: int) -> Invoice | None:
         .filter(pk=invoice_id)
         .filter(
             Q(viewer_is_supplier=True)
-            | (
-                ~Q(status=InvoiceStatus.BROUILLON)
-                & (_buyer_member(user) | _supplier_member(user, "validator_id"))
-            )
+            | (buyer_visible() & _buyer_member(user))
+            | (~Q(status=InvoiceStatus.BROUILLON) & _supplier_member(user, "validator_id"))
         )
         .first()
     )

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tracking.statuses import InvoiceStatus
+from common.identifiers import compact_identifier
+from entities.selectors import public_structure_get_active, services_active
+from invoices.lifecycle.statuses import InvoiceStatus
+from suppliers.selectors import supplier_bank_accounts
 
 from .checks import InvoiceRejected, invoice_draft_check
 from .choices import DocumentRole, Framework, InvoiceKind
@@ -43,6 +45,7 @@ from .services import (
     invoice_draft_save,
     invoice_send,
 )
+from .streaming import DocumentUnavailable, document_response
 
 DRAFTS_PER_PAGE = 20
 logger = logging.getLogger(__name__)
@@ -55,8 +58,6 @@ def _supplier_workspace(request: HttpRequest) -> Any:
 
 def _recipient_context(siret: str) -> dict[str, Any]:
     """The recipient designated by ``siret`` and what it requires (for the page without script)."""
-    from entities.selectors import public_structure_get_active, services_active
-    from suppliers.validators import compact_identifier
 
     siret = compact_identifier(siret)
     recipient = public_structure_get_active(siret=siret) if len(siret) == 14 and siret.isdigit() else None
@@ -83,7 +84,6 @@ def _render_form(
     status: int = 200,
     rejected: bool = False,
 ) -> HttpResponse:
-    from suppliers.selectors import supplier_bank_accounts
 
     context = {
         "form": form,
@@ -336,42 +336,22 @@ def invoice_document_download(request: HttpRequest, pk: int, doc_id: int) -> Htt
     document = invoice_document_get(invoice=invoice, document_id=doc_id) if invoice else None
     if document is None:
         raise Http404
-    digest = hashlib.sha256()
     try:
-        with document.file.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1024 * 1024), b""):
-                digest.update(chunk)
-    except FileNotFoundError:
-        return _document_error(
-            request,
-            invoice,
-            _(
+        return document_response(document)
+    except DocumentUnavailable as exc:
+        if exc.reason == "introuvable":
+            message = _(
                 "Le fichier « %(name)s » est introuvable dans l'archive. "
                 "L'incident est signalé ; contactez le support en citant "
                 "l'identifiant %(id)s."
             )
-            % {"name": document.name, "id": invoice.pk},
-        )
-    if digest.hexdigest() != document.sha256:
-        logger.error("Empreinte incorrecte : document %s de la facture %s", document.pk, invoice.pk)
-        return _document_error(
-            request,
-            invoice,
-            _(
+        else:
+            message = _(
                 "Le fichier « %(name)s » ne correspond plus à son empreinte SHA-256 enregistrée au dépôt : "
                 "il a pu être altéré, il n'est donc pas délivré. L'incident est signalé ; contactez le "
                 "support en citant l'identifiant %(id)s."
             )
-            % {"name": document.name, "id": invoice.pk},
-        )
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=document.name,
-        content_type=document.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+        return _document_error(request, invoice, message % {"name": document.name, "id": invoice.pk})
 
 
 def _document_error(request: HttpRequest, invoice: Any, message: str) -> HttpResponse:

@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from accounts.admin_mixins import MembershipAdminBase
+from common.identifiers import validate_bic, validate_iban, validate_structure_identifier, validate_vat_number
 
 from . import services
 from .models import BankAccount, SupplierMembership, SupplierStructure
-from .validators import validate_bic, validate_iban, validate_structure_identifier, validate_vat_number
 
 
 class SupplierStructureAdminForm(forms.ModelForm):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from accounts.models import User
 from accounts.roles import MembershipStatus, Role
-from compliance.calendar import size_category
 
+from .calendar import size_category
 from .models import BankAccount, IdentifierType, SupplierMembership, SupplierStructure
 
 ACME_SIRET = "81234567600017"

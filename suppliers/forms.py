@@ -7,8 +7,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from accounts.roles import Role
-
 from .models import IdentifierType
 
 IDENTIFIER_HELP = _(
@@ -81,28 +79,3 @@ class BankAccountForm(DsfrBaseForm):
     )
     bic = forms.CharField(label=_("BIC"), max_length=15, required=False)
     label = forms.CharField(label=_("Libellé"), max_length=100, required=False)
-
-
-MEMBER_ROLES = [(Role.USER.value, Role.USER.label), (Role.SECONDARY.value, Role.SECONDARY.label)]
-
-
-class RoleForm(DsfrBaseForm):
-    role = forms.ChoiceField(label=_("Rôle"), choices=MEMBER_ROLES, initial=Role.USER)
-
-
-class TechnicalAccountForm(DsfrBaseForm):
-    login = forms.CharField(
-        label=_("Identifiant du compte technique"),
-        max_length=80,
-        required=False,
-        help_text=_("Laissez vide pour TECH- suivi de l'identifiant de la structure."),
-    )
-    validity_days = forms.IntegerField(
-        label=_("Durée de validité du mot de passe (jours)"), min_value=1, max_value=730, initial=365
-    )
-
-
-class TechnicalAccountRenewForm(DsfrBaseForm):
-    validity_days = forms.IntegerField(
-        label=_("Durée de validité du nouveau mot de passe (jours)"), min_value=1, max_value=730, initial=365
-    )

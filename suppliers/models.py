@@ -7,19 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import MembershipBase
 from accounts.roles import MembershipStatus, Role
-
-
-class IdentifierType(models.TextChoices):
-    """``typeIdentifiantStructure`` of the Chorus Pro API (reference §3.1)."""
-
-    SIRET = "SIRET", _("SIRET")
-    UE_HORS_FRANCE = "UE_HORS_FRANCE", _("Structure européenne hors France")
-    HORS_UE = "HORS_UE", _("Structure hors Union européenne")
-    RIDET = "RIDET", _("RIDET (Nouvelle-Calédonie)")
-    TAHITI = "TAHITI", _("Numéro TAHITI (Polynésie française)")
-    PARTICULIER = "PARTICULIER", _("Particulier")
-    AUTRE = "AUTRE", _("En cours d'immatriculation")
+from common.identifiers import IdentifierType as IdentifierType  # the choices of ``identifier_type``
 
 
 class SizeCategory(models.TextChoices):
@@ -101,29 +91,13 @@ class BankAccount(models.Model):
         return self.iban
 
 
-class SupplierMembership(models.Model):
+class SupplierMembership(MembershipBase):
     """A user's attachment ("rattachement") to a supplier structure."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_memberships"
     )
     structure = models.ForeignKey(SupplierStructure, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("rôle"), max_length=30, choices=Role.choices, default=Role.USER)
-    status = models.CharField(
-        _("statut"),
-        max_length=20,
-        choices=MembershipStatus.choices,
-        default=MembershipStatus.PENDING,
-    )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("rattachement fournisseur")
@@ -138,6 +112,3 @@ class SupplierMembership(models.Model):
                 name="supplier_one_principal_manager",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.user} → {self.structure} ({self.get_role_display()})"

@@ -8,10 +8,10 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from accounts.roles import MANAGER_ROLES, MembershipStatus
-from compliance.calendar import obligation_date
+from common.identifiers import compact_identifier
 
+from .calendar import obligation_date
 from .models import BankAccount, SupplierMembership, SupplierStructure
-from .validators import compact_identifier
 
 
 def supplier_membership_active(*, user: User, structure: SupplierStructure) -> SupplierMembership | None:
@@ -35,9 +35,6 @@ def user_can_send_invoices(*, user: User, structure: SupplierStructure) -> bool:
     return supplier_membership_active(user=user, structure=structure) is not None
 
 
-def supplier_is_manager(*, user: User, structure: SupplierStructure) -> bool:
-    membership = supplier_membership_active(user=user, structure=structure)
-    return membership is not None and membership.role in MANAGER_ROLES
 
 
 def supplier_structure_find(*, identifier_type: str, identifier: str) -> SupplierStructure | None:

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from accounts import services as account_services
 from accounts.models import User
 from accounts.roles import MANAGER_ROLES, MembershipStatus, Role
-from compliance.calendar import size_category
+from common.identifiers import validate_bic, validate_iban, validate_structure_identifier, validate_vat_number
 
+from .calendar import size_category
 from .models import BankAccount, IdentifierType, SupplierMembership, SupplierStructure
-from .validators import validate_bic, validate_iban, validate_structure_identifier, validate_vat_number
+from .selectors import supplier_structure_find
 
 # Structures without an official number get one from the portal, as Chorus Pro does for private
 # persons and for companies still being registered ("en cours d'immatriculation").
@@ -93,7 +94,7 @@ def _clean_data(
 
 
 def _size_fields(cleaned: dict[str, Any]) -> dict[str, Any]:
-    """The LME category follows the declared figures (décret 2008-1354, compliance.calendar)."""
+    """The LME category follows the declared figures (décret 2008-1354, suppliers.calendar)."""
     return {
         "size_category": size_category(
             headcount=cleaned.get("headcount"),
@@ -248,7 +249,6 @@ def bank_account_deactivate(*, account: BankAccount, actor: User) -> BankAccount
 
 def supplier_membership_request(*, user: User, identifier_type: str, identifier: str) -> SupplierMembership:
     """Ask to join the active structure with this identifier; a manager approves it."""
-    from .selectors import supplier_structure_find
 
     structure = supplier_structure_find(identifier_type=identifier_type, identifier=identifier)
     if structure is None:

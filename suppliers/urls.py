@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.urls import path
 
+from accounts import views as account_views
+
 from . import views
 
 app_name = "suppliers"
@@ -9,7 +11,7 @@ app_name = "suppliers"
 urlpatterns = [
     path("fournisseur/structure/creer/", views.structure_create, name="structure_create"),
     path("fournisseur/structure/rejoindre/", views.structure_join, name="structure_join"),
-    path("structures/mes-demandes/", views.my_requests, name="my_requests"),
+    path("structures/mes-demandes/", account_views.my_requests, name="my_requests"),
     path("structures/mes-demandes/<int:pk>/annuler/", views.my_request_cancel, name="my_request_cancel"),
     path("fournisseur/structure/", views.structure_detail, name="structure_detail"),
     path("fournisseur/structure/modifier/", views.structure_update, name="structure_update"),

@@ -15,13 +15,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.forms import RoleForm
 from accounts.membership_views import MembershipPages, add_service_errors
 from accounts.roles import Role
 from accounts.workspace import SUPPLIER, select_workspace
-from entities.selectors import user_buyer_requests
 
 from . import selectors, services
-from .forms import BankAccountForm, JoinForm, RoleForm, StructureCreateForm, StructureDataForm
+from .forms import BankAccountForm, JoinForm, StructureCreateForm, StructureDataForm
 from .models import SupplierMembership
 
 
@@ -110,19 +110,6 @@ def structure_join(request: HttpRequest) -> HttpResponse:
             )
             return redirect("suppliers:my_requests")
     return render(request, "suppliers/join.html", {"form": form})
-
-
-@login_required
-def my_requests(request: HttpRequest) -> HttpResponse:
-    """The user's requests to join supplier and public structures, not yet approved."""
-    return render(
-        request,
-        "suppliers/my_requests.html",
-        {
-            "supplier_requests": selectors.user_supplier_requests(user=request.user)[:50],
-            "buyer_requests": user_buyer_requests(user=request.user)[:50],
-        },
-    )
 
 
 @login_required

@@ -2,11 +2,14 @@
 (service FINANCES) at every status of the lifecycle, with a dated history and the notifications
 of each step. Runs after ``invoices.demo``.
 
-Each invoice is deposited through the real deposit service (checks, Factur-X), then its history
-is written with past dates (deposit days ago, buyer's steps days later), all in one transaction:
-nobody has seen it before it commits. The notifications of that past history are created
-without e-mails (nobody should receive mail about last month). The two invoices shown in a
-transient status (DEPOSEE, EN_COURS_ACHEMINEMENT) are held back from the workers.
+Each invoice is deposited through the real deposit service (checks, fingerprint) and its history
+is written with past dates (deposit days ago, buyer's steps days later) by the real state
+machine, all in one transaction: nobody has seen it before it commits, and no history row is
+ever edited. The notifications of that past history are created in the same transaction,
+without e-mails (nobody should receive mail about last month): the events are then already
+dispatched, so the workers leave the two invoices shown in a transient status (DEPOSEE,
+EN_COURS_ACHEMINEMENT) where they are — until the sweeper moves them on, as it would after a
+lost message.
 
 Idempotent: an invoice whose number exists is left as it is.
 """
@@ -21,11 +24,15 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from .dispatch import routing_held
-from .machine import invoice_transition
-from .models import ActorRole, Notification, StatusEvent
+from invoices.data import InvoiceData, LineData
+from invoices.lifecycle.machine import invoice_transition
+from invoices.lifecycle.models import ActorRole, StatusEvent
+from invoices.lifecycle.statuses import InvoiceStatus as S
+from invoices.models import Invoice
+from invoices.services import invoice_deposit_record
+from notifications.models import Notification
+
 from .notices import status_event_notify
-from .statuses import InvoiceStatus as S
 
 IBAN = "FR7630006000011234567890189"
 SYSTEM, SUPPLIER, BUYER = ActorRole.SYSTEM, ActorRole.SUPPLIER, ActorRole.BUYER
@@ -131,13 +138,9 @@ SPECS = [
         ],
     ),
 ]
-HELD = ("F-SUIVI-01", "F-SUIVI-02")
 
 
-def _deposit(spec: Spec, *, supplier: Any, actor: Any, beaufort: Any) -> Any:
-    from invoices.data import InvoiceData, LineData
-    from invoices.services import invoice_deposit
-
+def _deposit(spec: Spec, *, supplier: Any, actor: Any, beaufort: Any) -> tuple[Invoice, dt.datetime]:
     deposited = timezone.now() - dt.timedelta(days=spec.days_ago)
     data = InvoiceData(
         number=spec.number,
@@ -157,10 +160,9 @@ def _deposit(spec: Spec, *, supplier: Any, actor: Any, beaufort: Any) -> Any:
             )
         ],
     )
-    invoice = invoice_deposit(supplier=supplier, data=data, actor=actor, channel="SAISIE_PORTAIL")
-    # Date the deposit in the past, before anyone sees it (same transaction).
-    type(invoice).objects.filter(pk=invoice.pk).update(deposited_at=deposited, status_changed_at=deposited)
-    StatusEvent.objects.filter(invoice=invoice).update(at=deposited)
+    invoice = invoice_deposit_record(
+        supplier=supplier, data=data, actor=actor, channel="SAISIE_PORTAIL", at=deposited
+    )
     return invoice, deposited
 
 
@@ -183,30 +185,25 @@ def _history(invoice: Any, spec: Spec, deposited: dt.datetime, *, buyer: Any, su
 
 
 def seed(*, users: dict[str, Any], suppliers: dict[str, Any], entities: dict[str, Any]) -> dict[str, Any]:
-    from invoices.models import Invoice
-
     acme, beaufort = suppliers["acme"], entities["beaufort"]
     seeded: dict[str, Any] = {}
-    held: set[int] = set()
-    with routing_held(held):
-        for spec in SPECS:
-            existing = Invoice.objects.filter(supplier=acme, number=spec.number).first()
-            if existing is not None:
-                seeded[spec.number] = existing
-                continue
-            with transaction.atomic():
-                invoice, deposited = _deposit(spec, supplier=acme, actor=users["supplier"], beaufort=beaufort)
-                if spec.number in HELD:
-                    held.add(invoice.pk)
-                _history(invoice, spec, deposited, buyer=users["buyer"], supplier_user=users["supplier"])
-                # The notifications of this past history, without e-mails; older ones already read.
-                for event_id in StatusEvent.objects.filter(invoice=invoice).values_list("pk", flat=True):
-                    status_event_notify(event_id=event_id, send_email=False)
-                for notification in Notification.objects.filter(
-                    invoice=invoice, created_at__lt=timezone.now() - dt.timedelta(days=3)
-                ):
-                    Notification.objects.filter(pk=notification.pk).update(
-                        read_at=notification.created_at + dt.timedelta(hours=2)
-                    )
-            seeded[spec.number] = Invoice.objects.get(pk=invoice.pk)
+    for spec in SPECS:
+        existing = Invoice.objects.filter(supplier=acme, number=spec.number).first()
+        if existing is not None:
+            seeded[spec.number] = existing
+            continue
+        with transaction.atomic():
+            invoice, deposited = _deposit(spec, supplier=acme, actor=users["supplier"], beaufort=beaufort)
+            _history(invoice, spec, deposited, buyer=users["buyer"], supplier_user=users["supplier"])
+            # The notifications of this past history, without e-mails; older ones already read.
+            # Notified here, each event is already dispatched when the transaction commits.
+            for event_id in StatusEvent.objects.filter(invoice=invoice).values_list("pk", flat=True):
+                status_event_notify(event_id=event_id, send_email=False)
+            for notification in Notification.objects.filter(
+                invoice=invoice, created_at__lt=timezone.now() - dt.timedelta(days=3)
+            ):
+                Notification.objects.filter(pk=notification.pk).update(
+                    read_at=notification.created_at + dt.timedelta(hours=2)
+                )
+        seeded[spec.number] = Invoice.objects.get(pk=invoice.pk)
     return seeded

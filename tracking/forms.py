@@ -9,28 +9,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
-from .models import NotificationMode
-from .reasons import REASON_MAX_LENGTH
+from common.forms import MultipleFileField
+from invoices.lifecycle.reasons import REASON_MAX_LENGTH
+from invoices.lifecycle.statuses import InvoiceStatus
+from tracking.inbox.selectors import Filters
+
+from .selectors import SUPPLIER_ACTION_STATUSES
 from .services import ValidatorAction
-from .statuses import InvoiceStatus
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented pattern)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 class CompleteForm(DsfrBaseForm):
@@ -97,27 +82,6 @@ class ValidatorForm(DsfrBaseForm):
         if data.get("action") == ValidatorAction.REFUS and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Indiquez le motif du refus : le fournisseur en a besoin."))
         return data
-
-
-class PreferencesForm(DsfrBaseForm):
-    """One choice per structure of the user (rows of ``tracking.selectors.preference_rows``)."""
-
-    def __init__(self, *args: Any, rows: list, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.rows = rows
-        for row in rows:
-            help_text = (
-                _("Vous êtes gestionnaire principal : vous recevrez toujours les rejets.")
-                if row.is_principal
-                else ""
-            )
-            self.fields[row.key] = forms.ChoiceField(
-                label=row.structure.name,
-                choices=NotificationMode.choices,
-                initial=row.mode,
-                widget=forms.RadioSelect,
-                help_text=help_text,
-            )
 
 
 ACTION_REQUIRED = "ACTION_REQUISE"
@@ -202,9 +166,7 @@ class SentFilterForm(InvoiceSearchForm):
     field_order = ["statut", "destinataire"]
 
     def filters(self) -> Any:
-        from entities.inbox.selectors import Filters
 
-        from .selectors import SUPPLIER_ACTION_STATUSES
 
         status = self.cleaned_data.get("statut") or ""
         return Filters(

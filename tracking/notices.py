@@ -20,11 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import MembershipStatus
-
-from .models import StatusEvent
-from .notifications import Kind, notification_create
-from .reasons import ReasonCode
-from .statuses import InvoiceStatus as S
+from entities.models import BuyerMembership
+from invoices.lifecycle.models import StatusEvent
+from invoices.lifecycle.payment import invoice_lateness
+from invoices.lifecycle.reasons import ReasonCode
+from invoices.lifecycle.statuses import InvoiceStatus as S
+from invoices.models import Invoice
+from notifications.models import EmailState, Notification
+from notifications.services import Kind, notification_create, notification_email_enqueue
+from suppliers.models import SupplierMembership
 
 # What the supplier should do next, by new status.
 NEXT_STEP = {
@@ -76,7 +80,6 @@ def _reason(event: StatusEvent) -> str:
 
 
 def supplier_members(structure_id: int) -> list[Any]:
-    from suppliers.models import SupplierMembership
 
     return [
         m.user
@@ -90,7 +93,6 @@ def supplier_members(structure_id: int) -> list[Any]:
 
 def buyer_members(structure_id: int, service_id: int | None) -> list[Any]:
     """Active buyers of the structure who see ``service_id`` (unrestricted, or restricted to it)."""
-    from entities.models import BuyerMembership
 
     qs = BuyerMembership.objects.filter(
         structure_id=structure_id, status=MembershipStatus.ACTIVE, user__is_active=True
@@ -133,13 +135,10 @@ def _status_event_notify(*, event_id: int, send_email: bool) -> int:
         return 0
     if event.notified_at is not None:
         # Done by an earlier run, perhaps killed before its e-mails were enqueued.
-        from .models import EmailState, Notification
-        from .notifications import _enqueue_email
-
         for notification_id in Notification.objects.filter(
             event_id=event_id, email_state=EmailState.PENDING
         ).values_list("pk", flat=True):
-            _enqueue_email(notification_id)
+            notification_email_enqueue(notification_id)
         return 0
     invoice = event.invoice
     label = S(event.status).label
@@ -255,9 +254,6 @@ def invoice_overdue_notify(*, invoice_id: int, today: date | None = None) -> int
 
 
 def _invoice_overdue_notify(*, invoice_id: int, today: date | None) -> int:
-    from invoices.models import Invoice
-
-    from .payment import invoice_lateness
 
     invoice = Invoice.objects.select_related("supplier", "recipient").filter(pk=invoice_id).first()
     if invoice is None or invoice.recipient_id is None:

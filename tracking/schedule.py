@@ -24,9 +24,4 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "tracking.invoices_overdue_detect",
         "schedule": crontab(hour=6, minute=0),
     },
-    # Daily digest e-mails of the users who chose them.
-    "tracking-daily-digests": {
-        "task": "tracking.digests_prepare",
-        "schedule": crontab(hour=7, minute=30),
-    },
 }

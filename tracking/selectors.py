@@ -6,17 +6,15 @@ Every list is bounded (keyset on the id, newest first) and every count capped.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
-
-from accounts.roles import MembershipStatus
-
-from .machine import allowed_targets
-from .models import ActorRole, Notification, NotificationMode, NotificationPreference, StatusEvent
-from .payment import Lateness, invoice_lateness
-from .statuses import InvoiceStatus as S
+from common.pagination import recent_page
+from invoices.lifecycle.machine import allowed_targets
+from invoices.lifecycle.models import ActorRole, StatusEvent
+from invoices.lifecycle.payment import Lateness, invoice_lateness
+from invoices.lifecycle.statuses import InvoiceStatus as S
+from invoices.models import Invoice
+from tracking.inbox.selectors import Filters, apply_filters, bounded_count
 
 TIMELINE_MAX = 200
 UNREAD_CAP = 99
@@ -76,7 +74,6 @@ def invoice_followup(*, invoice: Any, role: str = ActorRole.SUPPLIER) -> FollowU
 
 def supplier_invoice_get(*, structure_id: int, invoice_id: int) -> Any:
     """An invoice of the supplier structure ``structure_id`` (None for any other: 404)."""
-    from invoices.models import Invoice
 
     return (
         Invoice.objects.select_related("supplier", "recipient", "recipient_service")
@@ -87,7 +84,6 @@ def supplier_invoice_get(*, structure_id: int, invoice_id: int) -> Any:
 
 def validator_invoices(*, structure_id: int, before: int | None = None, limit: int = 50) -> list[Any]:
     """A9/A12 invoices waiting for the validation of structure ``structure_id``, newest first."""
-    from invoices.models import Invoice
 
     qs = Invoice.objects.filter(validator_id=structure_id, status=S.A_VALIDER_1)
     if before is not None:
@@ -96,7 +92,6 @@ def validator_invoices(*, structure_id: int, before: int | None = None, limit: i
 
 
 def validator_invoice_get(*, structure_id: int, invoice_id: int) -> Any:
-    from invoices.models import Invoice
 
     return (
         Invoice.objects.select_related("supplier", "recipient", "recipient_service")
@@ -104,97 +99,6 @@ def validator_invoice_get(*, structure_id: int, invoice_id: int) -> Any:
         .exclude(status=S.BROUILLON)
         .first()
     )
-
-
-# --- Notifications -----------------------------------------------------------------------------
-
-
-def notifications_page(
-    *, user: Any, unread_only: bool = False, before: str | None = None, limit: int = PAGE_SIZE
-) -> tuple[list[Notification], str | None]:
-    """One page of the user's notifications, newest first (keyset on the index
-    ``notification_recipient_recent``), and the cursor of the next page."""
-    qs: QuerySet[Notification] = Notification.objects.filter(recipient=user)
-    if unread_only:
-        qs = qs.filter(read_at__isnull=True)
-    cursor = _parse_cursor(before)
-    if cursor is not None:
-        at, pk = cursor
-        qs = qs.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
-    rows = list(qs.order_by("-created_at", "-pk")[: limit + 1])
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        next_cursor = f"{last.created_at.isoformat()}~{last.pk}"
-    return rows[:limit], next_cursor
-
-
-def _parse_cursor(cursor: str | None) -> tuple[datetime, int] | None:
-    """(created_at, id) of a cursor; None when absent or tampered with (first page then)."""
-    raw, _sep, pk = (cursor or "").rpartition("~")
-    try:
-        at = datetime.fromisoformat(raw)
-        return (at, int(pk)) if at.tzinfo is not None else None
-    except ValueError:
-        return None
-
-
-def unread_count(*, user: Any, cap: int = UNREAD_CAP) -> int:
-    """Unread notifications, counted up to ``cap + 1`` (shown "99+"): bounded on every page."""
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).order_by()[: cap + 1].count()
-
-
-@dataclass(frozen=True)
-class PreferenceRow:
-    key: str  # "fournisseur:<id>" / "acheteur:<id>"
-    structure: Any
-    is_supplier: bool
-    is_principal: bool
-    mode: str
-
-
-def preference_rows(*, user: Any) -> list[PreferenceRow]:
-    """Each structure the user belongs to, with the current choice (2 + 1 queries)."""
-    from accounts.roles import Role
-    from entities.models import BuyerMembership
-    from suppliers.models import SupplierMembership
-
-    chosen = {
-        (p.supplier_structure_id, p.public_structure_id): p.mode
-        for p in NotificationPreference.objects.filter(user=user)
-    }
-    rows = []
-    for m in (
-        SupplierMembership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
-        .select_related("structure")
-        .order_by("structure__name", "pk")
-    ):
-        rows.append(
-            PreferenceRow(
-                f"fournisseur:{m.structure_id}",
-                m.structure,
-                True,
-                m.role == Role.PRINCIPAL,
-                chosen.get((m.structure_id, None), NotificationMode.EVERY_EVENT),
-            )
-        )
-    for m in (
-        BuyerMembership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
-        .select_related("structure")
-        .order_by("structure__name", "pk")
-    ):
-        rows.append(
-            PreferenceRow(
-                f"acheteur:{m.structure_id}",
-                m.structure,
-                False,
-                m.role == Role.PRINCIPAL,
-                chosen.get((None, m.structure_id), NotificationMode.EVERY_EVENT),
-            )
-        )
-    return rows
 
 
 # --- The supplier's sent invoices ------------------------------------------------------------
@@ -209,29 +113,14 @@ def sent_invoices(
 ) -> tuple[list[Any], str | None]:
     """A page of the invoices a supplier sent (drafts are listed apart), newest first, keyset
     on the index ``invoice_supplier_recent`` (supplier, -created_at, -id)."""
-    from entities.inbox.selectors import Filters, apply_filters
-    from invoices.models import Invoice
 
     qs = Invoice.objects.filter(supplier_id=supplier_id).exclude(status=S.BROUILLON)
     qs = apply_filters(qs, filters or Filters())
-    cursor = _parse_cursor(after)
-    if cursor is not None:
-        at, pk = cursor
-        qs = qs.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
-    rows = list(
-        qs.select_related("recipient", "recipient_service").order_by("-created_at", "-pk")[: limit + 1]
-    )
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        next_cursor = f"{last.created_at.isoformat()}~{last.pk}"
-    return rows[:limit], next_cursor
+    return recent_page(qs.select_related("recipient", "recipient_service"), cursor=after, limit=limit)
 
 
 def sent_status_counts(*, supplier_id: int) -> list[tuple[str, str, int, bool]]:
     """(status, label, count, capped) of a supplier's sent invoices, each count bounded."""
-    from entities.inbox.selectors import bounded_count
-    from invoices.models import Invoice
 
     result = []
     for status in S.values:

@@ -22,10 +22,23 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .machine import StatusConflict, TransitionError, TransitionNotAllowed, actor_user, invoice_transition
-from .models import ActorRole, StatusEvent
-from .reasons import REASON_MAX_LENGTH
-from .statuses import InvoiceStatus as S
+from entities.models import PAYMENT_DELAY_DAYS
+from invoices.attachments import HEAD_BYTES, attachment_errors, content_type_for, total_size_error
+from invoices.checks import invoice_data_resolve
+from invoices.choices import DocumentRole
+from invoices.data import invoice_data_from_invoice
+from invoices.lifecycle.machine import (
+    StatusConflict,
+    TransitionError,
+    TransitionNotAllowed,
+    actor_user,
+    invoice_transition,
+)
+from invoices.lifecycle.models import ActorRole, StatusEvent
+from invoices.lifecycle.payment import due_date_from
+from invoices.lifecycle.reasons import REASON_MAX_LENGTH
+from invoices.lifecycle.statuses import InvoiceStatus as S
+from invoices.models import Document, Invoice
 
 MANDATE_NUMBER_MAX_LENGTH = 50  # Invoice.mandate_number (``numeroDPMandat``)
 BULK_MAX = 100  # invoices processed by one bulk action
@@ -133,7 +146,6 @@ def _read_attachments(
     attachments: Iterable[Any], *, already_stored: Sequence[int]
 ) -> list[tuple[str, bytes]]:
     """Read and check the files (Chorus Pro rules of ``invoices.attachments``)."""
-    from invoices.attachments import HEAD_BYTES, attachment_errors, total_size_error
 
     files: list[tuple[str, bytes]] = []
     messages: list[str] = []
@@ -158,8 +170,6 @@ def invoice_complete(*, invoice_id: int, actor: Any, comment: str, attachments: 
     ``attachments`` are file objects (``UploadedFile``, or ``ContentFile(data, name=...)`` from
     the API): each is kept byte for byte with its SHA-256, like every document of an invoice.
     """
-    from invoices.choices import DocumentRole
-    from invoices.models import Document, Invoice
 
     comment = (comment or "").strip()
     status, stored_sizes = _status_and_sizes(invoice_id)
@@ -197,7 +207,6 @@ def invoice_complete(*, invoice_id: int, actor: Any, comment: str, attachments: 
                 comment=comment or _("Pièces justificatives ajoutées."),
                 expected=S.SUSPENDUE,
             )
-            from invoices.attachments import content_type_for
 
             Document.objects.bulk_create(
                 [
@@ -223,7 +232,6 @@ def invoice_complete(*, invoice_id: int, actor: Any, comment: str, attachments: 
 
 
 def _status_and_sizes(invoice_id: int) -> tuple[str, list[int]]:
-    from invoices.models import Document, Invoice
 
     status = Invoice.objects.filter(pk=invoice_id).values_list("status", flat=True).first()
     if status is None:
@@ -257,12 +265,6 @@ def invoice_recycle(
     ``InvalidRequest``). The payment delay runs from the recycling date, when the right
     recipient receives the invoice (Code de la commande publique, art. R.2192-12).
     """
-    from entities.models import PAYMENT_DELAY_DAYS
-    from invoices.checks import invoice_data_resolve
-    from invoices.data import invoice_data_from_invoice
-    from invoices.models import Invoice
-
-    from .payment import due_date_from
 
     invoice = (
         Invoice.objects.select_related("supplier", "recipient", "recipient_service", "validator")
@@ -332,7 +334,6 @@ def invoice_rejection_acknowledge(*, invoice_id: int, actor: Any) -> Any:
     """The supplier acknowledges a rejection (``traiterRejet``): the invoice leaves their work
     list; a corrected invoice must be sent with a new number. Returns the acknowledgement time
     (the first one when already acknowledged)."""
-    from invoices.models import Invoice
 
     now = timezone.now()
     updated = Invoice.objects.filter(

@@ -7,10 +7,6 @@ from . import views
 app_name = "tracking"
 
 urlpatterns = [
-    path("notifications/", views.notification_list, name="notifications"),
-    path("notifications/<int:pk>/ouvrir/", views.notification_open, name="notification_open"),
-    path("notifications/tout-marquer-lu/", views.notifications_read_all, name="notifications_read_all"),
-    path("notifications/preferences/", views.preferences, name="preferences"),
     path("suivi/factures-envoyees/", views.sent_list, name="sent"),
     path("suivi/factures/<int:invoice_id>/completer/", views.complete, name="complete"),
     path("suivi/factures/<int:invoice_id>/recycler/", views.recycle, name="recycle"),

@@ -1,5 +1,4 @@
-"""Pages of the lifecycle: the notification centre, the notification preferences, the supplier's
-follow-up actions (complete, recycle, acknowledge a rejection) and the validator's pages.
+"""Pages of the workflow: the supplier's follow-up actions (complete, recycle, acknowledge a rejection) and the validator's pages.
 
 Thin: scope the invoice to the structure the user works on (another structure's id is a 404),
 call one service, render or redirect.
@@ -14,14 +13,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from invoices.lifecycle.machine import TransitionError
+from invoices.lifecycle.statuses import InvoiceStatus as S
+
 from . import selectors
-from .forms import CompleteForm, PreferencesForm, RecycleForm, SentFilterForm, ValidatorForm
-from .machine import TransitionError
-from .notifications import notification_mark_read, notification_preference_set, notifications_mark_all_read
+from .forms import CompleteForm, RecycleForm, SentFilterForm, ValidatorForm
 from .services import (
     InvalidRequest,
     invoice_complete,
@@ -29,7 +28,6 @@ from .services import (
     invoice_rejection_acknowledge,
     invoice_validator_process,
 )
-from .statuses import InvoiceStatus as S
 
 
 def _int(value: str | None) -> int | None:
@@ -60,76 +58,12 @@ def invoice_page_url(invoice_id: int) -> str:
     try:
         return reverse("invoices:detail", args=[invoice_id])
     except NoReverseMatch:
-        return reverse("tracking:notifications")
+        return reverse("notifications:notifications")
 
 
 def _apply_errors(form: Any, exc: InvalidRequest, fields: dict[str, str]) -> None:
     for key, message in exc.errors.items():
         form.add_error(fields.get(key) if fields.get(key) in form.fields else None, message)
-
-
-# --- Notification centre ----------------------------------------------------------------------
-
-
-@login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
-    unread_only = request.GET.get("non-lues") == "1"
-    before = request.GET.get("avant") or None
-    items, next_cursor = selectors.notifications_page(
-        user=request.user, unread_only=unread_only, before=before
-    )
-    return render(
-        request,
-        "tracking/notifications.html",
-        {
-            "items": items,
-            "next_cursor": next_cursor,
-            "unread_only": unread_only,
-            "first_page": before is None,
-        },
-    )
-
-
-@login_required
-@require_POST
-def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = notification_mark_read(user=request.user, notification_id=pk)
-    if notification is None:
-        raise Http404
-    url = notification.url
-    if (
-        request.POST.get("rester")
-        or not url
-        or not url_has_allowed_host_and_scheme(
-            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-    ):
-        return redirect("tracking:notifications")
-    return redirect(url)
-
-
-@login_required
-@require_POST
-def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    count = notifications_mark_all_read(user=request.user)
-    messages.success(request, _("%(n)d notification(s) marquée(s) comme lue(s).") % {"n": count})
-    return redirect("tracking:notifications")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
-    rows = selectors.preference_rows(user=request.user)
-    form = PreferencesForm(request.POST or None, rows=rows)
-    if request.method == "POST" and form.is_valid():
-        for row in rows:
-            if form.cleaned_data[row.key] != row.mode:
-                notification_preference_set(
-                    user=request.user, structure=row.structure, mode=form.cleaned_data[row.key]
-                )
-        messages.success(request, _("Vos préférences de notification sont enregistrées."))
-        return redirect("tracking:preferences")
-    return render(request, "tracking/preferences.html", {"form": form, "rows": rows})
 
 
 # --- Supplier follow-up -----------------------------------------------------------------------

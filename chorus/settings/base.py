@@ -55,14 +55,17 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # The project's apps, bottom layer first (README, "How the code is laid out").
     "accounts",
     "suppliers",
     "entities",
     "invoices",
+    "notifications",
     "tracking",
     "cpro",
     "compliance",
     "helpcentre",
+    "chorus",
 ]
 
 MIDDLEWARE = [

@@ -15,8 +15,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from invoices.lifecycle.statuses import InvoiceStatus
 from invoices.models import Invoice
-from tracking.statuses import InvoiceStatus
 
 from ..models import (
     ComplianceCategory,

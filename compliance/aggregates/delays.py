@@ -11,8 +11,8 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from invoices.lifecycle.models import StatusEvent
 from invoices.models import Invoice
-from tracking.models import StatusEvent
 
 from ..models import (
     DelayMeasure,

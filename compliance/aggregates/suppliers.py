@@ -13,9 +13,9 @@ from django.db.models import (
     Q,
 )
 
+from suppliers.calendar import ALL_SUPPLIERS_START, compliance_category, obligation_on
 from suppliers.models import IdentifierType, SupplierStructure
 
-from ..calendar import ALL_SUPPLIERS_START, compliance_category, obligation_on
 from ..geography import department_from_postcode
 from ..models import (
     ComplianceCategory,

@@ -1,30 +1,12 @@
-"""Pagination without COUNT and month arithmetic, shared by the selectors."""
+"""Month arithmetic shared by the selectors (pagination: ``common.pagination``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Generic, TypeVar
 
-T = TypeVar("T")
-PER_PAGE = 20
+from common.pagination import PER_PAGE, PageResult, page_slice
 
-
-@dataclass
-class PageResult(Generic[T]):
-    rows: list[T]
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-
-def page_slice(queryset: Any, page: int, per_page: int = PER_PAGE) -> tuple[list, bool]:
-    offset = (max(page, 1) - 1) * per_page
-    rows = list(queryset[offset : offset + per_page + 1])
-    return rows[:per_page], len(rows) > per_page
+__all__ = ["PER_PAGE", "PageResult", "month_start", "months_back", "page_slice"]
 
 
 def month_start(day: date) -> date:

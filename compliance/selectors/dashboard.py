@@ -14,6 +14,7 @@ from django.db.models.functions import Cast, NullIf, RowNumber
 
 from entities.models import PublicCategory
 from invoices.choices import Channel
+from suppliers.calendar import obligation_on
 
 from ..models import (
     PAPER,
@@ -118,7 +119,6 @@ class CategoryRow:
 def compliance_categories(*, filters: DashboardFilters) -> list[CategoryRow]:
     """Per category: suppliers obliged on ``as_of``, those that invoiced only electronically,
     those that still sent paper after their obligation date, and those with no invoice."""
-    from ..calendar import obligation_on
 
     as_of = filters.as_of
     counts = {

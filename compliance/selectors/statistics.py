@@ -11,7 +11,7 @@ from django.db.models import F, FloatField, Q, Sum
 from django.db.models.functions import Cast, ExtractYear, NullIf
 
 from invoices.choices import Channel
-from tracking.statuses import InvoiceStatus
+from invoices.lifecycle.statuses import InvoiceStatus
 
 from ..models import (
     PAPER,

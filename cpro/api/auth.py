@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 from rest_framework import authentication
 
 from accounts.models import TechnicalAccount
+from accounts.selectors import technical_account_authenticate
+from accounts.services import technical_account_mark_used
 
 from ..models import AccessToken, OAuthApplication
 from ..selectors import access_token_get
@@ -51,7 +53,7 @@ class ApiActor:
     Decision: the technical account, not the OAuth application's owner. The owner may be an
     integrator outside the structure; the technical account *is* the structure's identity on the
     API, and buyers reading the history should see "Compte technique TECH-ACME". It is not a
-    ``User`` (``pk`` is None), so ``tracking.machine`` stores the names without a user link.
+    ``User`` (``pk`` is None), so ``invoices.lifecycle.machine`` stores the names without a user link.
     """
 
     login: str
@@ -195,7 +197,6 @@ def authenticate_account(header: str) -> TechnicalAccount:
     key = _cache_key(header)
     verified = cache.get(key) == account.password
     if not verified:
-        from accounts.selectors import technical_account_authenticate
 
         verified = technical_account_authenticate(login=login, password=password) is not None
         # The selector may refuse an expired account outright: tell the caller it is expired
@@ -220,7 +221,7 @@ def authenticate_account(header: str) -> TechnicalAccount:
         raise _account_error(Code.ACCOUNT_INVALID, _("La structure du compte technique est désactivée."))
     # Remember the last use at most once an hour: a write on every call would be wasted.
     if cache.add(f"cpro:tech-used:{account.pk}", 1, 3600):
-        TechnicalAccount.objects.filter(pk=account.pk).update(last_used_at=timezone.now())
+        technical_account_mark_used(account=account)
     return account
 
 

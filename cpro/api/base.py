@@ -12,10 +12,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from rest_framework import parsers, serializers
+from rest_framework import parsers, serializers, status
 from rest_framework.exceptions import ParseError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -23,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
-from ..models import IdempotencyKey
+from ..services import idempotency_key_answer, idempotency_key_claim, idempotency_key_release
 from .auth import BUYER, SUPPLIER, ApiPrincipal, CproAuthentication
 from .errors import NO_RESULT_LIBELLE, OK_LIBELLE, ApiError, Code, api_exception_handler
 
@@ -212,12 +211,14 @@ def uncounted_page(*, page: int, size: int, shown: int, more: bool) -> dict[str,
 
 # --- Idempotency-Key ----------------------------------------------------------------------------
 def idempotent(request: Request, *, endpoint: str, handler: Callable[[], Response]) -> Response:
-    """Run ``handler`` at most once per (OAuth client, endpoint, ``Idempotency-Key``).
+    """Run ``handler`` at most once per (OAuth client, technical account, endpoint,
+    ``Idempotency-Key``), as the IETF draft describes.
 
-    The key row and the deposit commit together: a retry after success replays the stored answer
-    (header ``Idempotent-Replayed: true``); a concurrent duplicate waits on the unique index, then
-    replays; a refused request (an ``ApiError``) rolls back the key too, so it may be retried.
-    The same key with another body is refused (20005).
+    The key is claimed in its own short transaction, the handler runs outside any transaction
+    (its services own theirs, and write files before them), then the answer is stored: a retry
+    after success replays it (header ``Idempotent-Replayed: true``); a retry while the first
+    request runs is told to wait (409); the same key with another body is refused (422); a
+    refused or failed request releases the key, so it may be retried.
     """
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
@@ -228,31 +229,46 @@ def idempotent(request: Request, *, endpoint: str, handler: Callable[[], Respons
     request_hash = hashlib.sha256(
         json.dumps(request.data, sort_keys=True, separators=(",", ":")).encode()
     ).hexdigest()
-    lookup = {"application_id": principal.application.pk, "endpoint": endpoint, "key": key}
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = IdempotencyKey.objects.create(
-                    **lookup, request_hash=request_hash, response_status=0, response_body={}
-                )
-        except IntegrityError:
-            existing = IdempotencyKey.objects.filter(**lookup).first()
-            if existing is None:  # deleted meanwhile by the purge: run again
-                return handler()
-            if existing.request_hash != request_hash:
-                raise ApiError(
-                    Code.IDEMPOTENCY_CONFLICT,
-                    _(
-                        "La clé Idempotency-Key « %(key)s » a déjà servi pour une autre requête : "
-                        "utilisez une nouvelle clé pour un nouveau dépôt."
-                    )
-                    % {"key": key},
-                ) from None
-            response = Response(existing.response_body, status=existing.response_status)
-            response["Idempotent-Replayed"] = "true"
-            return response
-        response = handler()
-        IdempotencyKey.objects.filter(pk=record.pk).update(
-            response_status=response.status_code, response_body=response.data
+    claim = idempotency_key_claim(
+        application=principal.application,
+        account=principal.account,
+        endpoint=endpoint,
+        key=key,
+        request_hash=request_hash,
+    )
+    if claim.conflict == "autre-requete":
+        raise ApiError(
+            Code.IDEMPOTENCY_CONFLICT,
+            _(
+                "La clé Idempotency-Key « %(key)s » a déjà servi pour une autre requête : "
+                "utilisez une nouvelle clé pour un nouveau dépôt."
+            )
+            % {"key": key},
+            http_status=status.HTTP_422_UNPROCESSABLE_ENTITY,
         )
+    if claim.conflict == "en-cours":
+        raise ApiError(
+            Code.IDEMPOTENCY_CONFLICT,
+            _(
+                "Une requête avec la clé Idempotency-Key « %(key)s » est en cours de traitement : "
+                "réessayez dans quelques secondes pour obtenir sa réponse."
+            )
+            % {"key": key},
+            http_status=status.HTTP_409_CONFLICT,
+            headers={"Retry-After": "5"},
+        )
+    if claim.replay is not None:
+        response = Response(claim.replay.response_body, status=claim.replay.response_status)
+        response["Idempotent-Replayed"] = "true"
+        return response
+    assert claim.record_id is not None
+    try:
+        response = handler()
+    except BaseException:
+        idempotency_key_release(record_id=claim.record_id)
+        raise
+    if response.status_code >= 400:
+        idempotency_key_release(record_id=claim.record_id)
+    else:
+        idempotency_key_answer(record_id=claim.record_id, status=response.status_code, body=response.data)
     return response

@@ -12,6 +12,8 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from invoices.validation.limits import MAX_BATCH_BYTES
+
 from ..flux import ACCEPTED_SYNTAXES, flow_deposit
 from .auth import SUPPLIER
 from .base import DEPOSIT_MAX_BODY, CproView, idempotent, ok
@@ -56,7 +58,6 @@ class DeposerFluxView(CproView):
         return idempotent(request, endpoint="deposer/flux", handler=self._deposit)
 
     def _deposit(self) -> Response:
-        from invoices.validation.limits import MAX_BATCH_BYTES
 
         data = self.validated(DeposerFluxRequest)
         content = b64decode_field(data["fichierFlux"], field="fichierFlux", max_bytes=MAX_BATCH_BYTES)

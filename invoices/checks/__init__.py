@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..data import InvoiceData, invoice_data_from_invoice
 from ..errors import CheckError, InvoiceRejected
+from ..models import Document
+from ..models import Invoice as InvoiceModel
 from .amounts import (
     _check_attachments,
     _check_currency_and_vat,
@@ -77,7 +79,6 @@ def invoice_data_check(*, data: InvoiceData, supplier: SupplierStructure, actor:
 def invoice_check(*, invoice: Invoice) -> list[CheckError]:
     """Re-run the routing checks on a stored invoice: supplier active, recipient, service,
     engagement, validator, and the duplicate control (against other invoices only)."""
-    from ..models import Invoice as InvoiceModel
 
     invoice = (
         InvoiceModel.objects.select_related("supplier", "recipient", "recipient_service", "validator")
@@ -100,8 +101,6 @@ def invoice_draft_check(*, invoice: Invoice, actor: Any) -> list[CheckError]:
 
 
 def invoice_draft_resolve(*, invoice: Invoice, actor: Any) -> Resolved:
-    from ..models import Document
-    from ..models import Invoice as InvoiceModel
 
     invoice = (
         InvoiceModel.objects.select_related("supplier", "recipient", "recipient_service", "validator")

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from common.identifiers import validate_iban
+
 from ..amounts import ZERO, Totals
 from ..attachments import HEAD_BYTES, attachment_errors, total_size_error
 from ..choices import (
@@ -80,7 +82,6 @@ def _check_currency_and_vat(errors: list[CheckError], *, data: InvoiceData) -> N
 
 
 def _check_payment(errors: list[CheckError], *, data: InvoiceData) -> None:
-    from suppliers.validators import validate_iban
 
     if data.payment_mode and data.payment_mode not in PaymentMode.values:
         errors.append(

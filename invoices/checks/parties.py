@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracking.statuses import InvoiceStatus
+from accounts.models import TechnicalAccount
+from invoices.lifecycle.statuses import InvoiceStatus
+from suppliers.selectors import user_can_send_invoices
 
 from ..choices import (
     Framework,
@@ -17,6 +19,7 @@ from ..choices import (
 )
 from ..data import InvoiceData
 from ..errors import CheckError
+from ..models import Invoice
 
 if TYPE_CHECKING:
     from suppliers.models import SupplierStructure
@@ -52,12 +55,10 @@ def _check_supplier(errors: list[CheckError], *, supplier: SupplierStructure, ac
         return
     if actor is None:
         return  # the system (worker re-check, demo data)
-    from accounts.models import TechnicalAccount
 
     if isinstance(actor, TechnicalAccount):
         allowed = actor.active and actor.supplier_structure_id == supplier.pk
     else:
-        from suppliers.selectors import user_can_send_invoices
 
         allowed = user_can_send_invoices(user=actor, structure=supplier)
     if not allowed:
@@ -168,7 +169,6 @@ def _check_duplicate(
     number = data.number.strip()
     if not number or data.invoice_date is None:
         return
-    from ..models import Invoice
 
     existing = Invoice.objects.filter(
         supplier=supplier, number=number, invoice_year=data.invoice_date.year

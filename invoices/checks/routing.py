@@ -8,7 +8,12 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from tracking.statuses import InvoiceStatus
+from common.identifiers import compact_identifier, validate_siret
+from entities.models import PUBLIC_INVOICES_SERVICE
+from entities.selectors import public_structure_get_active, service_get, service_is_active
+from invoices.lifecycle.statuses import InvoiceStatus
+from suppliers.models import IdentifierType
+from suppliers.selectors import supplier_structure_find
 
 from ..choices import (
     FRAMEWORKS_WITH_VALIDATOR,
@@ -17,6 +22,7 @@ from ..choices import (
 )
 from ..data import InvoiceData
 from ..errors import CheckError
+from ..models import Invoice
 
 if TYPE_CHECKING:
     from suppliers.models import SupplierStructure
@@ -29,9 +35,6 @@ from .base import ENGAGEMENT_MAX_LENGTH, MARKET_MAX_LENGTH, Resolved
 def _check_routing(
     errors: list[CheckError], resolved: Resolved, *, data: InvoiceData, supplier: SupplierStructure
 ) -> None:
-    from entities.models import PUBLIC_INVOICES_SERVICE
-    from entities.selectors import public_structure_get_active, service_get, service_is_active
-    from suppliers.validators import compact_identifier, validate_siret
 
     siret = compact_identifier(data.recipient_siret)
     if not siret:
@@ -221,8 +224,6 @@ def _check_framework(
 ) -> None:
     if data.framework in FRAMEWORKS_WITH_VALIDATOR:
         # Reference §1.3 / §5.4: A9 and A12 go through the prime contractor or mandataire.
-        from suppliers.models import IdentifierType
-        from suppliers.selectors import supplier_structure_find
 
         role = (
             _("entreprise titulaire (mandataire)")
@@ -301,7 +302,6 @@ def _resolve_original(resolved: Resolved, *, data: InvoiceData, supplier: Suppli
     number = data.original_invoice_number.strip()
     if not number:
         return
-    from ..models import Invoice
 
     resolved.original_invoice = (
         Invoice.objects.filter(supplier=supplier, number=number)

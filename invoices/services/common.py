@@ -13,6 +13,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from accounts.models import User
+
 from ..amounts import Totals
 from ..attachments import content_type_for
 from ..checks import (
@@ -28,7 +30,6 @@ logger = logging.getLogger(__name__)
 
 def _user(actor: Any) -> Any:
     """The person behind ``actor`` (a technical API account is not one)."""
-    from accounts.models import User
 
     return actor if isinstance(actor, User) else None
 
@@ -230,7 +231,6 @@ def _files_delete(names: Sequence[str]) -> None:
 def _files_delete_unreferenced(names: Sequence[str]) -> None:
     """After commit: delete files no document refers to any more. A deposited original is stored
     under its SHA-256 and may be the legal document of another invoice: it is then kept."""
-    from ..models import Document
 
     still_used = set(Document.objects.filter(file__in=list(names)).values_list("file", flat=True))
     _files_delete([name for name in names if name not in still_used])

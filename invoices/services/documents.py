@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tracking.statuses import InvoiceStatus
+from invoices.lifecycle.statuses import InvoiceStatus
 
 from ..checks import (
     CheckError,
@@ -150,9 +150,3 @@ def deposit_certificate_pdf(*, invoice: Invoice) -> bytes:
 
 def _type_label(invoice: Invoice) -> str:
     return {InvoiceKind.AVOIR: "Avoir", InvoiceKind.ACOMPTE: "Facture d'acompte"}.get(invoice.kind, "Facture")
-
-
-def _enqueue_document(invoice_id: int) -> None:
-    from ..tasks import invoice_generate_document_task
-
-    invoice_generate_document_task.delay(invoice_id)

@@ -7,7 +7,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tracking.statuses import InvoiceStatus
+from common.identifiers import compact_identifier
+from entities.selectors import public_structure_get_active, service_get
+from invoices.lifecycle.statuses import InvoiceStatus
+from suppliers.models import IdentifierType
+from suppliers.selectors import supplier_structure_find, user_can_send_invoices
 
 from ..attachments import HEAD_BYTES, attachment_errors
 from ..checks import (
@@ -121,7 +125,6 @@ def invoice_attachment_remove(*, invoice: Invoice, document_id: int, actor: Any)
 
 
 def _require_member(*, invoice: Invoice, actor: Any) -> None:
-    from suppliers.selectors import user_can_send_invoices
 
     if not user_can_send_invoices(user=actor, structure=invoice.supplier):
         raise InvoiceRejected(
@@ -227,10 +230,6 @@ def _draft_errors(*, data: InvoiceData, supplier: Any, actor: Any) -> list[Check
 
 def _draft_routing(*, data: InvoiceData, supplier: Any) -> Resolved:
     """Recipient, service and validator of a draft, when what was typed designates them."""
-    from entities.selectors import public_structure_get_active, service_get
-    from suppliers.models import IdentifierType
-    from suppliers.selectors import supplier_structure_find
-    from suppliers.validators import compact_identifier
 
     resolved = Resolved()
     siret = compact_identifier(data.recipient_siret)

@@ -6,6 +6,9 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from invoices.choices import UNITS
+from invoices.selectors import invoice_recent_sent
+
 register = template.Library()
 
 NNBSP = "\u202f"  # narrow no-break space, the French thousands separator
@@ -59,7 +62,6 @@ def filesize(value: int) -> str:
 @register.simple_tag
 def supplier_recent_invoices(workspace: object, limit: int = 5) -> list:
     """The last invoices sent by the workspace's supplier structure (dashboard block)."""
-    from invoices.selectors import invoice_recent_sent
 
     if workspace is None or not getattr(workspace, "is_supplier", False):
         return []
@@ -69,6 +71,5 @@ def supplier_recent_invoices(workspace: object, limit: int = 5) -> list:
 @register.filter
 def unit_label(code: str) -> str:
     """French label of a UN/ECE Recommendation 20 unit code (the code itself when unknown)."""
-    from invoices.choices import UNITS
 
     return str(dict(UNITS).get(code, code))

@@ -65,7 +65,3 @@ def xslt_path(fmt: DocumentFormat, profile: Profile | None) -> Path:
         return artefacts_dir() / _UBL_XSLT
     return artefacts_dir() / _FACTURX_XSLT[profile or Profile.EN16931]
 
-
-def artefact_version(path: Path) -> str:
-    """The artefact file name, for messages and the bench ("FACTUR-X_EN16931.xslt")."""
-    return path.name

@@ -294,7 +294,8 @@ def test_idempotency_key_replays_the_first_deposit(connector, facturx, django_ca
         account="TECH-ACME",
         headers={"Idempotency-Key": "cle-1"},
     )
-    assert other.status_code == 400 and other.json()["codeRetour"] == 20005
+    # (IETF Idempotency-Key draft: 422 Unprocessable Content, with the clear codeRetour)
+    assert other.status_code == 422 and other.json()["codeRetour"] == 20005
 
 
 def test_bad_base64_and_unknown_syntax_are_400(connector):

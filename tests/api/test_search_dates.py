@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from invoices.lifecycle.statuses import InvoiceStatus
 from tests.tracking.factories import advance, make_invoice
-from tracking.statuses import InvoiceStatus
 
 pytestmark = pytest.mark.django_db
 PARIS = ZoneInfo("Europe/Paris")

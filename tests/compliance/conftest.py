@@ -24,8 +24,8 @@ import pytest
 
 from compliance.models import PaperInvoice
 from invoices.choices import Channel
+from invoices.lifecycle.statuses import InvoiceStatus
 from tests.factories import SupplierStructureFactory
-from tracking.statuses import InvoiceStatus
 
 from .helpers import at, make_invoice
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from invoices.choices import Channel
+from invoices.lifecycle.models import StatusEvent
+from invoices.lifecycle.statuses import InvoiceStatus
 from invoices.models import Invoice
-from tracking.models import StatusEvent
-from tracking.statuses import InvoiceStatus
 
 PARIS = ZoneInfo("Europe/Paris")
 

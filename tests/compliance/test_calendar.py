@@ -10,14 +10,14 @@ import pytest
 from freezegun import freeze_time
 
 from compliance.aggregates import statistics_refresh
-from compliance.calendar import (
+from compliance.selectors import DashboardFilters, compliance_categories, compliance_suppliers
+from suppliers.calendar import (
     compliance_category,
     effective_size_category,
     obligation_date,
     obligation_on,
     size_category,
 )
-from compliance.selectors import DashboardFilters, compliance_categories, compliance_suppliers
 from tests.factories import SupplierStructureFactory
 
 M = Decimal(1_000_000)

@@ -13,7 +13,7 @@ from freezegun import freeze_time
 from compliance.aggregates import statistics_refresh
 from compliance.exports import EXPORTS
 from compliance.models import ComplianceReminder
-from tracking.models import Notification
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

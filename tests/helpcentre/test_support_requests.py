@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from helpcentre.models import RequestStatus, SupportAttachment, SupportMessage, SupportRequest
+from notifications.models import Notification
 from tests.compliance.helpers import at, make_invoice
-from tracking.models import Notification
 
 pytestmark = pytest.mark.django_db
 

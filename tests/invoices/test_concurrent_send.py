@@ -8,10 +8,10 @@ import pytest
 from django.db import connection, connections
 
 from invoices.checks import InvoiceRejected
+from invoices.lifecycle.statuses import InvoiceStatus
 from invoices.models import Invoice
 from invoices.services import invoice_deposit, invoice_draft_save, invoice_send
 from tests.invoices.conftest import valid_data
-from tracking.statuses import InvoiceStatus
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL (SQLite serialises writers)"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from invoices.lifecycle.statuses import InvoiceStatus
 from invoices.models import Invoice
-from tracking.statuses import InvoiceStatus
 
 pytestmark = pytest.mark.django_db
 

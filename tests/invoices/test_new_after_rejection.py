@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from invoices.choices import Channel
+from invoices.lifecycle.statuses import InvoiceStatus
 from invoices.services import invoice_deposit
 from tests.invoices.conftest import valid_data
 from tests.tracking.factories import advance
-from tracking.statuses import InvoiceStatus
 
 pytestmark = pytest.mark.django_db
 

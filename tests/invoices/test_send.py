@@ -10,13 +10,13 @@ import pytest
 from django.utils import timezone
 
 from invoices.checks import InvoiceRejected, invoice_check
+from invoices.lifecycle.models import StatusEvent
+from invoices.lifecycle.statuses import InvoiceStatus
 from invoices.models import Invoice
 from invoices.selectors import invoice_get_for_user
 from invoices.services import invoice_deposit, invoice_draft_save, invoice_send
 from tests.factories import SupplierMembershipFactory, SupplierStructureFactory, UserFactory
 from tests.invoices.conftest import valid_data
-from tracking.models import StatusEvent
-from tracking.statuses import InvoiceStatus
 
 pytestmark = pytest.mark.django_db
 

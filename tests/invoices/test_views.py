@@ -9,10 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from invoices.choices import DocumentRole
+from invoices.lifecycle.statuses import InvoiceStatus
 from invoices.models import Document, Invoice
 from invoices.services import invoice_deposit, invoice_draft_save, invoice_generate_document
 from tests.invoices.conftest import valid_data
-from tracking.statuses import InvoiceStatus
 
 pytestmark = pytest.mark.django_db
 

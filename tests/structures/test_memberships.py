@@ -334,9 +334,9 @@ def test_buyer_principal_is_kept_too(carla, beaufort):
 
 def test_managers_are_notified_of_a_request_to_join(alice, acme, django_capture_on_commit_callbacks):
     # Given ACME whose principal manager is Alice
+    from notifications.models import Notification
     from suppliers.services import supplier_membership_request
     from tests.factories import UserFactory
-    from tracking.models import Notification
 
     newcomer = UserFactory(email="nouveau@acme.test", first_name="Nina", last_name="Nouvelle")
     # When a newcomer asks to join

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from suppliers.models import IdentifierType
-from suppliers.validators import (
+from common.identifiers import (
     validate_bic,
     validate_iban,
     validate_ridet,
@@ -16,6 +15,7 @@ from suppliers.validators import (
     validate_tahiti,
     validate_vat_number,
 )
+from suppliers.models import IdentifierType
 
 
 def luhn_ok(number: str) -> bool:

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from invoices.choices import Channel, Framework
+from invoices.lifecycle.machine import invoice_transition, status_event_record_creation
+from invoices.lifecycle.models import ActorRole
+from invoices.lifecycle.statuses import InvoiceStatus as S
 from invoices.models import Invoice, InvoiceLine, VatLine
-from tracking.machine import invoice_transition, status_event_record_creation
-from tracking.models import ActorRole
-from tracking.statuses import InvoiceStatus as S
 
 _numbers = itertools.count(1)
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
+from invoices.lifecycle.models import StatusEvent
+from invoices.lifecycle.statuses import InvoiceStatus as S
 from invoices.models import Invoice
+from notifications.models import Notification
 from tracking.demo import SPECS
-from tracking.models import Notification, StatusEvent
-from tracking.statuses import InvoiceStatus as S
 
 
 def state() -> tuple:
@@ -52,7 +53,7 @@ def test_seed_demo_leaves_every_status_and_is_idempotent():
         recipient__email="fournisseur@chorus.test", invoice=paid
     ).count() == len(events)
     assert Notification.objects.filter(recipient__email="acheteur@chorus.test", invoice=paid).count() == 1
-    from tracking.payment import invoice_lateness
+    from invoices.lifecycle.payment import invoice_lateness
 
     assert invoice_lateness(paid).days_late == 11 and invoice_lateness(ours["F-SUIVI-04"]).overdue
     # Running it again changes nothing

@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from entities.inbox.selectors import Filters, received_invoices, status_counts
+from invoices.lifecycle.statuses import InvoiceStatus as S
 from tests.factories import SupplierStructureFactory
-from tracking.statuses import InvoiceStatus as S
+from tracking.inbox.selectors import Filters, received_invoices, status_counts
 
 from .factories import advance, make_invoice
 
@@ -74,8 +74,8 @@ def test_drafts_routing_and_system_rejections_are_not_received(carla, acme, beau
     routed = advance(
         make_invoice(supplier=acme, recipient=beaufort, service=finances), S.EN_COURS_ACHEMINEMENT
     )
-    from tracking.machine import invoice_transition
-    from tracking.models import ActorRole
+    from invoices.lifecycle.machine import invoice_transition
+    from invoices.lifecycle.models import ActorRole
 
     system_rejected = make_invoice(supplier=acme, recipient=beaufort, service=finances)
     invoice_transition(
@@ -153,7 +153,7 @@ def test_keyset_pages_cover_every_invoice_once(acme, beaufort, finances):
 
 
 def test_counts_are_capped(acme, beaufort, finances, monkeypatch):
-    import entities.inbox.selectors as selectors
+    import tracking.inbox.selectors as selectors
 
     monkeypatch.setattr(selectors, "COUNT_CAP", 2)
     received(acme, beaufort, finances, n=3)

@@ -8,19 +8,20 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.roles import Role
-from suppliers.models import SupplierMembership
-from tests.factories import SupplierMembershipFactory, UserFactory
-from tracking.models import Digest, EmailState, Notification, NotificationMode, StatusEvent
-from tracking.notices import status_event_notify
-from tracking.notifications import (
+from invoices.lifecycle.models import StatusEvent
+from invoices.lifecycle.statuses import InvoiceStatus as S
+from notifications.models import Digest, EmailState, Notification, NotificationMode
+from notifications.services import (
     digest_prepare,
     digest_send,
     notification_create,
     notification_preference_set,
     notification_send_email,
 )
+from suppliers.models import SupplierMembership
+from tests.factories import SupplierMembershipFactory, UserFactory
+from tracking.notices import status_event_notify
 from tracking.services import invoice_buyer_process
-from tracking.statuses import InvoiceStatus as S
 
 from .factories import advance, make_invoice
 
@@ -214,13 +215,13 @@ def test_daily_digest_gathers_the_emails_of_the_day(
 
 def test_the_preferences_page_lists_each_structure(client, alice, acme, carla, beaufort):
     client.force_login(alice)
-    response = client.get(reverse("tracking:preferences"))
+    response = client.get(reverse("notifications:preferences"))
     assert response.status_code == 200 and "ACME Fournitures" in response.content.decode()
-    response = client.post(reverse("tracking:preferences"), {f"fournisseur:{acme.pk}": "RECAP_QUOTIDIEN"})
+    response = client.post(reverse("notifications:preferences"), {f"fournisseur:{acme.pk}": "RECAP_QUOTIDIEN"})
     assert response.status_code == 302
     assert alice.notification_preferences.get().mode == NotificationMode.DAILY_DIGEST
     # A value outside the list is refused next to the field, nothing saved
-    response = client.post(reverse("tracking:preferences"), {f"fournisseur:{acme.pk}": "TOUT"})
+    response = client.post(reverse("notifications:preferences"), {f"fournisseur:{acme.pk}": "TOUT"})
     assert response.status_code == 200 and "Sélectionnez un choix valide" in response.content.decode()
 
 
@@ -240,23 +241,23 @@ def test_notification_centre_lists_and_marks_read(client, alice, acme, bob):
     page = client.get(reverse("dashboard")).content.decode()
     assert 'id="notifications-unread">25' in page
     # The centre pages by 20, newest first
-    response = client.get(reverse("tracking:notifications"))
+    response = client.get(reverse("notifications:notifications"))
     body = response.content.decode()
     assert "Titre 24" in body and "Titre 4" not in body and "Plus anciennes" in body
-    next_page = client.get(reverse("tracking:notifications"), {"avant": response.context["next_cursor"]})
+    next_page = client.get(reverse("notifications:notifications"), {"avant": response.context["next_cursor"]})
     assert "Titre 4" in next_page.content.decode() and "Titre 0" in next_page.content.decode()
     # Opening one marks it read and goes to its page
     first = Notification.objects.filter(recipient=alice).latest("id")
-    response = client.post(reverse("tracking:notification_open", args=[first.pk]))
+    response = client.post(reverse("notifications:notification_open", args=[first.pk]))
     assert response.status_code == 302 and response["Location"] == "/tableau-de-bord/"
     first.refresh_from_db()
     assert first.read_at is not None
     # Bob cannot open Alice's notification (unknown to him)
     client.force_login(bob)
-    assert client.post(reverse("tracking:notification_open", args=[first.pk])).status_code == 404
+    assert client.post(reverse("notifications:notification_open", args=[first.pk])).status_code == 404
     # Mark all read
     client.force_login(alice)
-    client.post(reverse("tracking:notifications_read_all"))
+    client.post(reverse("notifications:notifications_read_all"))
     assert not Notification.objects.filter(recipient=alice, read_at__isnull=True).exists()
     assert 'id="notifications-unread"' not in client.get(reverse("dashboard")).content.decode()
 
@@ -274,8 +275,8 @@ def test_an_external_link_is_never_followed(client, alice, acme):
         recipient=alice, kind="x", title="T", body="", url="https://evil.test/", send_email=False
     )
     client.force_login(alice)
-    response = client.post(reverse("tracking:notification_open", args=[notification.pk]))
-    assert response["Location"] == reverse("tracking:notifications")
+    response = client.post(reverse("notifications:notification_open", args=[notification.pk]))
+    assert response["Location"] == reverse("notifications:notifications")
 
 
 def test_other_supplier_gets_nothing_of_acme(invoice, bob, django_capture_on_commit_callbacks):

@@ -11,11 +11,11 @@ from django.core.exceptions import ValidationError
 from freezegun import freeze_time
 
 from entities.models import PublicCategory
+from invoices.lifecycle.models import EcbRate
+from invoices.lifecycle.payment import ecb_rate_for, interest_amount, invoice_lateness, lateness
+from invoices.lifecycle.statuses import InvoiceStatus as S
 from tests.factories import PublicStructureFactory
-from tracking.models import EcbRate
-from tracking.payment import ecb_rate_for, interest_amount, invoice_lateness, lateness
 from tracking.services import invoice_buyer_process, invoice_complete
-from tracking.statuses import InvoiceStatus as S
 
 from .factories import advance, make_invoice
 
@@ -149,7 +149,7 @@ def test_ecb_rates_are_data_the_admin_can_update(admin_client):
     with pytest.raises(ValidationError) as exc:
         EcbRate(starts_on=date(2026, 3, 1), rate=Decimal("2")).full_clean()
     assert "1er janvier ou le 1er juillet" in str(exc.value)
-    response = admin_client.post("/admin/tracking/ecbrate/add/", {"starts_on": "01/07/2026", "rate": "2.15"})
+    response = admin_client.post("/admin/invoices/ecbrate/add/", {"starts_on": "01/07/2026", "rate": "2.15"})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert EcbRate.objects.get(starts_on=date(2026, 7, 1)).rate == Decimal("2.15")
 

@@ -14,12 +14,13 @@ from freezegun import freeze_time
 
 from entities.models import Service
 from invoices.choices import Framework
+from invoices.lifecycle.models import ActorRole, StatusEvent
+from invoices.lifecycle.reasons import ReasonCode
+from invoices.lifecycle.statuses import InvoiceStatus as S
+from notifications.models import Notification
 from tests.factories import SupplierMembershipFactory, SupplierStructureFactory, UserFactory
 from tracking import routing
-from tracking.models import ActorRole, Notification, StatusEvent
-from tracking.reasons import ReasonCode
 from tracking.services import invoice_validator_process
-from tracking.statuses import InvoiceStatus as S
 
 from .factories import make_invoice
 
@@ -66,7 +67,7 @@ def test_a_closed_service_rejects_the_invoice_at_routing(
     assert "FINANCES" in event.comment and "n'est plus actif" in event.comment
     assert len(event.comment) <= 255
     # and the buyer never sees it (it never reached the structure)
-    from entities.inbox.selectors import visible_invoices
+    from tracking.inbox.selectors import visible_invoices
 
     assert not visible_invoices(structure=beaufort).filter(pk=invoice.pk).exists()
     # and the supplier is told why
@@ -126,7 +127,7 @@ def test_a_refusal_by_the_validator_needs_a_reason(
             framework=Framework.A12,
             validator=structure,
         )
-    from tracking.machine import ReasonRequired, TransitionNotAllowed
+    from invoices.lifecycle.machine import ReasonRequired, TransitionNotAllowed
 
     with pytest.raises(ReasonRequired):
         invoice_validator_process(invoice_id=invoice.pk, actor=gaelle, action="REFUS")

@@ -16,11 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from invoices.choices import DocumentRole
+from invoices.lifecycle.machine import StatusConflict, TransitionNotAllowed
+from invoices.lifecycle.models import StatusEvent
+from invoices.lifecycle.statuses import InvoiceStatus as S
 from invoices.models import Document
-from tracking.machine import StatusConflict, TransitionNotAllowed
-from tracking.models import Notification, StatusEvent
+from notifications.models import Notification
 from tracking.services import invoice_buyer_process, invoice_complete, invoice_rejection_acknowledge
-from tracking.statuses import InvoiceStatus as S
 
 from .factories import advance
 

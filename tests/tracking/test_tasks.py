@@ -11,13 +11,16 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from common import tasks as common_tasks
 from invoices.choices import Channel, DocumentRole
 from invoices.data import InvoiceData, LineData
+from invoices.lifecycle.models import StatusEvent
+from invoices.lifecycle.statuses import InvoiceStatus as S
 from invoices.models import Document, Invoice
+from notifications import tasks as notification_tasks
+from notifications.models import Digest, Notification, NotificationMode
+from notifications.services import notification_preference_set
 from tracking import tasks
-from tracking.models import Digest, Notification, NotificationMode, StatusEvent
-from tracking.notifications import notification_preference_set
-from tracking.statuses import InvoiceStatus as S
 
 from .factories import advance
 
@@ -72,16 +75,16 @@ def test_notification_and_email_twice(invoice, alice, twice, run):
     first, second = twice(tasks.status_event_notify, event.pk)
     assert first == second and Notification.objects.filter(event=event).count() == 1
     notification = Notification.objects.get(event=event)
-    first, second = twice(tasks.notification_send_email, notification.pk)
+    first, second = twice(notification_tasks.notification_send_email, notification.pk)
     assert first == second and len(mail.outbox) == 1
 
 
 def test_digest_twice(invoice, alice, acme, carla, twice, run):
     notification_preference_set(user=alice, structure=acme, mode=NotificationMode.DAILY_DIGEST)
     run(tasks.status_event_notify, StatusEvent.objects.get(invoice=invoice).pk)
-    first, second = twice(tasks.digests_prepare)
+    first, second = twice(notification_tasks.digests_prepare)
     assert first == second and Digest.objects.get().sent_at is not None
-    first, second = twice(tasks.digest_send, Digest.objects.get().pk)
+    first, second = twice(notification_tasks.digest_send, Digest.objects.get().pk)
     assert first == second and len(mail.outbox) == 1
 
 
@@ -100,8 +103,8 @@ def test_overdue_detection_twice(invoice, alice, carla, twice, run):
 def test_a_redelivered_task_finishes_what_a_killed_run_left(invoice, alice, run):
     # Given a routing task killed after its commit, before it enqueued what follows: the
     # invoice is EN_COURS_ACHEMINEMENT, nothing queued, the deposit event not yet notified
-    from tracking.machine import invoice_transition
-    from tracking.models import ActorRole
+    from invoices.lifecycle.machine import invoice_transition
+    from invoices.lifecycle.models import ActorRole
 
     invoice_transition(invoice_id=invoice.pk, to=S.EN_COURS_ACHEMINEMENT, role=ActorRole.SYSTEM)
     # When its message is delivered again
@@ -170,15 +173,15 @@ def test_unknown_ids_are_ignored(db, run):
         tasks.invoice_make_available,
         tasks.status_event_notify,
         tasks.invoice_overdue_notify,
-        tasks.notification_send_email,
-        tasks.digest_send,
+        notification_tasks.notification_send_email,
+        notification_tasks.digest_send,
     ):
         assert run(task, 999_999) in (None, 0, False)
 
 
 def test_a_task_retries_a_transient_failure_and_never_a_business_one():
-    assert tasks.invoice_route.autoretry_for == tasks.TRANSIENT
+    assert tasks.invoice_route.autoretry_for == common_tasks.TRANSIENT
     from django.db import IntegrityError
 
-    assert IntegrityError not in tasks.TRANSIENT
+    assert IntegrityError not in common_tasks.TRANSIENT
     assert tasks.invoice_route.acks_late and tasks.invoice_route.reject_on_worker_lost

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tracking.machine import (
+from invoices.lifecycle.machine import (
     TRANSITIONS,
     ReasonRequired,
     StatusConflict,
@@ -15,8 +15,8 @@ from tracking.machine import (
     check_transition,
     invoice_transition,
 )
-from tracking.models import ActorRole, StatusEvent
-from tracking.statuses import InvoiceStatus as S
+from invoices.lifecycle.models import ActorRole, StatusEvent
+from invoices.lifecycle.statuses import InvoiceStatus as S
 
 from .factories import advance
 

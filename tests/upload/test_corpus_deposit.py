@@ -32,6 +32,7 @@ import pytest
 
 from invoices.choices import Channel, DocumentRole
 from invoices.intake import document_intake
+from invoices.lifecycle.statuses import InvoiceStatus
 from invoices.models import InvoiceAllowanceCharge
 from invoices.validation import validate_document
 from tests.factories import (
@@ -41,7 +42,6 @@ from tests.factories import (
     SupplierStructureFactory,
 )
 from tests.invoices.conftest import CORPUS
-from tracking.statuses import InvoiceStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from facturx import get_xml_from_pdf
 
 from invoices.choices import Channel, DocumentRole
+from invoices.lifecycle.statuses import InvoiceStatus
 from invoices.models import Invoice
 from invoices.services import facturx_pdf, invoice_deposit
 from tests.invoices.conftest import valid_data
-from tracking.statuses import InvoiceStatus
 
 pytestmark = pytest.mark.django_db
 URL = "/factures/deposer/"

@@ -11,8 +11,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from invoices.choices import Channel, DocumentRole
+from invoices.lifecycle.statuses import InvoiceStatus
 from invoices.models import Invoice
-from tracking.statuses import InvoiceStatus
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 URL = "/factures/deposer/"

@@ -27,8 +27,9 @@ from django.conf import settings as django_settings
 from django.db import connection
 
 from chorus.celery import app as celery_app
-from tracking.models import Notification, StatusEvent
-from tracking.statuses import InvoiceStatus as S
+from invoices.lifecycle.models import StatusEvent
+from invoices.lifecycle.statuses import InvoiceStatus as S
+from notifications.models import Notification
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")

@@ -6,10 +6,19 @@ from typing import Any
 
 from django import template
 
-from tracking.models import ActorRole
-from tracking.reasons import ReasonCode
-from tracking.selectors import UNREAD_CAP, FollowUp, invoice_followup, unread_count
-from tracking.statuses import InvoiceStatus as S
+from invoices.lifecycle.models import ActorRole
+from invoices.lifecycle.payment import days_late
+from invoices.lifecycle.reasons import ReasonCode
+from invoices.lifecycle.statuses import InvoiceStatus as S
+from tracking.inbox.selectors import (
+    TO_PROCESS_FILTER,
+    Filters,
+    apply_filters,
+    bounded_count,
+    membership_service_ids,
+    visible_invoices,
+)
+from tracking.selectors import FollowUp, invoice_followup
 
 register = template.Library()
 
@@ -50,22 +59,6 @@ def reason_label(code: str) -> str:
     return str(ReasonCode(code).label) if code in ReasonCode.values else code
 
 
-@register.simple_tag(takes_context=True)
-def unread_notifications(context: template.Context) -> str:
-    """The header's unread count ("99+" past the cap), one bounded query per page."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return ""
-    cached = getattr(request, "_chorus_unread", None)
-    if cached is None:
-        cached = unread_count(user=user)
-        request._chorus_unread = cached  # type: ignore[attr-defined]
-    if not cached:
-        return ""
-    return f"{UNREAD_CAP}+" if cached > UNREAD_CAP else str(cached)
-
-
 @register.simple_tag
 def invoice_followup_for(invoice: Any, side: str = "") -> FollowUp:
     """``{% invoice_followup_for invoice as followup %}``: timeline, lateness, actions.
@@ -84,7 +77,6 @@ def invoice_followup_for(invoice: Any, side: str = "") -> FollowUp:
 @register.filter
 def invoice_days_late(invoice: Any) -> int:
     """Days an invoice is (or was paid) late, without any query (for list rows)."""
-    from tracking.payment import days_late
 
     if getattr(invoice, "kind", "") == "AVOIR":
         return 0
@@ -99,14 +91,6 @@ def invoice_days_late(invoice: Any) -> int:
 @register.simple_tag
 def buyer_dashboard(workspace: Any) -> dict[str, Any]:
     """Bounded counts of the buyer dashboard block (to process, overdue)."""
-    from entities.inbox.selectors import (
-        TO_PROCESS_FILTER,
-        Filters,
-        apply_filters,
-        bounded_count,
-        membership_service_ids,
-        visible_invoices,
-    )
 
     if workspace is None or not workspace.is_buyer:
         return {}

@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from invoices.choices import Framework, InvoiceKind
-from tracking.statuses import InvoiceStatus
+from invoices.choices import WORKS_FRAMEWORKS, DocumentRole, Framework, InvoiceKind
+from invoices.lifecycle.machine import TransitionError
+from invoices.lifecycle.statuses import InvoiceStatus
+from tracking.services import InvalidRequest
 
 from ...ids import public_cpp_id, supplier_cpp_id
 from ...selectors import api_attachment_get, invoice_for_principal
@@ -50,8 +52,6 @@ def _money_filter(**kwargs: Any) -> serializers.DecimalField:
 
 # --- Errors of the lifecycle services → the API's error shape ----------------------------------
 def lifecycle_error(exc: Exception) -> ApiError:
-    from tracking.machine import TransitionError
-    from tracking.services import InvalidRequest
 
     if isinstance(exc, InvalidRequest):
         return ApiError(
@@ -84,7 +84,6 @@ def check_errors_to_api(errors: list[Any], *, code: int = Code.INVOICE_REJECTED)
 
 # --- Rows and details ---------------------------------------------------------------------------
 def _type_dp(invoice: Any) -> str:
-    from invoices.choices import WORKS_FRAMEWORKS
 
     return "FACTURE_TRAVAUX" if invoice.framework in WORKS_FRAMEWORKS else "FACTURE"
 
@@ -191,7 +190,6 @@ RecipientRowOut = shape(
 
 def invoice_detail(invoice: Any) -> dict[str, Any]:
     """The full invoice: routing, references, lines, VAT breakdown, totals, documents."""
-    from invoices.choices import DocumentRole
 
     recipient, service, supplier = invoice.recipient, invoice.recipient_service, invoice.supplier
     documents = list(invoice.documents.all())

@@ -12,8 +12,13 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from invoices.choices import Channel, Framework, InvoiceKind, PaymentMode, VatRegime
+from invoices.checks import InvoiceRejected
+from invoices.choices import ATTACHMENT_MAX_BYTES, Channel, Framework, InvoiceKind, PaymentMode, VatRegime
+from invoices.data import AttachmentData, InvoiceData, LineData, VatLineData
+from invoices.services import invoice_deposit
+from invoices.validation import validate_document
 
+from ...services import api_attachment_create
 from ..auth import SUPPLIER
 from ..base import DEPOSIT_MAX_BODY, CproView, idempotent, ok
 from ..errors import ApiError, Code
@@ -157,7 +162,6 @@ def _rate(code: str | None, manual: Decimal | None) -> tuple[Decimal, bool]:
 
 
 def invoice_data_from_request(data: dict[str, Any], *, channel: str) -> Any:
-    from invoices.data import InvoiceData, LineData, VatLineData
 
     references = data.get("references") or {}
     frame = data.get("cadreDeFacturation") or {}
@@ -246,9 +250,6 @@ class SoumettreView(CproView):
         return idempotent(request, endpoint="soumettre", handler=self._deposit)
 
     def _deposit(self) -> Response:
-        from invoices.checks import InvoiceRejected
-        from invoices.data import AttachmentData
-        from invoices.services import invoice_deposit
 
         data = self.validated(SoumettreRequest)
         mode = data.get("modeDepot") or "SAISIE_API"
@@ -324,8 +325,6 @@ class DeposerPdfView(CproView):
         return idempotent(request, endpoint="deposer/pdf", handler=self._deposit)
 
     def _deposit(self) -> Response:
-        from invoices.choices import ATTACHMENT_MAX_BYTES
-        from invoices.validation import validate_document
 
         data = self.validated(DeposerPdfRequest)
         content = b64decode_field(
@@ -336,7 +335,6 @@ class DeposerPdfView(CproView):
             raise ApiError(
                 Code.INVALID_FILE, _("fichierFacture doit être un PDF et nomFichier finir par .pdf.")
             )
-        from ...services import api_attachment_create
 
         attachment = api_attachment_create(principal=self.principal, name=name, content=content)
         verdict = validate_document(content=content, filename=name)

@@ -13,6 +13,11 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from invoices.choices import DocumentRole
+from invoices.lifecycle.models import StatusEvent
+from invoices.services import invoice_generate_document
+from invoices.validation import validate_document
+
 from ...services import invoices_mark_downloaded
 from ..auth import BUYER, ApiPrincipal
 from ..base import CproView, ok
@@ -61,7 +66,6 @@ class ConsulterHistoriqueView(CproView):
         operation_id="factures_consulter_historique",
     )
     def post(self, request: Request) -> Response:
-        from tracking.models import StatusEvent
 
         data = self.validated(ConsulterHistoriqueRequest)
         invoice = get_invoice(self.principal, data["idFacture"])
@@ -94,11 +98,9 @@ FORMATS = ("PDF", "PIVOT", "ORIGINAL")
 
 
 def _legal_document(invoice: Any) -> Any:
-    from invoices.choices import DocumentRole
 
     document = invoice.documents.filter(role=DocumentRole.INVOICE).first()
     if document is None:
-        from invoices.services import invoice_generate_document
 
         invoice_generate_document(invoice_id=invoice.pk)
         document = invoice.documents.filter(role=DocumentRole.INVOICE).first()
@@ -114,13 +116,11 @@ def _invoice_file(invoice: Any, fmt: str) -> tuple[str, bytes]:
     with document.file.open("rb") as handle:
         content = handle.read()
     if fmt == "PIVOT" and content.startswith(b"%PDF"):
-        from invoices.validation import validate_document
 
         verdict = validate_document(content=content, filename=document.name)
         if verdict.xml:
             return f"{invoice.number or invoice.pk}.xml", verdict.xml
     if fmt == "PDF" and not content.startswith(b"%PDF"):
-        from invoices.choices import DocumentRole
 
         rendering = invoice.documents.filter(role=DocumentRole.RENDERING).first()
         if rendering is not None:
@@ -144,7 +144,6 @@ def download_invoices(
     invoices = [get_invoice(principal, pk) for pk in dict.fromkeys(ids)]
     files = [_invoice_file(invoice, fmt) for invoice in invoices]
     if with_attachments:
-        from invoices.choices import DocumentRole
 
         for invoice in invoices:
             for document in invoice.documents.filter(role=DocumentRole.ATTACHMENT):

@@ -10,8 +10,9 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from invoices.choices import InvoiceKind
-from tracking.statuses import InvoiceStatus
+from invoices.choices import WORKS_FRAMEWORKS, InvoiceKind
+from invoices.lifecycle.statuses import InvoiceStatus
+from tracking.services import invoice_buyer_process
 
 from ...ids import public_cpp_id, supplier_cpp_id
 from ...selectors import invoices_for_recipient
@@ -115,7 +116,6 @@ class RechercherRecipiendaireView(CproView):
             if kinds:
                 qs = qs.filter(kind__in=kinds)
             if data.get("typeDemandePaiement") in ("FACTURE_TRAVAUX", "FACTURE"):
-                from invoices.choices import WORKS_FRAMEWORKS
 
                 works = {"framework__in": list(WORKS_FRAMEWORKS)}
                 works_only = data["typeDemandePaiement"] == "FACTURE_TRAVAUX"
@@ -182,7 +182,6 @@ class TraiterRecueView(CproView):
         description="Un passage refusé par le cycle de vie répond codeRetour 20002.",
     )
     def post(self, request: Request) -> Response:
-        from tracking.services import invoice_buyer_process
 
         data = self.validated(TraiterRecueRequest)
         invoice = get_invoice(self.principal, data["idFacture"], side=BUYER)

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from invoices.choices import Channel
+from tracking.services import invoice_complete, invoice_recycle, invoice_rejection_acknowledge
 
 from ...selectors import invoices_for_supplier
 from ..auth import SUPPLIER
@@ -153,7 +154,6 @@ class CompleterView(CproView):
         operation_id="factures_completer",
     )
     def post(self, request: Request) -> Response:
-        from tracking.services import invoice_complete
 
         data = self.validated(CompleterRequest)
         invoice = get_invoice(self.principal, data["identifiantFactureCPP"], side=SUPPLIER)
@@ -198,7 +198,6 @@ class RecyclerView(CproView):
         operation_id="factures_recycler",
     )
     def post(self, request: Request) -> Response:
-        from tracking.services import invoice_recycle
 
         data = self.validated(RecyclerRequest)
         invoice = get_invoice(self.principal, data["identifiantFactureCPP"], side=SUPPLIER)
@@ -237,7 +236,6 @@ class TraiterRejetView(CproView):
         operation_id="factures_traiter_rejet",
     )
     def post(self, request: Request) -> Response:
-        from tracking.services import invoice_rejection_acknowledge
 
         data = self.validated(TraiterRejetRequest)
         # Every id is checked first: one unknown id and nothing is acknowledged.

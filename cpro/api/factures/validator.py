@@ -7,6 +7,8 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from tracking.services import invoice_validator_process
+
 from ...ids import supplier_cpp_id
 from ...selectors import invoices_for_validator
 from ..auth import SUPPLIER
@@ -91,7 +93,6 @@ class TraiterFactureAValiderView(CproView):
         operation_id="factures_traiter_facture_a_valider",
     )
     def post(self, request: Request) -> Response:
-        from tracking.services import invoice_validator_process
 
         data = self.validated(TraiterFactureAValiderRequest)
         invoice = get_invoice(self.principal, data["idFacture"], side="valideur")

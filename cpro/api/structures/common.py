@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
+from suppliers.models import SupplierStructure
+
 from ...ids import parse_cpp_id, public_cpp_id, supplier_cpp_id
 from ...selectors import public_structure_by_pk
 from ..auth import SUPPLIER, ApiPrincipal
@@ -38,7 +40,6 @@ def resolve_structure(principal: ApiPrincipal, cpp_id: int) -> Any:
 
 
 def is_supplier(structure: Any) -> bool:
-    from suppliers.models import SupplierStructure
 
     return isinstance(structure, SupplierStructure)
 

@@ -8,6 +8,8 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from entities.selectors import services_active
+
 from ...selectors import structure_members
 from ..auth import SUPPLIER
 from ..base import CproView, list_ok, ok, paginate
@@ -170,7 +172,6 @@ class MonCompteRattachementsView(CproView):
         operation_id="utilisateurs_mon_compte_recuperer_rattachements",
     )
     def post(self, request: Request) -> Response:
-        from entities.selectors import services_active
 
         data = self.validated(MonCompteRattachementsRequest)
         page, size = read_page(data.get("parametresRecherche"))

@@ -10,6 +10,9 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from entities.selectors import directory_search
+from suppliers.models import SupplierStructure
+
 from ..base import CproView, list_ok, uncounted_page
 from ..fields import cpro_schema, opt_bool, opt_str, page_params, page_reply_out, read_page, shape
 from .common import TAG, structure_ids
@@ -80,8 +83,6 @@ class RechercherStructuresView(CproView):
         "l'identifiant exact est donné (faux).",
     )
     def post(self, request: Request) -> Response:
-        from entities.selectors import directory_search
-        from suppliers.models import SupplierStructure
 
         data = self.validated(RechercherStructuresRequest)
         criteria = data.get("structure") or {}

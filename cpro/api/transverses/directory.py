@@ -14,6 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from entities.directory_import import STRUCTURE_COLUMNS
+from entities.models import PublicStructure
+from entities.selectors import directory_search
 
 from ...ids import public_cpp_id
 from ..base import CproView, list_ok, ok, uncounted_page
@@ -55,7 +57,6 @@ class RechercherDestinataireView(CproView):
         operation_id="transverses_rechercher_destinataire",
     )
     def post(self, request: Request) -> Response:
-        from entities.selectors import directory_search
 
         data = self.validated(RechercherDestinataireRequest)
         page, size = read_page(data.get("parametresRecherche"), max_size=100)
@@ -108,7 +109,6 @@ class TelechargerAnnuaireView(CproView):
         operation_id="transverses_telecharger_annuaire_destinataire",
     )
     def post(self, request: Request) -> Response:
-        from entities.models import PublicStructure
 
         def yn(value: bool) -> str:
             return "true" if value else "false"

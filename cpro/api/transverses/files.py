@@ -11,9 +11,12 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from invoices.choices import ATTACHMENT_MAX_BYTES
+
 from ...services import api_attachment_create
 from ..base import DEPOSIT_MAX_BODY, CproView, ok
 from ..errors import ApiError, Code, unknown
+from ..factures import download_invoices
 from ..factures.common import attachment_content
 from ..fields import b64decode_field, cpro_schema, opt_int, opt_list, opt_str, reply_out, req_int
 from .common import TAG
@@ -41,7 +44,6 @@ class AjouterFichierView(CproView):
         operation_id="transverses_ajouter_fichier",
     )
     def post(self, request: Request) -> Response:
-        from invoices.choices import ATTACHMENT_MAX_BYTES
 
         data = self.validated(AjouterFichierRequest)
         content = b64decode_field(
@@ -99,7 +101,6 @@ class TelechargerPieceJointeView(CproView):
                 Code.INVALID_REQUEST,
                 _("Indiquez pieceJointeId, ou demandePaiement.listeFacture[].idFacture."),
             )
-        from ..factures import download_invoices
 
         name, content = download_invoices(
             principal=self.principal,

@@ -3,6 +3,7 @@ countries, frameworks, payment and deposit modes, the statuses a recipient may g
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import connection
@@ -12,15 +13,17 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from tracking.machine import allowed_targets
-from tracking.models import ActorRole
-from tracking.statuses import InvoiceStatus
+from invoices.lifecycle.machine import allowed_targets
+from invoices.lifecycle.models import ActorRole
+from invoices.lifecycle.statuses import InvoiceStatus
 
 from ... import referentials
 from ..auth import CproAuthentication, authenticate_token
 from ..base import CproView, ok
 from ..fields import ErrorOut, cpro_schema, opt_str, reply_out, shape
 from .common import TAG
+
+logger = logging.getLogger(__name__)
 
 S = serializers
 LANG = {"codeLangue": opt_str(2, help_text="FR ou EN (les libellés restent en français).")}
@@ -65,6 +68,8 @@ class HealthCheckView(CproView):
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
         except Exception:
+            # Health check: the cause goes to the log, the client gets a plain 503.
+            logger.exception("Health check: the database does not answer")
             return Response({"codeRetour": 50300, "libelle": _("Base de données indisponible.")}, status=503)
         return ok({"body": "OK", "statusCode": "OK", "statusCodeValue": 200})
 

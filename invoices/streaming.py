@@ -1,0 +1,49 @@
+"""Serving a stored document: its SHA-256 is re-checked against the one recorded at deposit on
+every download, so that an altered or lost file is never delivered as the invoice (the legal
+document is kept 10 years and must be the one certified)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.http import FileResponse
+
+from .models import Document
+
+logger = logging.getLogger(__name__)
+CHUNK = 1024 * 1024
+
+
+class DocumentUnavailable(Exception):
+    """``reason`` is ``"introuvable"`` (missing from storage) or ``"altere"`` (fingerprint)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def document_response(document: Document, *, inline: bool = False) -> FileResponse:
+    """A streamed response of ``document`` once its SHA-256 matches, else ``DocumentUnavailable``
+    (logged: an incident for the operators)."""
+    digest = hashlib.sha256()
+    try:
+        with document.file.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(CHUNK), b""):
+                digest.update(chunk)
+    except FileNotFoundError:
+        logger.error("Document %s of invoice %s missing from storage", document.pk, document.invoice_id)
+        raise DocumentUnavailable("introuvable") from None
+    if digest.hexdigest() != document.sha256:
+        logger.error("SHA-256 mismatch: document %s of invoice %s", document.pk, document.invoice_id)
+        raise DocumentUnavailable("altere")
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=not inline,
+        filename=document.name,
+        content_type=document.content_type or "application/octet-stream",
+    )
+    if inline:
+        response["Content-Disposition"] = f'inline; filename="{document.pk}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
