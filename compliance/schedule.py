@@ -14,4 +14,9 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "task": "compliance.statistics_refresh",
         "schedule": crontab(hour=2, minute=30),
     },
+    # A refresh lost with its worker (it is acknowledged when it starts) is started again.
+    "compliance-statistics-watch": {
+        "task": "compliance.statistics_watch",
+        "schedule": crontab(minute=45),
+    },
 }

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -74,6 +74,12 @@ def statistics_refresh(*, full: bool = False, now: datetime | None = None) -> Re
         },
     )
     return RefreshReport(window_start=window, suppliers=suppliers, duration_seconds=duration)
+
+
+def statistics_stale(*, older_than: timedelta, now: datetime | None = None) -> bool:
+    """Whether the summary tables were last refreshed longer ago than ``older_than`` (or never)."""
+    refreshed = PlatformSnapshot.objects.filter(pk=1).values_list("refreshed_at", flat=True).first()
+    return refreshed is None or refreshed < (now or timezone.now()) - older_than
 
 
 def paper_invoices_link() -> int:

@@ -145,3 +145,21 @@ def test_staff_can_ask_for_a_refresh_now(client, admin_user, world, django_captu
     # An outside address is never followed
     assert response["Location"] == reverse("compliance:dashboard")
     assert stats_snapshot() is not None
+
+
+def test_a_refresh_lost_with_its_worker_is_started_again_by_the_watch(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from compliance.models import PlatformSnapshot
+    from compliance.tasks import statistics_watch
+
+    # Given tables refreshed just now: the watch leaves them alone
+    statistics_refresh(full=True)
+    assert statistics_watch.delay().get() is False
+    # Given tables more than a day old (the night's run died with its worker, unacknowledged
+    # long tasks being never delivered twice): the watch starts the refresh
+    PlatformSnapshot.objects.filter(pk=1).update(refreshed_at=timezone.now() - timedelta(hours=31))
+    assert statistics_watch.delay().get() is True
+    assert PlatformSnapshot.objects.get(pk=1).refreshed_at > timezone.now() - timedelta(minutes=5)
