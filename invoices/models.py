@@ -140,6 +140,9 @@ class Invoice(models.Model):
     # SHA-256 of the legal document, printed on the deposit certificate: the deposited file's
     # bytes, or for an invoice entered on the portal the CII XML its Factur-X PDF embeds.
     fingerprint = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
+    # Sent without a file of its own (web form, API data): the portal writes its legal document,
+    # the Factur-X, before the invoice is made available. A deposited file is its own.
+    document_by_portal = models.BooleanField(default=False)
     # The parties as they were when the invoice was sent (names, identifiers, addresses,
     # payment terms): an invoice never changes when a structure later moves or is renamed, and
     # its CII XML can be rebuilt byte for byte from the stored invoice alone.

@@ -105,7 +105,11 @@ def invoice_send(*, invoice: Invoice, actor: Any) -> Invoice:
                 actor=_user(actor),
                 expected=InvoiceStatus.BROUILLON,
                 at=now,
-                changes={"deposited_at": now, "fingerprint": fingerprint},
+                changes={
+                    "deposited_at": now,
+                    "fingerprint": fingerprint,
+                    "document_by_portal": original_sha is None,
+                },
             )
     except IntegrityError as exc:
         if not _is_duplicate(exc):
@@ -212,6 +216,7 @@ def invoice_deposit_record(
     lines = _build_lines(invoice, data=data, totals=resolved.totals)
     vat_lines = _build_vat_lines(invoice, totals=resolved.totals)
     adjustments = _build_allowances_charges(invoice, data=data)
+    invoice.document_by_portal = original is None
     if original is not None:
         invoice.fingerprint = original_sha
     else:

@@ -222,14 +222,16 @@ def test_deleting_a_draft(as_alice, world):
 # --- Access ---------------------------------------------------------------------------------
 
 
-def test_invoice_page_access(client, world):
+def test_invoice_page_access(client, world, django_capture_on_commit_callbacks):
     draft = invoice_draft_save(supplier=world["acme"], data=valid_data(number="B-1"), actor=world["alice"])
-    sent = invoice_deposit(
-        supplier=world["acme"], data=valid_data(), actor=world["alice"], channel="SAISIE_PORTAIL"
-    )
+    # (made available to Beaufort by the workflow after commit)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = invoice_deposit(
+            supplier=world["acme"], data=valid_data(), actor=world["alice"], channel="SAISIE_PORTAIL"
+        )
     expectations = {
         "alice": {draft.pk: 200, sent.pk: 200},
-        "carla": {draft.pk: 404, sent.pk: 200},  # the recipient's buyer: sent invoices only
+        "carla": {draft.pk: 404, sent.pk: 200},  # the recipient's buyer: invoices made available only
         "david": {draft.pk: 404, sent.pk: 404},  # another public structure
         "bob": {draft.pk: 404, sent.pk: 404, 999999: 404},  # another supplier: like an unknown id
     }
@@ -255,10 +257,14 @@ def test_invoice_page_includes_the_followup_block_and_documents(as_alice, world)
     assert "Ventilation de la TVA" in html and "Montant à payer" in html
 
 
-def test_download_checks_access_and_the_stored_fingerprint(client, world, settings):
-    sent = invoice_deposit(
-        supplier=world["acme"], data=valid_data(), actor=world["alice"], channel="SAISIE_PORTAIL"
-    )
+def test_download_checks_access_and_the_stored_fingerprint(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    # (made available to Beaufort by the workflow after commit, with its Factur-X)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = invoice_deposit(
+            supplier=world["acme"], data=valid_data(), actor=world["alice"], channel="SAISIE_PORTAIL"
+        )
     invoice_generate_document(invoice_id=sent.pk)
     document = Document.objects.get(invoice=sent)
     url = reverse("invoices:document_download", args=[sent.pk, document.pk])
