@@ -6,11 +6,12 @@ and Factur-X generator as a sent invoice, on an unsaved ``Invoice`` built from `
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from ..checks import InvoiceRejected, invoice_data_resolve
+from ..checks import InvoiceRejected, Resolved, invoice_data_resolve
 from ..cii import invoice_cii_xml
 from ..data import InvoiceData
 from ..models import Invoice
@@ -34,7 +35,17 @@ def invoice_preview_documents(*, supplier: SupplierStructure, data: InvoiceData)
     resolved = invoice_data_resolve(data=data, supplier=supplier, actor=None)
     if resolved.errors or resolved.totals is None:
         raise InvoiceRejected(resolved.errors)
-    invoice = Invoice(supplier=supplier, channel=data.channel, deposited_at=timezone.now())
+    return documents_from_data(supplier=supplier, data=data, resolved=resolved, deposited_at=timezone.now())
+
+
+def documents_from_data(
+    *, supplier: SupplierStructure, data: InvoiceData, resolved: Resolved, deposited_at: datetime
+) -> tuple[bytes, bytes]:
+    """(CII XML, Factur-X PDF) of checked ``data``: built on an unsaved ``Invoice`` exactly as
+    the deposit stores it, so that the PDF made before the deposit's transaction is the legal
+    document of the invoice it records."""
+    assert resolved.totals is not None
+    invoice = Invoice(supplier=supplier, channel=data.channel, deposited_at=deposited_at)
     _apply_fields(invoice, data=data, totals=resolved.totals, routing=resolved)
     invoice.parties = _parties_snapshot(supplier=supplier, data=data, resolved=resolved)
     lines = _build_lines(invoice, data=data, totals=resolved.totals)

@@ -212,7 +212,7 @@ def test_deposited_allowances_are_stored_and_shown(
         (2, True, Decimal("7.50"), "S"),
     ]
     assert invoice.total_ht == Decimal("205.20") - Decimal("10.00") + Decimal("7.50")  # BR-CO-13
-    # And the Factur-X generated after commit rebuilt the same CII XML (same fingerprint) from them
+    # And the Factur-X the portal wrote at deposit is its legal document (its SHA-256 the fingerprint)
     assert invoice.documents.filter(role=DocumentRole.INVOICE).exists()
     # And the invoice page shows them, with the sum of the lines before them
     client.force_login(alice)
