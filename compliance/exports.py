@@ -19,7 +19,7 @@ from django.utils import timezone
 from entities.models import PublicCategory
 
 from . import selectors
-from .models import ComplianceCategory, DelayMeasure, PaperInvoice
+from .models import DelayMeasure, PaperInvoice
 from .selectors import DashboardFilters
 
 BOM = "\ufeff"

@@ -59,7 +59,6 @@ def is_batch(filename: str, content: bytes) -> bool:
 def flow_deposit(*, principal: Any, content: bytes, filename: str, syntax: str) -> Any:
     """Store the flow and schedule its integration. Returns the ``DepositFlow``."""
 
-
     number = flow_number()
     # The file is written before the transaction (no storage I/O inside atomic()); a failed
     # insert leaves an orphan file, never a row without its file.
@@ -200,7 +199,9 @@ def _technical_account_of(flow: Any) -> Any:
     return TechnicalAccount.objects.filter(supplier_structure_id=flow.supplier_id).first()
 
 
-def flows_sweep(*, now: datetime | None = None, grace: timedelta = timedelta(minutes=10), limit: int = 500) -> int:
+def flows_sweep(
+    *, now: datetime | None = None, grace: timedelta = timedelta(minutes=10), limit: int = 500
+) -> int:
     """Re-enqueue the flows still waiting after ``grace`` (lost message) or whose claim is stale
     (worker killed mid-flow: its deposits are found again, not made twice). Returns how many."""
     now = now or timezone.now()

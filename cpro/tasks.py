@@ -22,7 +22,10 @@ RETRY = {
 
 
 @shared_task(
-    name="cpro.flow_process", time_limit=FLOW_TASK_TIME_LIMIT, soft_time_limit=FLOW_TASK_TIME_LIMIT - 40, **RETRY
+    name="cpro.flow_process",
+    time_limit=FLOW_TASK_TIME_LIMIT,
+    soft_time_limit=FLOW_TASK_TIME_LIMIT - 40,
+    **RETRY,
 )
 def flow_process_task(flow_id: int) -> str | None:
     """Integrate a deposited flow (a batch of up to 500 invoices), claimed once."""

@@ -18,7 +18,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.roles import MANAGER_ROLES, MembershipStatus
+from accounts.roles import MembershipStatus
 
 from .models import PUBLIC_INVOICES_SERVICE, BuyerMembership, PublicStructure, Service
 from .normalize import search_key

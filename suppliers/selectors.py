@@ -7,7 +7,7 @@ from datetime import date
 from django.db.models import QuerySet
 
 from accounts.models import User
-from accounts.roles import MANAGER_ROLES, MembershipStatus
+from accounts.roles import MembershipStatus
 from common.identifiers import compact_identifier
 
 from .calendar import obligation_date

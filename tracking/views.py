@@ -1,4 +1,5 @@
-"""Pages of the workflow: the supplier's follow-up actions (complete, recycle, acknowledge a rejection) and the validator's pages.
+"""Pages of the workflow: the supplier's follow-up actions (complete, recycle, acknowledge a
+rejection) and the validator's pages.
 
 Thin: scope the invoice to the structure the user works on (another structure's id is a 404),
 call one service, render or redirect.

@@ -25,11 +25,11 @@ def io_inside_transactions(monkeypatch):
     seen: list[tuple[str, bool]] = []
     save, send = FileSystemStorage._save, EmailBackend.send_messages
 
-    def spy_save(self, name, content):  # noqa: ANN001, ANN202
+    def spy_save(self, name, content):
         seen.append((f"fichier {name}", connection.in_atomic_block))
         return save(self, name, content)
 
-    def spy_send(self, messages):  # noqa: ANN001, ANN202
+    def spy_send(self, messages):
         seen.append((f"{len(messages)} e-mail(s)", connection.in_atomic_block))
         return send(self, messages)
 

@@ -26,7 +26,9 @@ def test_the_certificate_the_pages_and_the_api_give_the_served_documents_fingerp
     document = invoice.documents.get(role=DocumentRole.INVOICE)
     # When the buyer downloads the legal document
     client.force_login(carla)
-    served = b"".join(client.get(reverse("invoices:document_download", args=[invoice.pk, document.pk])).streaming_content)
+    served = b"".join(
+        client.get(reverse("invoices:document_download", args=[invoice.pk, document.pk])).streaming_content
+    )
     fingerprint = hashlib.sha256(served).hexdigest()
     # Then its SHA-256 is the fingerprint, everywhere
     assert fingerprint == invoice.fingerprint == document.sha256

@@ -217,7 +217,9 @@ def test_the_preferences_page_lists_each_structure(client, alice, acme, carla, b
     client.force_login(alice)
     response = client.get(reverse("notifications:preferences"))
     assert response.status_code == 200 and "ACME Fournitures" in response.content.decode()
-    response = client.post(reverse("notifications:preferences"), {f"fournisseur:{acme.pk}": "RECAP_QUOTIDIEN"})
+    response = client.post(
+        reverse("notifications:preferences"), {f"fournisseur:{acme.pk}": "RECAP_QUOTIDIEN"}
+    )
     assert response.status_code == 302
     assert alice.notification_preferences.get().mode == NotificationMode.DAILY_DIGEST
     # A value outside the list is refused next to the field, nothing saved
