@@ -1,0 +1,42 @@
+"""Celery tasks of the EDI app: thin, idempotent, by id (``docs/style.md`` §5-6)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import OperationalError as DatabaseError
+from kombu.exceptions import OperationalError as BrokerError
+
+RETRY = {
+    "autoretry_for": (DatabaseError, BrokerError),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "max_retries": 5,
+    # A worker killed mid-intake loses nothing: the message comes back and the task is idempotent.
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+}
+
+
+@shared_task(name="edi.depot_take", time_limit=600, soft_time_limit=540, **RETRY)
+def depot_take_task(edi_file_id: int) -> str | None:
+    """Turn a file claimed from ``depot/`` into a deposit flow (once)."""
+    from .services import edi_depot_take
+
+    return edi_depot_take(edi_file_id=edi_file_id)
+
+
+@shared_task(name="edi.sweep", time_limit=300, soft_time_limit=240, **RETRY)
+def sweep_task() -> dict[str, int]:
+    """Take complete files, recover dead claims, write CRs and status files (the SFTP server
+    runs the same cycle every second; this one keeps ``retour/`` fed when it is stopped)."""
+    from .services import edi_sweep
+
+    return edi_sweep()
+
+
+@shared_task(name="edi.purge", time_limit=300, soft_time_limit=240, **RETRY)
+def purge_task() -> int:
+    """Delete the files of ``retour/`` older than 30 days."""
+    from .services import edi_returns_purge
+
+    return edi_returns_purge()
