@@ -16,7 +16,13 @@ app = Celery("chorus")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-SCHEDULE_MODULES = ("tracking.schedule", "compliance.schedule", "cpro.schedule", "helpcentre.schedule", "edi.schedule")
+SCHEDULE_MODULES = (
+    "tracking.schedule",
+    "compliance.schedule",
+    "cpro.schedule",
+    "helpcentre.schedule",
+    "edi.schedule",
+)
 
 
 def _beat_schedule() -> dict:

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +52,7 @@ class ReportError:
 
 def file_stamp(at: datetime) -> str:
     """The prefix of every name in ``retour/``: UTC, to the microsecond, so names sort by date."""
-    return at.astimezone(dt_timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return at.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
 def report_name(*, at: datetime, flow_number: str) -> str:

@@ -56,7 +56,9 @@ class EdiKey(models.Model):
         verbose_name = _("clé SSH")
         verbose_name_plural = _("clés SSH")
         constraints = [
-            models.UniqueConstraint(fields=["connection", "fingerprint"], name="edi_key_unique_per_connection")
+            models.UniqueConstraint(
+                fields=["connection", "fingerprint"], name="edi_key_unique_per_connection"
+            )
         ]
 
     def __str__(self) -> str:
@@ -108,7 +110,8 @@ class EdiFile(models.Model):
                 fields=["connection", "flow"], condition=Q(kind="CR"), name="edi_one_report_per_flow"
             ),
             models.UniqueConstraint(
-                fields=["connection", "event"], condition=Q(kind="STATUT"), name="edi_one_status_file_per_event"
+                fields=["connection", "event"], condition=Q(kind="STATUT"),
+                name="edi_one_status_file_per_event",
             ),
         ]
         indexes = [

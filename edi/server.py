@@ -26,7 +26,7 @@ from typing import Any
 import asyncssh
 from asyncssh import SFTPAttrs, SFTPFailure, SFTPName, SFTPNoSuchFile, SFTPPermissionDenied
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.utils.translation import gettext as _
 
 from . import services, storage
@@ -34,6 +34,7 @@ from .models import EdiAction
 
 logger = logging.getLogger("edi.server")
 PURGE_EVERY = 3600.0
+WRITE_FLAGS = asyncssh.FXF_WRITE | asyncssh.FXF_APPEND | asyncssh.FXF_CREAT | asyncssh.FXF_TRUNC
 
 
 def host_key(path: Path | None = None) -> asyncssh.SSHKey:
@@ -58,7 +59,8 @@ def host_key_fingerprint(path: Path | None = None) -> str:
 
 
 class Database:
-    """Django ORM calls off the event loop; each thread closes stale connections around a call."""
+    """Django ORM calls off the event loop. Each call closes its thread's connections when done:
+    pool threads live as long as the server and would otherwise hold them forever."""
 
     def __init__(self, workers: int) -> None:
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="edi-db")
@@ -69,7 +71,7 @@ class Database:
         try:
             return function(**kwargs)
         finally:
-            close_old_connections()
+            connections.close_all()
 
     async def call(self, function: Any, **kwargs: Any) -> Any:
         loop = asyncio.get_running_loop()
@@ -87,6 +89,13 @@ class EdiServer:
         self.writing: set[str] = set()  # local paths open for writing: never taken while open
         self.listener: Any = None
         self.wake = asyncio.Event()
+        self.background: set[asyncio.Future] = set()
+
+    def spawn(self, function: Any, **kwargs: Any) -> None:
+        """Run a database call in the background (journal lines): kept referenced until done."""
+        future = asyncio.ensure_future(self.db.call(function, **kwargs))
+        self.background.add(future)
+        future.add_done_callback(self.background.discard)
 
     async def start(self) -> None:
         self.listener = await asyncssh.create_server(
@@ -110,7 +119,7 @@ class EdiServer:
                 if loop.time() - last_purge > PURGE_EVERY:
                     await self.cycle_db.call(services.edi_returns_purge)
                     last_purge = loop.time()
-            except Exception:  # noqa: BLE001 - one bad cycle must not stop the server; logged
+            except Exception:  # one bad cycle must not stop the server; logged
                 logger.exception("EDI cycle failed")
             try:
                 await asyncio.wait_for(self.wake.wait(), timeout=settings.EDI_SCAN_SECONDS)
@@ -162,17 +171,20 @@ class EdiSSHServer(asyncssh.SSHServer):
         if connection is None:
             return False
         self.conn.set_extra_info(
-            edi_connection_id=connection.pk, edi_login=connection.account.login, edi_quota=connection.quota_bytes
+            edi_connection_id=connection.pk,
+            edi_login=connection.account.login,
+            edi_quota=connection.quota_bytes,
         )
         self.method = method
         return True
 
     def auth_completed(self) -> None:
         connection_id = self.conn.get_extra_info("edi_connection_id")
-        asyncio.ensure_future(
-            self.server.db.call(
-                services.edi_login_succeeded, connection_id=connection_id, method=self.method, remote_addr=self.peer
-            )
+        self.server.spawn(
+            services.edi_login_succeeded,
+            connection_id=connection_id,
+            method=self.method,
+            remote_addr=self.peer,
         )
 
 
@@ -221,7 +233,7 @@ class EdiSFTPServer(asyncssh.SFTPServer):
         return parts[0], parts[1]
 
     def _log(self, action: str, **kwargs: Any) -> None:
-        asyncio.ensure_future(self.edi.db.call(self._log_sync, action=action, **kwargs))
+        self.edi.spawn(self._log_sync, action=action, **kwargs)
 
     def _log_sync(self, **kwargs: Any) -> None:
         from .models import EdiConnection
@@ -232,7 +244,7 @@ class EdiSFTPServer(asyncssh.SFTPServer):
     # --- files ---------------------------------------------------------------------------------
     def open(self, path: bytes, pflags: int, attrs: SFTPAttrs) -> Any:
         folder, name = self._file_parts(path)
-        writing = bool(pflags & (asyncssh.FXF_WRITE | asyncssh.FXF_APPEND | asyncssh.FXF_CREAT | asyncssh.FXF_TRUNC))
+        writing = bool(pflags & WRITE_FLAGS)
         if writing and folder != storage.DEPOT:
             self._log(EdiAction.REFUS, name=f"{folder}/{name}", detail="écriture hors de depot/")
             raise SFTPPermissionDenied(_("retour/ est en lecture seule : déposez vos fichiers dans depot/."))
@@ -274,11 +286,12 @@ class EdiSFTPServer(asyncssh.SFTPServer):
                 _("Le fichier « %(name)s » dépasse 120 Mo, la taille maximale d'un dépôt : découpez-le.")
                 if file_obj.refused == "EDI-TAILLE"
                 else _(
-                    "Le fichier « %(name)s » n'a pas été reçu : le quota disque de la connexion (%(quota)d Mo) "
-                    "est atteint. Supprimez les fichiers déjà lus de retour/ puis déposez-le à nouveau."
+                    "Le fichier « %(name)s » n'a pas été reçu : le quota disque de la connexion "
+                    "(%(quota)d Mo) est atteint. Supprimez les fichiers déjà lus de retour/ puis "
+                    "déposez-le à nouveau."
                 )
             ) % {"name": file_obj.name, "quota": self._quota() // (1024 * 1024)}
-            asyncio.ensure_future(self.edi.db.call(self._refuse_sync, name=file_obj.name, code=file_obj.refused, message=message))
+            self.edi.spawn(self._refuse_sync, name=file_obj.name, code=file_obj.refused, message=message)
             return
         self._log(EdiAction.DEPOT, name=file_obj.name, size=file_obj.size)
         self.edi.wake.set()
@@ -286,7 +299,9 @@ class EdiSFTPServer(asyncssh.SFTPServer):
     def _refuse_sync(self, *, name: str, code: str, message: str) -> None:
         from .models import EdiConnection
 
-        connection = EdiConnection.objects.select_related("account__supplier_structure").get(pk=self.connection_id)
+        connection = EdiConnection.objects.select_related("account__supplier_structure").get(
+            pk=self.connection_id
+        )
         services.edi_refuse(connection=connection, name=name, code=code, message=message)
 
     def fstat(self, file_obj: _Handle) -> Any:
@@ -357,7 +372,8 @@ class EdiSFTPServer(asyncssh.SFTPServer):
                     continue
                 if entry.name.startswith(".") or entry.is_symlink():
                     continue
-                yield SFTPName(entry.name.encode(), attrs=SFTPAttrs.from_local(entry.stat(follow_symlinks=False)))
+                attrs = SFTPAttrs.from_local(entry.stat(follow_symlinks=False))
+                yield SFTPName(entry.name.encode(), attrs=attrs)
 
 
 def run(*, host: str, port: int, stop: threading.Event | None = None, ready: Any = None) -> None:

@@ -44,6 +44,7 @@ from tracking.reasons import ReasonCode
 
 from . import formats, storage
 from .models import EdiAction, EdiConnection, EdiFile, EdiFileKind, EdiFileState, EdiKey, EdiLog
+from .tasks import depot_take_task
 
 logger = logging.getLogger("edi")
 EXPORT_BATCH = 200  # status events exported per connection and per sweep (bounded work)
@@ -94,7 +95,10 @@ def key_fingerprint(public_key: str) -> tuple[str, str]:
         key = asyncssh.import_public_key(public_key.strip())
     except (asyncssh.KeyImportError, ValueError, TypeError) as exc:
         raise ValidationError(
-            _("Clé publique illisible : collez la ligne de votre fichier .pub (ssh-ed25519 AAAA… ou ssh-rsa AAAA…).")
+            _(
+                "Clé publique illisible : collez la ligne de votre fichier .pub "
+                "(ssh-ed25519 AAAA… ou ssh-rsa AAAA…)."
+            )
         ) from exc
     line = key.export_public_key("openssh").decode().strip()
     return line, key.get_fingerprint("sha256")
@@ -168,7 +172,9 @@ def edi_authenticate_password(*, login: str, password: str, remote_addr: str = "
 
 def _account_usable(account: TechnicalAccount) -> bool:
     structure = account.supplier_structure
-    return account.active and account.expires_at > timezone.now() and structure is not None and structure.active
+    if structure is None or not structure.active:
+        return False
+    return account.active and account.expires_at > timezone.now()
 
 
 def edi_key_allowed(*, login: str, public_key: str) -> EdiConnection | None:
@@ -242,8 +248,6 @@ def _spool_name(original: str) -> str:
 def edi_depot_claim(*, connection: EdiConnection, path: Path) -> EdiFile | None:
     """Move one file from ``depot/`` to the spool (atomic compare-and-set on the file system),
     record the claim and enqueue its intake after commit. None when another scanner won."""
-    from .tasks import depot_take_task
-
     box = storage.folders(connection.account.login)
     spool_name = _spool_name(path.name)
     try:
@@ -269,13 +273,19 @@ def _claim_row(*, connection: EdiConnection, spool_name: str, enqueue: Any) -> E
             row_id = row.pk
             transaction.on_commit(lambda: enqueue.delay(row_id))
     if created:
-        edi_log(connection=connection, action=EdiAction.PRISE, name=original, size=size, detail=row.flow_number)
+        edi_log(
+            connection=connection, action=EdiAction.PRISE, name=original, size=size, detail=row.flow_number
+        )
     return row if created else None
 
 
 def edi_depot_take(*, edi_file_id: int) -> str | None:
     """Turn a claimed file into a deposit flow, once (idempotent; see the module docstring)."""
-    row = EdiFile.objects.select_related("connection__account__supplier_structure").filter(pk=edi_file_id).first()
+    row = (
+        EdiFile.objects.select_related("connection__account__supplier_structure")
+        .filter(pk=edi_file_id)
+        .first()
+    )
     if row is None or row.state != EdiFileState.RECU:
         return None
     connection = row.connection
@@ -305,8 +315,6 @@ def edi_depot_take(*, edi_file_id: int) -> str | None:
 def edi_spool_recover(*, older_than: float = ORPHAN_SECONDS) -> int:
     """Claims a dead process left behind: spool files with no row (adopted) and rows still RECU
     (re-enqueued: the task is idempotent)."""
-    from .tasks import depot_take_task
-
     count = 0
     now = time.time()
     for login in storage.logins_with_folders():
@@ -391,7 +399,8 @@ def _export_reports(connection: EdiConnection) -> int:
         invoices = list(Invoice.objects.filter(flow=flow).order_by("pk").values_list("number", "pk"))
         content = formats.flow_report(
             flow_number=flow.number, filename=row.name, state=flow.status, at=at,
-            errors=formats.errors_of_flow(flow), invoices=invoices, receiver=login, receiver_name=structure.name,
+            errors=formats.errors_of_flow(flow), invoices=invoices, receiver=login,
+            receiver_name=structure.name,
         )
         storage.write_return(login, name, content)
         try:
@@ -421,7 +430,8 @@ def _export_statuses(connection: EdiConnection) -> int:
     for event in events:
         name = formats.status_name(at=event.at, invoice_id=event.invoice_id, event_id=event.pk)
         content = formats.status_report(
-            event=event, invoice=event.invoice, reason_label=str(labels.get(event.reason_code, event.reason_code)),
+            event=event, invoice=event.invoice,
+            reason_label=str(labels.get(event.reason_code, event.reason_code)),
             receiver=login, receiver_name=structure.name,
         )
         storage.write_return(login, name, content)
@@ -433,9 +443,14 @@ def _export_statuses(connection: EdiConnection) -> int:
                 )
         except IntegrityError:
             continue
-        edi_log(connection=connection, action=EdiAction.STATUT, name=name, size=len(content), detail=event.status)
+        edi_log(
+            connection=connection, action=EdiAction.STATUT, name=name, size=len(content), detail=event.status
+        )
     if events:
-        EdiConnection.objects.filter(pk=connection.pk, status_cursor=cursor).update(status_cursor=events[-1].pk)
+        # Compare-and-set: a slower concurrent exporter cannot move the cursor backwards.
+        EdiConnection.objects.filter(pk=connection.pk, status_cursor=cursor).update(
+            status_cursor=events[-1].pk
+        )
     return len(events)
 
 

@@ -3,11 +3,13 @@ the test database and its own folders, and real paramiko clients."""
 
 from __future__ import annotations
 
+import base64
 import io
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import paramiko
@@ -15,11 +17,13 @@ import pytest
 
 from accounts.services import technical_account_create
 
-PASSWORD = "Demo-Tech-2026!"  # noqa: S105 - test value
+PASSWORD = "Demo-Tech-2026!"
 FIRST_PORT = 2216
 
 
-def wait_for(condition: Callable[[], Any], *, timeout: float = 20, what: str = "", interval: float = 0.1) -> Any:
+def wait_for(
+    condition: Callable[[], Any], *, timeout: float = 20, what: str = "", interval: float = 0.1
+) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = condition()
@@ -65,8 +69,16 @@ class EdiTestServer:
         return self
 
     def client(self, login: str, *, password: str | None = PASSWORD, key: paramiko.PKey | None = None) -> Any:
+        from django.conf import settings
+
+        # The client trusts only the server's persistent host key (var/edi_host_key.pub): what
+        # a supplier checks against the fingerprint shown on the technical account page.
+        kind, b64 = Path(f"{settings.EDI_HOST_KEY}.pub").read_text().split()[:2]
         ssh = paramiko.SSHClient()
-        ssh.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+        ssh.get_host_keys().add(
+            f"[127.0.0.1]:{self.port}", kind, paramiko.PKey.from_type_string(kind, base64.b64decode(b64))
+        )
+        ssh.set_missing_host_key_policy(paramiko.RejectPolicy())
         ssh.connect(
             "127.0.0.1", port=self.port, username=login, password=password, pkey=key,
             allow_agent=False, look_for_keys=False, timeout=10, banner_timeout=10, auth_timeout=10,
@@ -126,7 +138,9 @@ def edi_server(edi_settings, transactional_db) -> Iterator[EdiTestServer]:
 
 @pytest.fixture
 def tech_acme(acme):
-    account, _password = technical_account_create(structure=acme, actor=None, login="TECH-ACME", password=PASSWORD)
+    account, _password = technical_account_create(
+        structure=acme, actor=None, login="TECH-ACME", password=PASSWORD
+    )
     return account
 
 
@@ -146,7 +160,9 @@ def cii(acme, beaufort) -> Callable[[str], bytes]:
     from cpro.samples import demo_facturx
 
     def make(number: str) -> bytes:
-        _name, pdf = demo_facturx(supplier_identifier=acme.identifier, recipient_siret=beaufort.siret, number=number)
+        _name, pdf = demo_facturx(
+            supplier_identifier=acme.identifier, recipient_siret=beaufort.siret, number=number
+        )
         _xml_name, xml = get_xml_from_pdf(pdf, check_xsd=False)
         return xml
 

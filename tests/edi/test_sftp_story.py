@@ -78,10 +78,9 @@ def test_an_invalid_file_gets_a_rejection_cr_with_the_reason(edi_server, tech_ac
 
 
 def test_the_buyer_suspends_the_invoice_and_a_status_file_appears(edi_server, tech_acme, cii, carla):
-    from tracking.services import invoice_buyer_process
-
     # Given ACME's connection asks for status files, and its invoice deposited by SFTP is available
     from edi.services import edi_connection_for_account, edi_status_files_set
+    from tracking.services import invoice_buyer_process
 
     edi_status_files_set(connection=edi_connection_for_account(account=tech_acme), enabled=True)
     sftp = edi_server.client("TECH-ACME")
@@ -118,7 +117,9 @@ def test_the_buyer_suspends_the_invoice_and_a_status_file_appears(edi_server, te
     assert name not in sftp.listdir("retour")
 
 
-def test_a_wrong_password_is_refused_and_repeated_failures_lock_the_connection(edi_server, tech_acme, settings):
+def test_a_wrong_password_is_refused_and_repeated_failures_lock_the_connection(
+    edi_server, tech_acme, settings
+):
     import paramiko
 
     # Given ACME's technical account

@@ -19,5 +19,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
         host_key()
-        self.stdout.write(f"Serveur SFTP EDI sur {host}:{port} — empreinte de la clé d'hôte {host_key_fingerprint()}")
+        self.stdout.write(f"Serveur SFTP EDI sur {host}:{port} — clé d'hôte {host_key_fingerprint()}")
         run(host=host, port=port)
