@@ -84,8 +84,12 @@ class EdiServer:
 
     def __init__(self, *, host: str, port: int, db_workers: int = 4) -> None:
         self.host, self.port = host, port
-        self.db = Database(db_workers)
-        self.cycle_db = Database(1)  # one cycle at a time
+        # SQLite (the embedded default) has one writer at a time and answers "database is locked"
+        # at once to a reader that tries to write while another thread writes: there, every
+        # database call of the server goes through one thread. PostgreSQL: a pool, and the
+        # cycle in its own thread (one cycle at a time).
+        self.db = Database(db_workers if settings.USING_POSTGRES else 1)
+        self.cycle_db = Database(1) if settings.USING_POSTGRES else self.db
         self.writing: set[str] = set()  # local paths open for writing: never taken while open
         self.listener: Any = None
         self.wake = asyncio.Event()

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from accounts.models import TechnicalAccount
 from accounts.selectors import technical_account_authenticate
 from cpro.flux import flow_deposit, flow_number
+from cpro.tasks import flow_process_task
 from invoices.choices import Channel, FlowStatus
 from invoices.models import DepositFlow, Invoice
 from invoices.validation.limits import MAX_BATCH_BYTES
@@ -50,6 +51,9 @@ logger = logging.getLogger("edi")
 EXPORT_BATCH = 200  # status events exported per connection and per sweep (bounded work)
 LEASE_SECONDS = 120
 ORPHAN_SECONDS = 60  # a spool file this old with no row was claimed by a process that died
+# A flow waits this long before it is integrated again: longer than a big batch takes
+# (cpro.flow_process's time limit is 30 minutes).
+RESUME_SECONDS = 2400
 
 
 # --- Journal -------------------------------------------------------------------------------------
@@ -337,6 +341,21 @@ def edi_spool_recover(*, older_than: float = ORPHAN_SECONDS) -> int:
     return count
 
 
+def edi_flows_resume(*, older_than: float = RESUME_SECONDS) -> int:
+    """EDI flows still waiting long after they were taken (their integration message was lost
+    with a broker or a process): integrated again (``cpro.flow_process`` is idempotent)."""
+    stale = timezone.now() - timedelta(seconds=older_than)
+    flow_ids = list(
+        EdiFile.objects.filter(
+            kind=EdiFileKind.DEPOT, state=EdiFileState.PRIS, taken_at__lt=stale,
+            flow__status=FlowStatus.EN_ATTENTE,
+        ).values_list("flow_id", flat=True)[:100]
+    )
+    for flow_id in flow_ids:
+        flow_process_task.delay(flow_id)
+    return len(flow_ids)
+
+
 def edi_refuse(*, connection: EdiConnection, name: str, code: str, message: str) -> str:
     """A file refused before any flow exists (quota, size): an IN_REJETE CR saying why."""
     now = timezone.now()
@@ -457,7 +476,7 @@ def _export_statuses(connection: EdiConnection) -> int:
 def edi_sweep(*, busy: frozenset[str] = frozenset()) -> dict[str, int]:
     """One cycle of the EDI machinery: take complete files, recover, write reports."""
     claimed = edi_depot_scan(busy=busy)
-    recovered = edi_spool_recover()
+    recovered = edi_spool_recover() + edi_flows_resume()
     exported = 0
     for connection_id in EdiConnection.objects.filter(account__supplier_structure__isnull=False).values_list(
         "pk", flat=True

@@ -88,3 +88,30 @@ def test_status_files_start_from_now_not_from_the_past(edi_settings, tech_acme):
     assert connection.status_cursor == last
     assert edi_returns_export(connection_id=connection.pk) == 0
     assert not EdiFile.objects.filter(kind=EdiFileKind.STATUT).exists()
+
+
+def test_a_flow_whose_integration_message_was_lost_is_integrated_by_the_sweep(
+    edi_settings, tech_acme, cii, django_capture_on_commit_callbacks
+):
+    # Given a file taken from depot/ whose flow was created but whose integration message was lost
+    from cpro.flux import flow_deposit
+    from edi.models import EdiFileState
+    from edi.services import EdiPrincipal, edi_flows_resume
+    from invoices.models import DepositFlow
+
+    connection = edi_connection_for_account(account=tech_acme)
+    with django_capture_on_commit_callbacks(execute=False):  # the message never reaches a worker
+        flow = flow_deposit(
+            principal=EdiPrincipal(connection), content=cii("EDI-2026-0200"), filename="f.xml", syntax="",
+            channel="EDI",
+        )
+    EdiFile.objects.create(
+        connection=connection, kind=EdiFileKind.DEPOT, state=EdiFileState.PRIS, name="f.xml",
+        flow=flow, flow_number=flow.number, taken_at=flow.created_at,
+    )
+    # When the sweep finds it still waiting
+    with django_capture_on_commit_callbacks(execute=True):
+        assert edi_flows_resume(older_than=0) == 1
+    # Then it is integrated, once
+    assert DepositFlow.objects.get(pk=flow.pk).status == "IN_INTEGRE"
+    assert edi_flows_resume(older_than=0) == 0
