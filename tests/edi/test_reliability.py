@@ -115,3 +115,47 @@ def test_a_flow_whose_integration_message_was_lost_is_integrated_by_the_sweep(
     # Then it is integrated, once
     assert DepositFlow.objects.get(pk=flow.pk).status == "IN_INTEGRE"
     assert edi_flows_resume(older_than=0) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_zip_of_several_invoices_is_one_flow_partially_integrated(edi_server, tech_acme, cii):
+    import io
+    import zipfile
+
+    from invoices.models import Invoice
+
+    # Given a ZIP of two valid invoices and a file that is none
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("f1.xml", cii("EDI-2026-0301"))
+        bundle.writestr("f2.xml", cii("EDI-2026-0302"))
+        bundle.writestr("notes.xml", b"<Notes/>")
+    sftp = edi_server.client("TECH-ACME")
+    # When it is put in depot/
+    put(sftp, "depot/lot.zip", archive.getvalue())
+    # Then one CR says IN_INTEGRE_PARTIEL (96), lists the two invoices and the error of the third
+    _name, content = wait_for_return(sftp, "_CR_")
+    cr = etree.fromstring(content)
+    formats.schema().assertValid(cr)
+    assert cr.findtext(".//EtatFlux") == "IN_INTEGRE_PARTIEL" and cr.findtext(".//IdStatut") == "96"
+    assert sorted(n.text for n in cr.iter("NumeroFacture")) == ["EDI-2026-0301", "EDI-2026-0302"]
+    assert "notes.xml" in cr.findtext(".//LibelleErreur")
+    assert Invoice.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_over_the_size_bound_is_refused_with_a_cr(edi_server, tech_acme, monkeypatch):
+    from edi import services
+
+    # Given the deposit bound of the API (120 MB), here lowered to 4 kB to keep the test fast
+    monkeypatch.setattr(services, "max_file_bytes", lambda: 4096)
+    sftp = edi_server.client("TECH-ACME")
+    # When a bigger file is put
+    with pytest.raises(OSError), sftp.open("depot/enorme.pdf", "wb") as handle:
+        handle.write(b"%PDF-" + b"0" * 10_000)
+    # Then it is not kept and the CR says it is too big
+    _name, content = wait_for_return(sftp, "CR_REFUS")
+    cr = etree.fromstring(content)
+    assert cr.findtext(".//CodeErreur") == "EDI-TAILLE"
+    assert "120 Mo" in cr.findtext(".//LibelleErreur")
+    assert sftp.listdir("depot") == []
