@@ -70,3 +70,23 @@ def test_admin_sees_connections_and_traffic(client, admin_user, tech_acme, edi_s
     assert "TECH-ACME" in client.get(reverse("admin:edi_ediconnection_changelist")).content.decode()
     page = client.get(reverse("admin:edi_edilog_changelist")).content.decode()
     assert "TECH-ACME" in page and EdiLog.objects.count() == 1
+
+
+def test_demo_seed_resets_tech_acme_edi_connection(tech_acme, edi_settings):
+    from django.utils import timezone
+
+    from edi import demo
+    from edi.models import EdiConnection
+
+    # Given TECH-ACME's connection locked out and without status files
+    connection = edi_connection_for_account(account=tech_acme)
+    locked = timezone.now() + timezone.timedelta(hours=1)
+    EdiConnection.objects.filter(pk=connection.pk).update(locked_until=locked)
+    # When the demo is seeded (twice: idempotent)
+    for _ in range(2):
+        demo.seed(users={}, suppliers={}, entities={})
+    # Then the connection is open again, with status files, and its folders exist
+    connection.refresh_from_db()
+    assert connection.locked_until is None and connection.status_files
+    assert (edi_settings.EDI_ROOT / "home" / "TECH-ACME" / "depot").is_dir()
+    assert EdiConnection.objects.count() == 1
