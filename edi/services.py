@@ -473,9 +473,13 @@ def _export_statuses(connection: EdiConnection) -> int:
     return len(events)
 
 
-def edi_sweep(*, busy: frozenset[str] = frozenset()) -> dict[str, int]:
-    """One cycle of the EDI machinery: take complete files, recover, write reports."""
-    claimed = edi_depot_scan(busy=busy)
+def edi_sweep(*, busy: frozenset[str] = frozenset(), claim: bool = True) -> dict[str, int]:
+    """One cycle of the EDI machinery: take complete files, recover, write reports.
+
+    Only the SFTP server claims (``claim``): it alone knows which files are still open for
+    writing; a periodic task in another process could take a stalled upload for a complete one.
+    """
+    claimed = edi_depot_scan(busy=busy) if claim else []
     recovered = edi_spool_recover() + edi_flows_resume()
     exported = 0
     for connection_id in EdiConnection.objects.filter(account__supplier_structure__isnull=False).values_list(

@@ -27,11 +27,12 @@ def depot_take_task(edi_file_id: int) -> str | None:
 
 @shared_task(name="edi.sweep", time_limit=300, soft_time_limit=240, **RETRY)
 def sweep_task() -> dict[str, int]:
-    """Take complete files, recover dead claims, write CRs and status files (the SFTP server
-    runs the same cycle every second; this one keeps ``retour/`` fed when it is stopped)."""
+    """Recover dead claims, write CRs and status files (the SFTP server runs the same cycle
+    every second, and also takes the files of ``depot/``; this one keeps ``retour/`` fed when the
+    server is stopped)."""
     from .services import edi_sweep
 
-    return edi_sweep()
+    return edi_sweep(claim=False)
 
 
 @shared_task(name="edi.purge", time_limit=300, soft_time_limit=240, **RETRY)
