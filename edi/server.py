@@ -18,6 +18,8 @@ import errno
 import logging
 import os
 import threading
+import time
+from collections import defaultdict, deque
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -94,6 +96,20 @@ class EdiServer:
         self.listener: Any = None
         self.wake = asyncio.Event()
         self.background: set[asyncio.Future] = set()
+        # Failed passwords per client address (the web login's second rule: 10 per 15 minutes
+        # per IP), kept in this process: the server is one process.
+        self.failures: dict[str, deque[float]] = defaultdict(deque)
+
+    def address_blocked(self, address: str) -> bool:
+        window = settings.EDI_LOCKOUT_MINUTES * 60
+        now = time.monotonic()
+        failures = self.failures[address]
+        while failures and now - failures[0] > window:
+            failures.popleft()
+        return len(failures) >= settings.EDI_MAX_FAILED_PER_ADDRESS
+
+    def address_failed(self, address: str) -> None:
+        self.failures[address].append(time.monotonic())
 
     def spawn(self, function: Any, **kwargs: Any) -> None:
         """Run a database call in the background (journal lines): kept referenced until done."""
@@ -158,9 +174,17 @@ class EdiSSHServer(asyncssh.SSHServer):
         return True
 
     async def validate_password(self, username: str, password: str) -> bool:
+        if self.server.address_blocked(self.peer):
+            self.server.spawn(
+                services.edi_log, action=EdiAction.VERROU, login=username, detail="address",
+                remote_addr=self.peer,
+            )
+            return False
         connection = await self.server.db.call(
             services.edi_authenticate_password, login=username, password=password, remote_addr=self.peer
         )
+        if connection is None:
+            self.server.address_failed(self.peer)
         return self._accept(connection, "password")
 
     def public_key_auth_supported(self) -> bool:

@@ -245,9 +245,11 @@ EDI_QUOTA_BYTES = env.int("EDI_QUOTA_BYTES", default=500 * 1024 * 1024)
 EDI_STABLE_SECONDS = env.float("EDI_STABLE_SECONDS", default=2.0)
 EDI_SCAN_SECONDS = env.float("EDI_SCAN_SECONDS", default=1.0)
 EDI_RETENTION_DAYS = env.int("EDI_RETENTION_DAYS", default=30)
-# Lock-out like the web login (ACCOUNT_RATE_LIMITS): 5 failures, then 15 minutes refused.
+# Lock-out like the web login (ACCOUNT_RATE_LIMITS): 5 failures of a login, or 10 from one
+# address, then 15 minutes refused.
 EDI_MAX_FAILED_LOGINS = env.int("EDI_MAX_FAILED_LOGINS", default=5)
 EDI_LOCKOUT_MINUTES = env.int("EDI_LOCKOUT_MINUTES", default=15)
+EDI_MAX_FAILED_PER_ADDRESS = env.int("EDI_MAX_FAILED_PER_ADDRESS", default=10)
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"  # the PDF preview view opts in with @xframe_options_sameorigin

@@ -188,3 +188,21 @@ def test_another_account_does_not_see_acme_files(edi_server, tech_acme, tech_bak
     for path in (f"retour/{acme_cr}", f"../TECH-ACME/retour/{acme_cr}", f"/TECH-ACME/retour/{acme_cr}"):
         with pytest.raises(OSError):
             bakery.stat(path)
+
+
+def test_an_address_that_guesses_many_logins_is_blocked(edi_server, tech_acme, settings):
+    import paramiko
+
+    # Given an address that tried as many wrong logins as allowed (10 by default, 3 here)
+    settings.EDI_MAX_FAILED_PER_ADDRESS = 3
+    for login in ("ADMIN", "ROOT", "TECH-X"):
+        with pytest.raises(paramiko.AuthenticationException):
+            edi_server.client(login, password="devine")
+    # Then even a right login and password from it is refused for a while
+    with pytest.raises(paramiko.AuthenticationException):
+        edi_server.client("TECH-ACME", password=PASSWORD)
+    wait_for(
+        lambda: EdiLog.objects.filter(action=EdiAction.VERROU, detail="address").exists(), what="the journal"
+    )
+    # And ACME's own connection is not locked (another address would get in)
+    assert not EdiConnection.objects.filter(account=tech_acme, locked_until__isnull=False).exists()
