@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run serve worker beat test test-deps lint format migrate seed clean
+.PHONY: install run serve worker beat edi test test-deps lint format migrate seed clean
 
 # The virtualenv is created once and refreshed only when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -25,9 +25,18 @@ seed: migrate
 	$(PY) manage.py seed_demo
 
 ## Development server on http://127.0.0.1:$(PORT)/ (SQLite + eager tasks unless DATABASE_URL,
-## CELERY_BROKER_URL and EMAIL_URL are set; then start `make worker` beside it).
+## CELERY_BROKER_URL and EMAIL_URL are set; then start `make worker` beside it), with the EDI
+## SFTP server in the background on 127.0.0.1:$${EDI_SFTP_PORT:-2222} (EDI=0: without it).
+## Ctrl-C stops both; the SFTP server is also stopped if runserver exits on its own.
+EDI ?= 1
 run: seed
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@if [ "$(EDI)" = "1" ]; then \
+		$(PY) manage.py edi_server & edi_pid=$$!; \
+		trap 'kill $$edi_pid 2>/dev/null; wait $$edi_pid 2>/dev/null' EXIT INT TERM; \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT); \
+	else \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT); \
+	fi
 
 ## Production-style server (gunicorn, several workers) on the same PORT and configuration.
 serve: seed
@@ -37,6 +46,10 @@ serve: seed
 worker: install
 	$(VENV)/bin/celery -A chorus worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2} \
 		-O fair --without-gossip --without-mingle
+
+## EDI SFTP server alone (its own process, like the worker): 127.0.0.1:$${EDI_SFTP_PORT:-2222}.
+edi: migrate
+	$(PY) manage.py edi_server
 
 beat: install
 	@mkdir -p var

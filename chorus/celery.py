@@ -19,7 +19,11 @@ app.autodiscover_tasks()
 SCHEDULE_MODULES = (
     "tracking.schedule",
     "notifications.schedule",
-    "compliance.schedule", "cpro.schedule", "helpcentre.schedule")
+    "compliance.schedule",
+    "cpro.schedule",
+    "helpcentre.schedule",
+    "edi.schedule",
+)
 
 
 def _beat_schedule() -> dict:

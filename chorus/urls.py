@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("cpro.urls")),
     path("", include("compliance.urls")),
     path("", include("helpcentre.urls")),
+    path("", include("edi.urls")),
 ]

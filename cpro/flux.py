@@ -56,10 +56,21 @@ def is_batch(filename: str, content: bytes) -> bool:
     return name.endswith(BATCH_SUFFIXES) or content[:2] == b"\x1f\x8b" or content[:4] == b"PK\x03\x04"
 
 
-def flow_deposit(*, principal: Any, content: bytes, filename: str, syntax: str) -> Any:
-    """Store the flow and schedule its integration. Returns the ``DepositFlow``."""
+def flow_deposit(
+    *,
+    principal: Any,
+    content: bytes,
+    filename: str,
+    syntax: str,
+    channel: str = "",
+    number: str = "",
+) -> Any:
+    """Store the flow and schedule its integration. Returns the ``DepositFlow``.
 
-    number = flow_number()
+    ``channel`` is the flow's ``modeDepot`` (the API's by default; ``EDI`` for the SFTP drop
+    folder). ``number`` lets a caller choose the ``numeroFluxDepot`` beforehand so that a retry
+    after a crash finds the flow it already created (the number is unique in the database)."""
+    number = number or flow_number()
     # The file is written before the transaction (no storage I/O inside atomic()); a failed
     # insert leaves an orphan file, never a row without its file.
     stored = default_storage.save(f"flux/{timezone.now():%Y/%m}/{number}.bin", ContentFile(content))
@@ -67,7 +78,7 @@ def flow_deposit(*, principal: Any, content: bytes, filename: str, syntax: str) 
         flow = DepositFlow.objects.create(
             number=number,
             syntax=syntax,
-            channel=Channel.UPLOAD_API,
+            channel=channel or Channel.UPLOAD_API,
             status=FlowStatus.EN_ATTENTE,
             filename=filename[:255],
             file=stored,
@@ -154,7 +165,7 @@ def flow_process(*, flow_id: int) -> str | None:
             actor=account,
             name=name,
             content=data,
-            channel=Channel.UPLOAD_API,
+            channel=flow.channel or Channel.UPLOAD_API,
             flow=flow,
             declared_syntax=flow.syntax,
             structured_only=True,

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Top to bottom; apps on one line are beside each other and do not import each other.
 LAYERS = [
     ["chorus"],
+    ["edi"],  # feeds the API's deposit flows (cpro.flux)
     ["cpro", "compliance", "helpcentre"],
     ["tracking"],
     ["notifications"],

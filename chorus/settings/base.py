@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "cpro",
     "compliance",
     "helpcentre",
+    "edi",
     "chorus",
 ]
 
@@ -233,6 +234,25 @@ SPECTACULAR_SETTINGS = {
 
 # Chorus Pro API: calls per minute and per OAuth client before 429 + Retry-After.
 CPRO_RATE_LIMIT_PER_MINUTE = env.int("CPRO_RATE_LIMIT_PER_MINUTE", default=1200)
+
+# --- EDI: the SFTP drop and pick-up folders of suppliers' systems (edi/, `make edi`) ------------
+EDI_SFTP_HOST = env.str("EDI_SFTP_HOST", default="127.0.0.1")
+EDI_SFTP_PORT = env.int("EDI_SFTP_PORT", default=2222)
+# The host name shown to suppliers on the technical account page (the address they connect to).
+EDI_PUBLIC_HOST = env.str("EDI_PUBLIC_HOST", default=EDI_SFTP_HOST)
+EDI_ROOT = Path(env.str("EDI_ROOT", default=str(VAR_DIR / "edi")))
+# Generated once on the first start, then kept: a new key would make every client refuse us.
+EDI_HOST_KEY = Path(env.str("EDI_HOST_KEY", default=str(VAR_DIR / "edi_host_key")))
+EDI_QUOTA_BYTES = env.int("EDI_QUOTA_BYTES", default=500 * 1024 * 1024)
+# A file closed (or renamed from a temporary name) is taken once unchanged for this long.
+EDI_STABLE_SECONDS = env.float("EDI_STABLE_SECONDS", default=2.0)
+EDI_SCAN_SECONDS = env.float("EDI_SCAN_SECONDS", default=1.0)
+EDI_RETENTION_DAYS = env.int("EDI_RETENTION_DAYS", default=30)
+# Lock-out like the web login (ACCOUNT_RATE_LIMITS): 5 failures of a login, or 10 from one
+# address, then 15 minutes refused.
+EDI_MAX_FAILED_LOGINS = env.int("EDI_MAX_FAILED_LOGINS", default=5)
+EDI_LOCKOUT_MINUTES = env.int("EDI_LOCKOUT_MINUTES", default=15)
+EDI_MAX_FAILED_PER_ADDRESS = env.int("EDI_MAX_FAILED_PER_ADDRESS", default=10)
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"  # the PDF preview view opts in with @xframe_options_sameorigin

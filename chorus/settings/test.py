@@ -17,3 +17,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = env.path("TEST_MEDIA_ROOT", default="/tmp/chorus-test-media")  # noqa: S108
+# The EDI folders and host key of tests that do not set their own (seed_demo, pages).
+EDI_ROOT = env.path("EDI_ROOT", default="/tmp/chorus-test-edi")  # noqa: S108
+EDI_HOST_KEY = env.path("EDI_HOST_KEY", default="/tmp/chorus-test-edi/host_key")  # noqa: S108

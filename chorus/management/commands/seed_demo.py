@@ -10,6 +10,7 @@ from django.db import transaction
 from accounts import demo as accounts_demo
 from compliance import demo as compliance_demo
 from cpro import demo as cpro_demo
+from edi import demo as edi_demo
 from entities import demo as entities_demo
 from helpcentre import demo as helpcentre_demo
 from invoices import demo as invoices_demo
@@ -18,7 +19,7 @@ from tracking import demo as tracking_demo
 
 # Each later part (invoices, API accounts…) seeds after the structures exist, in its own
 # transaction: their side effects (documents, notifications) run after commit.
-LATER_PARTS = (invoices_demo, tracking_demo, cpro_demo, compliance_demo, helpcentre_demo)
+LATER_PARTS = (invoices_demo, tracking_demo, cpro_demo, compliance_demo, helpcentre_demo, edi_demo)
 
 
 class Command(BaseCommand):
