@@ -141,8 +141,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Redis re-delivers unacknowledged messages after this delay (must exceed the time limit).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 600)}
+# A task still running when the worker loses its broker connection is cancelled: the broker
+# hands its message to another worker anyway (RabbitMQ at once, Redis after the visibility
+# timeout), so letting it finish would run it twice at the same time (Celery's advice with
+# acks_late; the default becomes True in Celery 6).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# How an unacknowledged message (acks_late) comes back after a worker dies differs by broker:
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "sentinel://")):
+    # Redis has no consumer connection to watch: it re-delivers a message still unacknowledged
+    # after this delay, even if its worker is alive and busy. It must exceed the longest task
+    # time limit, or a long task runs twice at once.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 600)}
+elif CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
+    # RabbitMQ re-delivers a message as soon as the connection of the worker holding it closes
+    # (a killed worker), so there is no visibility timeout to set. Its own limit is the server's
+    # `consumer_timeout` (rabbitmq.conf, 30 min by default): a delivery unacknowledged for longer
+    # closes the channel, so it must exceed the longest task time limit (README, deployment).
+    # Publisher confirms: `delay()` returns only once RabbitMQ has taken the message.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
+else:  # memory:// (eager tasks, the embedded default)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- E-mail -----------------------------------------------------------------------------------

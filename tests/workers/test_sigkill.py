@@ -1,10 +1,11 @@
-"""Reliability proof on the real Redis and PostgreSQL: 200 invoices deposited with a worker
-running; the worker is killed with SIGKILL in the middle; a new one is started; every invoice
-reaches MISE_A_DISPOSITION exactly once, with exactly one history event and one notification
-per transition.
+"""Reliability proof on the real PostgreSQL and broker (Redis or RabbitMQ): 200 invoices
+deposited with a worker running; the worker is killed with SIGKILL in the middle; a new one is
+started; every invoice reaches MISE_A_DISPOSITION exactly once, with exactly one history event
+and one notification per transition.
 
-Skipped (with the reason) when ``DATABASE_URL`` is not PostgreSQL or ``CELERY_BROKER_URL`` not
-Redis, as on the embedded SQLite default; CI sets both.
+Skipped (with the reason) when ``DATABASE_URL`` is not PostgreSQL or ``CELERY_BROKER_URL`` is
+neither Redis nor RabbitMQ, as on the embedded SQLite default; CI runs it on Redis, then on
+RabbitMQ (``CELERY_BROKER_URL=amqp://…``).
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
         not DATABASE_URL.startswith(("postgres://", "postgresql://"))
-        or not BROKER_URL.startswith("redis://"),
-        reason="needs the real PostgreSQL and Redis: set DATABASE_URL=postgres://… and CELERY_BROKER_URL=redis://…",
+        or not BROKER_URL.startswith(("redis://", "amqp://", "pyamqp://")),
+        reason="needs the real PostgreSQL and a broker: set DATABASE_URL=postgres://… and "
+        "CELERY_BROKER_URL=redis://… or amqp://…",
     ),
 ]
 
@@ -128,20 +130,20 @@ class Workers:
 
 @pytest.fixture
 def broker_queue(settings) -> Iterator[str]:
-    """This test's own Redis queue; the test process enqueues there for real (not eagerly)."""
+    """This test's own queue (new, hence empty), on the broker of CELERY_BROKER_URL; the test
+    process enqueues there for real (not eagerly)."""
     queue = f"chorus-test-sigkill-{uuid.uuid4().hex[:8]}"
     previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = queue
-    with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_purge(queue)
     try:
         yield queue
     finally:
         celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
+        # Deleting the queue drops what is left in it (RabbitMQ refuses to purge a queue that
+        # does not exist, Redis does not mind either way).
         with celery_app.connection_for_write() as conn:
-            conn.default_channel.queue_purge(queue)
             conn.default_channel.queue_delete(queue)
 
 
