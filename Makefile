@@ -12,12 +12,15 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d
 .PHONY: install lock run serve worker beat test test-deps lint format typecheck mypy-baseline migrate seed clean
 
 # The virtualenv is created once and refreshed only when pyproject.toml or the lock file changes:
-# exactly the locked versions, each file checked against its hash, then the project itself.
+# exactly the locked versions, each file checked against its hash, then the project itself;
+# a lock file behind pyproject.toml (missing package, version out of range) stops it.
 $(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) .ci/check_lock.py
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
 	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip check
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 install: $(STAMP)
