@@ -141,10 +141,15 @@ def broker_queue(settings) -> Iterator[str]:
         yield queue
     finally:
         celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
-        # Deleting the queue drops what is left in it (RabbitMQ refuses to purge a queue that
-        # does not exist, Redis does not mind either way).
+        # Drop what is left (e-mails still queued when the workers were stopped). Purge first:
+        # on Redis, queue_delete only forgets the bindings this very connection declared.
         with celery_app.connection_for_write() as conn:
-            conn.default_channel.queue_delete(queue)
+            try:
+                conn.default_channel.queue_purge(queue)
+            except conn.channel_errors:  # RabbitMQ: the queue was never declared (no worker)
+                pass
+            else:
+                conn.default_channel.queue_delete(queue)
 
 
 def deposit(supplier, actor, beaufort, i: int):
