@@ -5,18 +5,38 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# Every runtime and test dependency, pinned with the hashes of its files (`make lock` rebuilds it).
+LOCK   := requirements/lock.txt
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 
-.PHONY: install run serve worker beat edi test test-deps lint format migrate seed clean
+.PHONY: install lock run serve worker beat edi test test-deps lint format typecheck mypy-baseline migrate seed clean
 
-# The virtualenv is created once and refreshed only when pyproject.toml changes.
-$(STAMP): pyproject.toml
+# The virtualenv is created once and refreshed only when pyproject.toml or the lock file changes:
+# exactly the locked versions, each file checked against its hash, then the project itself;
+# a lock file behind pyproject.toml (missing package, version out of range) stops it.
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) .ci/check_lock.py
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip check
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 install: $(STAMP)
+
+## Re-resolve the lock file after a change to pyproject.toml's dependencies (or to take updates:
+## `make lock LOCK_ARGS="--upgrade-package django"`, or LOCK_ARGS=--upgrade for everything).
+## Resolved against PyPI alone, ignoring local mirrors, so that it lists the hashes of the files
+## of every platform (not only this machine's wheels).
+lock:
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet pip-tools
+	env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make lock" \
+		$(VENV)/bin/pip-compile --quiet --generate-hashes \
+		--extra test --strip-extras --index-url https://pypi.org/simple --no-emit-index-url \
+		--no-emit-find-links --output-file $(LOCK) $(LOCK_ARGS) \
+		pyproject.toml
 
 migrate: install
 	$(PY) manage.py migrate --noinput
@@ -74,6 +94,13 @@ lint: install
 
 format: install
 	$(VENV)/bin/ruff format .
+
+typecheck: install
+	$(VENV)/bin/mypy .
+
+## Rewrite the per-module mypy baseline in pyproject.toml from today's errors (to shrink it).
+mypy-baseline: install
+	$(PY) .ci/mypy_baseline.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache db.sqlite3

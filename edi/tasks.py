@@ -19,7 +19,7 @@ RETRY = {
 }
 
 
-@shared_task(name="edi.depot_take", time_limit=600, soft_time_limit=540, **RETRY)
+@shared_task(name="edi.depot_take", time_limit=540, soft_time_limit=500, **RETRY)
 def depot_take_task(edi_file_id: int) -> str | None:
     """Turn a file claimed from ``depot/`` into a deposit flow (once)."""
 

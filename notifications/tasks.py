@@ -26,7 +26,7 @@ def membership_request_notify(model_label: str, membership_id: int) -> int:
     return services.membership_request_notify(model_label=model_label, membership_id=membership_id)
 
 
-@shared_task(name="notifications.digests_prepare", time_limit=600, soft_time_limit=540, **RETRY)
+@shared_task(name="notifications.digests_prepare", time_limit=540, soft_time_limit=500, **RETRY)
 def digests_prepare() -> int:
     """Gather, for each user with notifications waiting, today's digest (sent by ``digest_send``)."""
     recipients = (

@@ -145,8 +145,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Redis re-delivers unacknowledged messages after this delay (must exceed the time limit).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 600)}
+# How an unacknowledged message (acks_late) comes back after a worker dies differs by broker:
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://", "sentinel://")):
+    # Redis has no consumer connection to watch: it re-delivers a message still unacknowledged
+    # after this delay, even if its worker is alive and busy. It must exceed the longest task
+    # time limit, or a long task runs twice at once.
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 600)}
+elif CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
+    # RabbitMQ re-delivers a message as soon as the connection of the worker holding it closes
+    # (a killed worker), so there is no visibility timeout to set. Its own limit is the server's
+    # `consumer_timeout` (rabbitmq.conf, 30 min by default): a delivery unacknowledged for longer
+    # closes the channel, so it must exceed the longest task time limit (README, deployment).
+    # Publisher confirms: `delay()` returns only once RabbitMQ has taken the message.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"confirm_publish": True}
+    # A task still running when its worker loses the connection is cancelled: RabbitMQ has
+    # already handed its message to another worker, so finishing it would run it
+    # twice at once (Celery's advice with acks_late; the default in Celery 6). Not on Redis: there
+    # the message stays with its worker until the visibility timeout, and the task may finish.
+    CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+else:  # memory:// (eager tasks, the embedded default)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # --- E-mail -----------------------------------------------------------------------------------

@@ -99,3 +99,43 @@ def test_celery_app_uses_django_settings():
     assert app.conf.task_reject_on_worker_lost is True
     assert app.conf.worker_prefetch_multiplier == 1
     assert app.conf.task_serializer == "json"
+
+
+BROKER_PROBE = (
+    "import json, django; django.setup(); from django.conf import settings as s;"
+    "from chorus.celery import app;"
+    "print(json.dumps({'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': app.conf.broker_url,"
+    "'options': app.conf.broker_transport_options, 'cache': s.CACHES['default']['BACKEND'],"
+    "'cancel_on_loss': app.conf.worker_cancel_long_running_tasks_on_connection_loss}))"
+)
+
+
+@pytest.mark.parametrize(
+    ("broker", "options", "cancel_on_loss", "cache"),
+    [
+        # Redis re-delivers after its visibility timeout; its cache is shared by the web workers.
+        # A worker that loses Redis keeps its message until then: its running task may finish.
+        ("redis://cache.example:6379/0", {"visibility_timeout": 600}, False,
+         "django.core.cache.backends.redis.RedisCache"),
+        # RabbitMQ re-delivers when the worker's connection closes: no visibility timeout, publisher
+        # confirms, and a task cut from its broker stops (its message is already elsewhere); no
+        # Redis to derive a cache from, so the in-process cache (CACHE_URL sets another).
+        ("amqp://guest:guest@mq.example:5672//", {"confirm_publish": True}, True,
+         "django.core.cache.backends.locmem.LocMemCache"),
+    ],
+    ids=["redis", "rabbitmq"],
+)
+def test_celery_runs_on_redis_or_rabbitmq_with_the_options_of_each(
+    tmp_path, broker, options, cancel_on_loss, cache
+):
+    # Given a broker URL of either kind
+    result = _run(BROKER_PROBE, {"CELERY_BROKER_URL": broker, "CHORUS_VAR_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    conf = json.loads(result.stdout.strip().splitlines()[-1])
+    # Then tasks go to real workers through that broker, with the transport options that fit it
+    assert conf["eager"] is False
+    assert conf["broker"] == broker
+    assert conf["options"] == options
+    assert conf["cancel_on_loss"] is cancel_on_loss
+    # and the settings do not assume Redis where there is none
+    assert conf["cache"] == cache
