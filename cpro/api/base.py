@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 from ..models import IdempotencyKey
 from .auth import BUYER, SUPPLIER, ApiPrincipal, CproAuthentication
 from .errors import NO_RESULT_LIBELLE, OK_LIBELLE, ApiError, Code, api_exception_handler
+from .lenient import lenient_body
 
 MiB = 1024 * 1024
 # A search or a status change fits in a few kilobytes; 1 MiB leaves room for long filters.
@@ -140,7 +141,9 @@ class CproView(APIView):
         return self.request.user  # type: ignore[return-value]
 
     def validated(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
-        serializer = serializer_class(data=self.request.data)
+        # Zero values of optional fields, unknown fields and alias spellings: see ``lenient``.
+        data = lenient_body(self.request.data, serializer_class())
+        serializer = serializer_class(data=data)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data  # type: ignore[return-value]
 

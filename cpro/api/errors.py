@@ -46,6 +46,7 @@ class Code:
     RATE_LIMITED = 42900
     NOT_FOUND = 40400
     METHOD_NOT_ALLOWED = 40500
+    SERVER_ERROR = 50000  # unexpected error (HTTP 500), still a JSON body
 
 
 OK_LIBELLE = "TRA_MSG_00.000 – Traitement effectué avec succès."

@@ -36,6 +36,7 @@ from ..fields import (
     reply_out,
     shape,
 )
+from .official import FactureOut, official_facture
 
 TAG_SUPPLIER = "Factures – fournisseur"
 TAG_BUYER = "Factures – destinataire et valideur"
@@ -289,6 +290,9 @@ def invoice_detail(invoice: Any) -> dict[str, Any]:
 DetailOut = reply_out(
     "FactureDetail",
     {
+        # The official shape (issue 12): what go-choruspro and the other connectors decode.
+        "facture": FactureOut(),
+        # The flat fields below are this portal's earlier shape, kept for its existing clients.
         "identifiantFactureCPP": S.IntegerField(),
         "idFacture": S.IntegerField(),
         "numeroFacture": S.CharField(),
@@ -326,7 +330,7 @@ def detail_reply(principal: ApiPrincipal, pk: int | None, *, side: str) -> Respo
 
     invoice = get_invoice(principal, pk, side=side)
     prefetch_related_objects([invoice], "lines", "vat_lines", "documents")
-    return ok(invoice_detail(invoice))
+    return ok({"facture": official_facture(invoice), **invoice_detail(invoice)})
 
 
 # --- Shared filters of the searches -------------------------------------------------------------

@@ -166,8 +166,15 @@ def download_invoices(
 
 class TelechargerGroupeRequest(serializers.Serializer):
     listeFacture = serializers.ListField(
-        child=inline_serializer("TelechargerFacture", {"idFacture": req_int()}), min_length=1, max_length=50
+        child=inline_serializer("TelechargerFacture", {"idFacture": req_int()}),
+        min_length=1,
+        max_length=50,
+        required=False,
+        help_text="Les factures à télécharger (1 à 50).",
     )
+    # go-choruspro's TelechargerGroupeFacture sends one ``idFacture`` (it reuses the body of
+    # traiter/factureAValider): read as a list of one.
+    idFacture = opt_int(help_text="Une seule facture, à la place de listeFacture.")
     format = serializers.ChoiceField(choices=FORMATS, required=False, allow_null=True)
     avecPiecesJointesComplementaires = opt_str(3)
 
@@ -186,9 +193,16 @@ class TelechargerGroupeView(CproView):
         import base64
 
         data = self.validated(TelechargerGroupeRequest)
+        ids = [f["idFacture"] for f in data.get("listeFacture") or []] or [data.get("idFacture") or 0]
+        if ids == [0]:
+            raise ApiError(
+                Code.INVALID_REQUEST,
+                _("Requête invalide, champ « listeFacture » : Ce champ est obligatoire."),
+                errors=[{"champ": "listeFacture", "message": _("Ce champ est obligatoire.")}],
+            )
         name, content = download_invoices(
             principal=self.principal,
-            ids=[f["idFacture"] for f in data["listeFacture"]],
+            ids=ids,
             fmt=data.get("format") or "PDF",
             with_attachments=data.get("avecPiecesJointesComplementaires") == "OUI",
         )

@@ -126,6 +126,8 @@ class RechercherRecipiendaireView(CproView):
 
 # --- consulter/recipiendaire --------------------------------------------------------------------
 class ConsulterRecipiendaireRequest(serializers.Serializer):
+    # go-choruspro sends ``identifiantFactureCPP`` here, the official documentation ``idFacture``.
+    aliases = {"identifiantFactureCPP": "idFacture"}  # see ``lenient``
     idFacture = req_int()
     idUtilisateurCourant = opt_int()
 
