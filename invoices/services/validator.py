@@ -20,7 +20,8 @@ class InvalidValidator(Exception):
 def invoice_validator_correct(*, invoice_id: int, validator: Any, actor: Any) -> Invoice:
     """Replace the validator of an A9/A12 invoice still waiting for validation (A_VALIDER_1): the
     new one finds it in ``rechercher/valideur``; the former one no longer sees it. The supplier
-    cannot validate its own invoice (the validator is the prime contractor or the mandataire)."""
+    cannot validate its own invoice (the validator is the prime contractor or the mandataire).
+    ``actor`` (who asked) is kept for the audit trail of a later version; none is written today."""
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().filter(pk=invoice_id).first()
         if invoice is None:

@@ -190,8 +190,8 @@ class CorrigerValideurRequest(serializers.Serializer):
 
 
 class CorrigerValideurView(CproView):
-    """The supplier of an A9/A12 invoice names another validator while the invoice waits for
-    validation (or after the validator refused it): the invoice goes to the new validator."""
+    """The supplier of an A9/A12 invoice, or its validator, names another validator while the
+    invoice waits for validation: the invoice goes to the new validator."""
 
     side = SUPPLIER
 
@@ -209,7 +209,8 @@ class CorrigerValideurView(CproView):
         from suppliers.models import SupplierStructure
 
         data = self.validated(CorrigerValideurRequest)
-        invoice = get_invoice(self.principal, data["idFacture"], side=SUPPLIER)
+        # The invoice's supplier or its current validator (who hands it over to another one).
+        invoice = get_invoice(self.principal, data["idFacture"])
         structures = SupplierStructure.objects.filter(active=True)
         validator = None
         if data.get("idStructure"):
