@@ -120,9 +120,11 @@ def _invoice_file(invoice: Any, fmt: str) -> tuple[str, bytes]:
         if verdict.xml:
             return f"{invoice.number or invoice.pk}.xml", verdict.xml
     if fmt == "PDF" and not content.startswith(b"%PDF"):
-        from invoices.choices import DocumentRole
+        # A CII or UBL deposit: its readable rendering, generated once and kept (issue 12) —
+        # never the XML under a ``.pdf`` name.
+        from invoices.services.rendering import invoice_generate_rendering
 
-        rendering = invoice.documents.filter(role=DocumentRole.RENDERING).first()
+        rendering = invoice_generate_rendering(invoice_id=invoice.pk)
         if rendering is not None:
             with rendering.file.open("rb") as handle:
                 return rendering.name, handle.read()
