@@ -36,6 +36,7 @@ from ..fields import (
     reply_out,
     shape,
 )
+from .field_names import api_field
 from .official import FactureOut, official_facture
 
 TAG_SUPPLIER = "Factures – fournisseur"
@@ -76,7 +77,11 @@ def lifecycle_call(operation: Callable[..., Any], /, **kwargs: Any) -> Any:
 
 def check_errors_to_api(errors: list[Any], *, code: int = Code.INVOICE_REJECTED) -> ApiError:
     """``InvoiceRejected`` (the business checks) → 400 20004 with each check's French message."""
-    items = [{"champ": e.field or e.bt, "message": f"[{e.code}] {e.message}"} for e in errors]
+    # API field names, never the form's (``lignePoste[0].lignePosteUnite``, not ``lines-0-unit``).
+    items = [
+        {"champ": api_field(e.field) if e.field else e.bt, "message": f"[{e.code}] {e.message}"}
+        for e in errors
+    ]
     libelle = _("La facture est refusée : %(first)s") % {"first": items[0]["message"] if items else ""}
     if len(items) > 1:
         libelle += _(" (et %(n)d autre(s) erreur(s), voir listeErreurs)") % {"n": len(items) - 1}
