@@ -36,7 +36,7 @@ from ..fields import (
     reply_out,
     shape,
 )
-from .field_names import api_field
+from .field_names import api_field, lifecycle_field
 from .official import FactureOut, official_facture
 
 TAG_SUPPLIER = "Factures – fournisseur"
@@ -51,7 +51,7 @@ def _money_filter(**kwargs: Any) -> serializers.DecimalField:
 
 
 # --- Errors of the lifecycle services → the API's error shape ----------------------------------
-def lifecycle_error(exc: Exception) -> ApiError:
+def lifecycle_error(exc: Exception, fields: dict[str, str] | None = None) -> ApiError:
     from tracking.machine import TransitionError
     from tracking.services import InvalidRequest
 
@@ -59,20 +59,23 @@ def lifecycle_error(exc: Exception) -> ApiError:
         return ApiError(
             Code.INVALID_REQUEST,
             exc.message,
-            errors=[{"champ": k, "message": v} for k, v in exc.errors.items()],
+            errors=[{"champ": lifecycle_field(k, fields), "message": v} for k, v in exc.errors.items()],
         )
     if isinstance(exc, TransitionError):
         return ApiError(Code.TRANSITION_REFUSED, f"{TRANSITION_LIBELLE} : {exc.message}")
     raise exc
 
 
-def lifecycle_call(operation: Callable[..., Any], /, **kwargs: Any) -> Any:
+def lifecycle_call(
+    operation: Callable[..., Any], /, *, api_fields: dict[str, str] | None = None, **kwargs: Any
+) -> Any:
     """Run one ``tracking`` service; its refusals become the API's error shape (20001/20002).
-    ``operation`` is positional-only: the services take keywords such as ``service=``."""
+    ``operation`` is positional-only: the services take keywords such as ``service=``.
+    ``api_fields`` names the endpoint's own fields for the service's (``comment`` → ``motif``)."""
     try:
         return operation(**kwargs)
     except Exception as exc:
-        raise lifecycle_error(exc) from exc
+        raise lifecycle_error(exc, api_fields) from exc
 
 
 def check_errors_to_api(errors: list[Any], *, code: int = Code.INVOICE_REJECTED) -> ApiError:

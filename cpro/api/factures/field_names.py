@@ -61,3 +61,19 @@ def api_field(name: str) -> str:
         index, field = match.groups()
         return f"ligneTva[{index}].{VAT_LINE_TO_API.get(field, field)}"
     return FORM_TO_API.get(name, name)
+
+
+# The fields of the lifecycle services' refusals (``tracking.services.InvalidRequest``).
+LIFECYCLE_TO_API = {
+    "comment": "commentaire",
+    "recipient": "destinataire.codeDestinataire",
+    "service": "destinataire.codeServiceExecutant",
+    "engagement_number": "reference.numeroBonCommande",
+    "mandate_number": "numeroDPMandat",
+    "attachments": "pieceJointeComplementaire",
+    "invoices": "listeDemandePaiement",
+}
+
+
+def lifecycle_field(name: str, overrides: dict[str, str] | None = None) -> str:
+    return (overrides or {}).get(name) or LIFECYCLE_TO_API.get(name) or api_field(name)

@@ -190,6 +190,7 @@ class TraiterRecueView(CproView):
         invoice = get_invoice(self.principal, data["idFacture"], side=BUYER)
         event = lifecycle_call(
             invoice_buyer_process,
+            api_fields={"comment": "motif"},
             invoice_id=invoice.pk,
             to=data["nouveauStatut"],
             actor=self.principal.actor,

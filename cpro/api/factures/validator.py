@@ -112,6 +112,7 @@ class TraiterFactureAValiderView(CproView):
         invoice = get_invoice(self.principal, data["idFacture"], side="valideur")
         event = lifecycle_call(
             invoice_validator_process,
+            api_fields={"comment": "motifRefus"},
             invoice_id=invoice.pk,
             actor=self.principal.actor,
             action=data["action"],
