@@ -53,7 +53,9 @@ def invoice_generate_rendering(*, invoice_id: int) -> Document | None:
         return None
     pdf = invoice_rendering_pdf(invoice=invoice)
     stamp = invoice.deposited_at or invoice.created_at
-    stored_name = default_storage.save(f"documents/rendus/{stamp:%Y/%m}/{invoice.pk}-rendu.pdf", ContentFile(pdf))
+    stored_name = default_storage.save(
+        f"documents/rendus/{stamp:%Y/%m}/{invoice.pk}-rendu.pdf", ContentFile(pdf)
+    )
     try:
         with transaction.atomic():
             return Document.objects.create(
