@@ -178,22 +178,43 @@ def cpro_schema(
     description: str = "",
     operation_id: str | None = None,
 ) -> Any:
-    """``extend_schema`` of a ``/cpro/`` endpoint: its answer and the one error shape."""
+    """``extend_schema`` of a ``/cpro/`` endpoint: its answer, the one error shape (every status,
+    404, 405 and 500 included: ``cpro.middleware``), and how the body is read (``lenient``)."""
     responses = {
         200: response,
         400: ErrorOut,
         401: ErrorOut,
         403: ErrorOut,
+        404: ErrorOut,
+        405: ErrorOut,
         429: ErrorOut,
+        500: ErrorOut,
     }
+    notes = [description] if description else []
+    notes.append(LENIENT_NOTE)
+    aliases = getattr(request, "aliases", None)
+    if aliases:
+        spelled = ", ".join(f"« {alias} » pour « {name} »" for alias, name in aliases.items())
+        notes.append(_ALIASES_NOTE % {"aliases": spelled})
     return extend_schema(
         request=request,
         responses=responses,
         summary=summary,
         tags=[tag],
-        description=description,
+        description="\n\n".join(notes),
         operation_id=operation_id,
     )
+
+
+# How every body is read (``cpro.api.lenient``), said once per operation in the OpenAPI schema.
+LENIENT_NOTE = (
+    "Lecture tolérante, comme l'API Chorus Pro : un champ facultatif valant 0, \"\", false, null, {} ou [] "
+    "est considéré comme absent (un filtre montantHTMin: 0 ou rejetTraite: false ne filtre rien) ; "
+    "les champs inconnus sont ignorés ; un objet unique est accepté là où une liste est attendue ; un "
+    "code est accepté seul ou dans son objet ({codeCadreFacturation: …}) ; triSens (ou triSense) "
+    "tolère la casse et les espaces. Toute réponse, erreurs comprises, est un JSON {codeRetour, libelle}."
+)
+_ALIASES_NOTE = "Autres orthographes acceptées : %(aliases)s."
 
 
 def envelope_fields() -> dict[str, serializers.Field]:

@@ -232,7 +232,7 @@ FactureOut = shape(
             },
         ),
         "fournisseur": _obj(
-            "FactureFournisseur",
+            "FactureDetailFournisseur",
             {
                 "idFournisseur": S.IntegerField(),
                 **_texts(
