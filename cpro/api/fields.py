@@ -113,7 +113,7 @@ def page_params(name: str) -> serializers.Serializer:
     return inline_serializer(
         name,
         {
-            "nbResultatsParPage": opt_int(help_text="1 à 500, 50 par défaut."),
+            "nbResultatsParPage": opt_int(help_text="1 à 500 (au-delà : 500), 50 par défaut."),
             "pageResultatDemandee": opt_int(help_text="À partir de 1."),
             "triColonne": opt_str(50),
             "triSens": opt_str(20),
@@ -127,12 +127,9 @@ def read_page(data: dict[str, Any] | None, *, default_size: int = 50, max_size: 
     data = data or {}
     size = data.get("nbResultatsParPage") or default_size
     page = data.get("pageResultatDemandee") or 1
-    if size > max_size:
-        raise ApiError(
-            Code.INVALID_REQUEST,
-            _("nbResultatsParPage ne peut pas dépasser %(max)d.") % {"max": max_size},
-            errors=[{"champ": "nbResultatsParPage", "message": str(max_size)}],
-        )
+    # A bigger page is served at the maximum, not refused: Pastell asks 1,000 per page and reads
+    # ``pageCourante``/``pages`` to go on (the answer's ``nbResultatsParPage`` says the size used).
+    size = min(size, max_size)
     if page > 10_000:
         raise ApiError(
             Code.INVALID_REQUEST,
