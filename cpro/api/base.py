@@ -26,7 +26,7 @@ from rest_framework.views import APIView
 from ..models import IdempotencyKey
 from .auth import BUYER, SUPPLIER, ApiPrincipal, CproAuthentication
 from .errors import NO_RESULT_LIBELLE, OK_LIBELLE, ApiError, Code, api_exception_handler
-from .lenient import lenient_body
+from .lenient import lenient_body, serializer_shape
 
 MiB = 1024 * 1024
 # A search or a status change fits in a few kilobytes; 1 MiB leaves room for long filters.
@@ -142,7 +142,7 @@ class CproView(APIView):
 
     def validated(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
         # Zero values of optional fields, unknown fields and alias spellings: see ``lenient``.
-        data = lenient_body(self.request.data, serializer_class())
+        data = lenient_body(self.request.data, serializer_shape(serializer_class))
         serializer = serializer_class(data=data)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data  # type: ignore[return-value]

@@ -20,6 +20,7 @@ Required fields are left as sent: a missing or wrong required value is still a 4
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from rest_framework import serializers
@@ -27,6 +28,15 @@ from rest_framework import serializers
 # Spellings that clients use for the same field, on every endpoint (nested objects included).
 GLOBAL_ALIASES: dict[str, str] = {"triSense": "triSens"}
 SORT_KEYS = ("triSens", "triSensListeLignesPoste", "triSensListePiecesJointes")
+
+
+@lru_cache(maxsize=256)
+def serializer_shape(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
+    """One instance per input serializer, read only (its field tree): building the fields of a
+    serializer costs milliseconds, and the shape of a request never changes."""
+    shape = serializer_class()
+    _ = shape.fields  # built once, here
+    return shape
 
 
 def is_zero(value: Any) -> bool:
