@@ -14,6 +14,11 @@ from django.db import transaction
 
 from accounts.models import TechnicalAccount
 from accounts.services import technical_account_create, technical_account_renew
+from invoices.choices import Framework
+from invoices.data import InvoiceData, LineData
+from invoices.models import Invoice
+from invoices.services import invoice_deposit
+from suppliers.models import BankAccount, IdentifierType, SupplierStructure
 
 from .models import OAuthApplication
 
@@ -52,3 +57,64 @@ def seed(*, users: dict[str, Any], suppliers: dict[str, Any], entities: dict[str
             # Renewed on every seed: a fresh year of validity, the documented password, active.
             technical_account_renew(account=account, actor=None, password=TECH_PASSWORD)
             TechnicalAccount.objects.filter(pk=account.pk).update(active=True)
+    seed_validation_flow(suppliers=suppliers, entities=entities)
+
+
+# A subcontractor of ACME and its invoice awaiting ACME's validation (framework A9), so that the
+# validator's endpoints (rechercher/valideur, consulter/valideur, traiter/factureAValider,
+# corriger/valideur/facture) have something to show to TECH-ACME (issue 12).
+SUBCONTRACTOR_SIRET = "82345678500018"
+SUBCONTRACTOR_INVOICE = "ST-DEMO-0001"
+
+
+def seed_validation_flow(*, suppliers: dict[str, Any], entities: dict[str, Any]) -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+
+    subcontractor, _created = SupplierStructure.objects.update_or_create(
+        identifier_type=IdentifierType.SIRET,
+        identifier=SUBCONTRACTOR_SIRET,
+        defaults={
+            "name": "Martin Électricité (sous-traitant d'ACME)",
+            "address": "3 impasse des Tilleuls",
+            "postcode": "49100",
+            "city": "Angers",
+            "country_code": "FR",
+            "vat_number": "FR72823456785",
+            "active": True,
+        },
+    )
+    iban = "FR7630004000031234567890143"
+    BankAccount.objects.update_or_create(
+        structure=subcontractor, iban=iban, defaults={"label": "Compte courant", "active": True}
+    )
+    if Invoice.objects.filter(supplier=subcontractor, number=SUBCONTRACTOR_INVOICE).exists():
+        return
+    acme, beaufort = suppliers["acme"], entities["beaufort"]
+    invoice_deposit(
+        supplier=subcontractor,
+        data=InvoiceData(
+            number=SUBCONTRACTOR_INVOICE,
+            framework=Framework.A9,
+            invoice_date=timezone.localdate() - dt.timedelta(days=2),
+            recipient_siret=beaufort.siret,
+            service_code="FINANCES",
+            validator_identifier=acme.identifier,
+            payment_mode="VIREMENT",
+            iban=iban,
+            lines=[
+                LineData(
+                    designation="Câblage électrique de la médiathèque (sous-traitance)",
+                    quantity=Decimal("1"),
+                    unit_price=Decimal("2450.00"),
+                    vat_rate=Decimal("20"),
+                    unit="LS",
+                )
+            ],
+        ),
+        actor=None,
+        channel="SAISIE_PORTAIL",
+    )

@@ -8,6 +8,9 @@ says which table it names and the two can never be confused.
 
 from __future__ import annotations
 
+from entities.models import PublicStructure
+from suppliers.models import SupplierStructure
+
 SUPPLIER_ID_BASE = 1_000_000_000
 
 
@@ -19,6 +22,12 @@ def supplier_cpp_id(pk: int) -> int:
     return SUPPLIER_ID_BASE + pk
 
 
+
+
+def structure_cpp_id(structure: SupplierStructure | PublicStructure) -> int:
+    if isinstance(structure, SupplierStructure):
+        return supplier_cpp_id(structure.pk)
+    return public_cpp_id(structure.pk)
 
 
 def parse_cpp_id(value: int) -> tuple[str, int]:

@@ -12,6 +12,8 @@ from rest_framework.views import APIView
 from . import views
 from .api import factures, flux, oauth, structures, transverses
 from .api.docs import ApiDocsView, ApiSchemaView, swagger_asset
+from .api.factures import payment_requests
+from .api.transverses import catalogue
 
 app_name = "cpro"
 
@@ -47,6 +49,22 @@ API_ROUTES: list[tuple[str, type[APIView], str]] = [
         F + "traiter/factureAValider",
         factures.TraiterFactureAValiderView,
         "factures_traiter_facture_a_valider",
+    ),
+    (F + "consulter/valideur", factures.ConsulterValideurView, "factures_consulter_valideur"),
+    (
+        F + "corriger/valideur/facture",
+        factures.CorrigerValideurView,
+        "factures_corriger_valideur_facture",
+    ),
+    (
+        F + "recuperer/statutsFactureVisibles/valideur",
+        factures.StatutsVisiblesValideurView,
+        "factures_statuts_visibles_valideur",
+    ),
+    (
+        F + "rechercher/demandePaiement",
+        payment_requests.RechercherDemandePaiementView,
+        "factures_rechercher_demande_paiement",
     ),
     # --- structures ---
     (S + "rechercher", structures.RechercherStructuresView, "structures_rechercher"),
@@ -97,6 +115,56 @@ API_ROUTES: list[tuple[str, type[APIView], str]] = [
         T + "telecharger/pieceJointe",
         transverses.TelechargerPieceJointeView,
         "transverses_telecharger_piece_jointe",
+    ),
+    (T + "recuperer/typespj", catalogue.TypesPjView, "transverses_typespj"),
+    (
+        T + "rechercher/pj/moncompte",
+        catalogue.RechercherPjMonCompteView,
+        "transverses_rechercher_pj_moncompte",
+    ),
+    (
+        T + "rechercher/pj/structure",
+        catalogue.RechercherPjStructureView,
+        "transverses_rechercher_pj_structure",
+    ),
+    (
+        T + "recuperer/structures/actives/fournisseur",
+        catalogue.ActivesFournisseurView,
+        "transverses_structures_actives_fournisseur",
+    ),
+    (
+        T + "recuperer/structures/actives/destinataire",
+        catalogue.ActivesDestinataireView,
+        "transverses_structures_actives_destinataire",
+    ),
+    (
+        T + "recuperer/structures/actives/facturetravaux",
+        catalogue.ActivesFactureTravauxView,
+        "transverses_structures_actives_facturetravaux",
+    ),
+    (T + "consulter/information/siret", catalogue.InformationSiretView, "transverses_information_siret"),
+    (
+        T + "recuperer/motifs/refus/Facture/AValider",
+        catalogue.MotifsRefusAValiderView,
+        "transverses_motifs_refus_facture_a_valider",
+    ),
+    (T + "recuperer/coordbanc/valides", catalogue.CoordBancValidesView, "transverses_coordbanc_valides"),
+    (T + "recuperer/typefacturetravaux", catalogue.TypeFactureTravauxView, "transverses_typefacturetravaux"),
+    (
+        T + "recuperer/typeidentifiant/structure",
+        catalogue.TypeIdentifiantStructureView,
+        "transverses_typeidentifiant_structure",
+    ),
+    (T + "recuperer/etat/typedp", catalogue.EtatTypeDpView, "transverses_etat_typedp"),
+    (
+        T + "rechercher/categorieSollicitation",
+        catalogue.CategoriesSollicitationView,
+        "transverses_categorie_sollicitation",
+    ),
+    (
+        T + "rechercher/sousCategorieSollicitation",
+        catalogue.SousCategoriesSollicitationView,
+        "transverses_sous_categorie_sollicitation",
     ),
 ]
 

@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 LAYERS = [
     ["chorus"],
     ["edi"],  # feeds the API's deposit flows (cpro.flux)
-    ["cpro", "compliance", "helpcentre"],
+    ["cpro"],  # lists the help centre's request categories (rechercher/categorieSollicitation)
+    ["compliance", "helpcentre"],
     ["tracking"],
     ["notifications"],
     ["invoices"],

@@ -59,6 +59,9 @@ class ApiActor:
     login: str
     pk: None = None
     is_authenticated: bool = True
+    # The account itself, for the services that check who may act for a structure (the deposit
+    # checks accept a technical account of the invoice's supplier; issue 12, recycler).
+    technical_account: Any = None
 
     @property
     def first_name(self) -> str:
@@ -99,7 +102,7 @@ class ApiPrincipal:
 
     @property
     def actor(self) -> ApiActor:
-        return ApiActor(login=self.account.login)
+        return ApiActor(login=self.account.login, technical_account=self.account)
 
     @property
     def owner(self) -> Any:

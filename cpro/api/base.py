@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 from ..services import idempotency_key_answer, idempotency_key_claim, idempotency_key_release
 from .auth import BUYER, SUPPLIER, ApiPrincipal, CproAuthentication
 from .errors import NO_RESULT_LIBELLE, OK_LIBELLE, ApiError, Code, api_exception_handler
+from .lenient import lenient_body, serializer_shape
 
 MiB = 1024 * 1024
 # A search or a status change fits in a few kilobytes; 1 MiB leaves room for long filters.
@@ -139,7 +140,9 @@ class CproView(APIView):
         return self.request.user  # type: ignore[return-value]
 
     def validated(self, serializer_class: type[serializers.Serializer]) -> dict[str, Any]:
-        serializer = serializer_class(data=self.request.data)
+        # Zero values of optional fields, unknown fields and alias spellings: see ``lenient``.
+        data = lenient_body(self.request.data, serializer_shape(serializer_class))
+        serializer = serializer_class(data=data)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data  # type: ignore[return-value]
 

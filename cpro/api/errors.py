@@ -46,6 +46,7 @@ class Code:
     RATE_LIMITED = 42900
     NOT_FOUND = 40400
     METHOD_NOT_ALLOWED = 40500
+    SERVER_ERROR = 50000  # unexpected error (HTTP 500), still a JSON body
 
 
 OK_LIBELLE = "TRA_MSG_00.000 – Traitement effectué avec succès."
@@ -104,7 +105,12 @@ def _flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = prefix if key == "non_field_errors" else (f"{prefix}.{key}" if prefix else str(key))
+            if key == "non_field_errors":
+                name = prefix
+            elif isinstance(key, int) or str(key).isdigit():
+                name = f"{prefix}[{key}]"  # an item of a list: ``lignePoste[0]``, as the API names it
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             out.extend(_flatten(value, name))
     elif isinstance(detail, list):
         if detail and all(isinstance(d, str) for d in detail):

@@ -113,7 +113,7 @@ def page_params(name: str) -> serializers.Serializer:
     return inline_serializer(
         name,
         {
-            "nbResultatsParPage": opt_int(help_text="1 à 500, 50 par défaut."),
+            "nbResultatsParPage": opt_int(help_text="1 à 500 (au-delà : 500), 50 par défaut."),
             "pageResultatDemandee": opt_int(help_text="À partir de 1."),
             "triColonne": opt_str(50),
             "triSens": opt_str(20),
@@ -127,12 +127,9 @@ def read_page(data: dict[str, Any] | None, *, default_size: int = 50, max_size: 
     data = data or {}
     size = data.get("nbResultatsParPage") or default_size
     page = data.get("pageResultatDemandee") or 1
-    if size > max_size:
-        raise ApiError(
-            Code.INVALID_REQUEST,
-            _("nbResultatsParPage ne peut pas dépasser %(max)d.") % {"max": max_size},
-            errors=[{"champ": "nbResultatsParPage", "message": str(max_size)}],
-        )
+    # A bigger page is served at the maximum, not refused: Pastell asks 1,000 per page and reads
+    # ``pageCourante``/``pages`` to go on (the answer's ``nbResultatsParPage`` says the size used).
+    size = min(size, max_size)
     if page > 10_000:
         raise ApiError(
             Code.INVALID_REQUEST,
@@ -178,22 +175,43 @@ def cpro_schema(
     description: str = "",
     operation_id: str | None = None,
 ) -> Any:
-    """``extend_schema`` of a ``/cpro/`` endpoint: its answer and the one error shape."""
+    """``extend_schema`` of a ``/cpro/`` endpoint: its answer, the one error shape (every status,
+    404, 405 and 500 included: ``cpro.middleware``), and how the body is read (``lenient``)."""
     responses = {
         200: response,
         400: ErrorOut,
         401: ErrorOut,
         403: ErrorOut,
+        404: ErrorOut,
+        405: ErrorOut,
         429: ErrorOut,
+        500: ErrorOut,
     }
+    notes = [description] if description else []
+    notes.append(LENIENT_NOTE)
+    aliases = getattr(request, "aliases", None)
+    if aliases:
+        spelled = ", ".join(f"« {alias} » pour « {name} »" for alias, name in aliases.items())
+        notes.append(_ALIASES_NOTE % {"aliases": spelled})
     return extend_schema(
         request=request,
         responses=responses,
         summary=summary,
         tags=[tag],
-        description=description,
+        description="\n\n".join(notes),
         operation_id=operation_id,
     )
+
+
+# How every body is read (``cpro.api.lenient``), said once per operation in the OpenAPI schema.
+LENIENT_NOTE = (
+    "Lecture tolérante, comme l'API Chorus Pro : un champ facultatif valant 0, \"\", false, null, {} ou [] "
+    "est considéré comme absent (un filtre montantHTMin: 0 ou rejetTraite: false ne filtre rien) ; "
+    "les champs inconnus sont ignorés ; un objet unique est accepté là où une liste est attendue ; un "
+    "code est accepté seul ou dans son objet ({codeCadreFacturation: …}) ; triSens (ou triSense) "
+    "tolère la casse et les espaces. Toute réponse, erreurs comprises, est un JSON {codeRetour, libelle}."
+)
+_ALIASES_NOTE = "Autres orthographes acceptées : %(aliases)s."
 
 
 def envelope_fields() -> dict[str, serializers.Field]:

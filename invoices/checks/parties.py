@@ -56,8 +56,11 @@ def _check_supplier(errors: list[CheckError], *, supplier: SupplierStructure, ac
     if actor is None:
         return  # the system (worker re-check, demo data)
 
-    if isinstance(actor, TechnicalAccount):
-        allowed = actor.active and actor.supplier_structure_id == supplier.pk
+    # An API call acts as its technical account: the account itself (deposits) or the actor of
+    # the status history that carries it (``cpro.api.auth.ApiActor``: recycler).
+    account = actor if isinstance(actor, TechnicalAccount) else getattr(actor, "technical_account", None)
+    if isinstance(account, TechnicalAccount):
+        allowed = account.active and account.supplier_structure_id == supplier.pk
     else:
 
         allowed = user_can_send_invoices(user=actor, structure=supplier)

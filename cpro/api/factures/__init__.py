@@ -23,19 +23,28 @@ from .supplier import (
     RecyclerView,
     TraiterRejetView,
 )
-from .validator import RechercherValideurView, TraiterFactureAValiderView
+from .validator import (
+    ConsulterValideurView,
+    CorrigerValideurView,
+    RechercherValideurView,
+    StatutsVisiblesValideurView,
+    TraiterFactureAValiderView,
+)
 
 __all__ = [
     "CompleterView",
     "ConsulterFournisseurView",
     "ConsulterHistoriqueView",
     "ConsulterRecipiendaireView",
+    "ConsulterValideurView",
+    "CorrigerValideurView",
     "DeposerPdfView",
     "RechercherFournisseurView",
     "RechercherRecipiendaireView",
     "RechercherValideurView",
     "RecyclerView",
     "SoumettreView",
+    "StatutsVisiblesValideurView",
     "TelechargerGroupeView",
     "TraiterFactureAValiderView",
     "TraiterRecueView",

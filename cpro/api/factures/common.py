@@ -38,6 +38,8 @@ from ..fields import (
     reply_out,
     shape,
 )
+from .field_names import api_field, lifecycle_field
+from .official import FactureOut, official_facture
 
 TAG_SUPPLIER = "Factures – fournisseur"
 TAG_BUYER = "Factures – destinataire et valideur"
@@ -51,31 +53,38 @@ def _money_filter(**kwargs: Any) -> serializers.DecimalField:
 
 
 # --- Errors of the lifecycle services → the API's error shape ----------------------------------
-def lifecycle_error(exc: Exception) -> ApiError:
+def lifecycle_error(exc: Exception, fields: dict[str, str] | None = None) -> ApiError:
 
     if isinstance(exc, InvalidRequest):
         return ApiError(
             Code.INVALID_REQUEST,
             exc.message,
-            errors=[{"champ": k, "message": v} for k, v in exc.errors.items()],
+            errors=[{"champ": lifecycle_field(k, fields), "message": v} for k, v in exc.errors.items()],
         )
     if isinstance(exc, TransitionError):
         return ApiError(Code.TRANSITION_REFUSED, f"{TRANSITION_LIBELLE} : {exc.message}")
     raise exc
 
 
-def lifecycle_call(operation: Callable[..., Any], /, **kwargs: Any) -> Any:
+def lifecycle_call(
+    operation: Callable[..., Any], /, *, api_fields: dict[str, str] | None = None, **kwargs: Any
+) -> Any:
     """Run one ``tracking`` service; its refusals become the API's error shape (20001/20002).
-    ``operation`` is positional-only: the services take keywords such as ``service=``."""
+    ``operation`` is positional-only: the services take keywords such as ``service=``.
+    ``api_fields`` names the endpoint's own fields for the service's (``comment`` → ``motif``)."""
     try:
         return operation(**kwargs)
     except Exception as exc:
-        raise lifecycle_error(exc) from exc
+        raise lifecycle_error(exc, api_fields) from exc
 
 
 def check_errors_to_api(errors: list[Any], *, code: int = Code.INVOICE_REJECTED) -> ApiError:
     """``InvoiceRejected`` (the business checks) → 400 20004 with each check's French message."""
-    items = [{"champ": e.field or e.bt, "message": f"[{e.code}] {e.message}"} for e in errors]
+    # API field names, never the form's (``lignePoste[0].lignePosteUnite``, not ``lines-0-unit``).
+    items = [
+        {"champ": api_field(e.field) if e.field else e.bt, "message": f"[{e.code}] {e.message}"}
+        for e in errors
+    ]
     libelle = _("La facture est refusée : %(first)s") % {"first": items[0]["message"] if items else ""}
     if len(items) > 1:
         libelle += _(" (et %(n)d autre(s) erreur(s), voir listeErreurs)") % {"n": len(items) - 1}
@@ -287,6 +296,9 @@ def invoice_detail(invoice: Any) -> dict[str, Any]:
 DetailOut = reply_out(
     "FactureDetail",
     {
+        # The official shape (issue 12): what go-choruspro and the other connectors decode.
+        "facture": FactureOut(),
+        # The flat fields below are this portal's earlier shape, kept for its existing clients.
         "identifiantFactureCPP": S.IntegerField(),
         "idFacture": S.IntegerField(),
         "numeroFacture": S.CharField(),
@@ -324,7 +336,7 @@ def detail_reply(principal: ApiPrincipal, pk: int | None, *, side: str) -> Respo
 
     invoice = get_invoice(principal, pk, side=side)
     prefetch_related_objects([invoice], "lines", "vat_lines", "documents")
-    return ok(invoice_detail(invoice))
+    return ok({"facture": official_facture(invoice), **invoice_detail(invoice)})
 
 
 # --- Shared filters of the searches -------------------------------------------------------------

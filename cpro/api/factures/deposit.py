@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
@@ -13,10 +14,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from invoices.checks import InvoiceRejected
-from invoices.choices import ATTACHMENT_MAX_BYTES, Channel, Framework, InvoiceKind, PaymentMode, VatRegime
+from invoices.choices import (
+    ATTACHMENT_MAX_BYTES,
+    UNITS,
+    Channel,
+    Framework,
+    InvoiceKind,
+    PaymentMode,
+    VatRegime,
+)
 from invoices.data import AttachmentData, InvoiceData, LineData, VatLineData
 from invoices.services import invoice_deposit
 from invoices.validation import validate_document
+from suppliers.models import BankAccount
 
 from ...services import api_attachment_create
 from ..auth import SUPPLIER
@@ -48,7 +58,9 @@ LignePosteIn = inline_serializer(
         "lignePosteReference": opt_str(100),
         "lignePosteDenomination": S.CharField(max_length=512),
         "lignePosteQuantite": S.DecimalField(max_digits=19, decimal_places=4),
-        "lignePosteUnite": opt_str(20),
+        "lignePosteUnite": opt_str(
+            20, help_text="Texte libre du fournisseur (« lot », « heure »…) ou code UN/ECE (C62, HUR…)."
+        ),
         "lignePosteMontantUnitaireHT": S.DecimalField(max_digits=19, decimal_places=6),
         "lignePosteMontantRemiseHT": S.DecimalField(**MONEY_FIELD),
         "lignePosteTauxTva": opt_str(10),
@@ -60,8 +72,9 @@ LigneTvaIn = inline_serializer(
     {
         "ligneTvaTaux": opt_str(10),
         "ligneTvaTauxManuel": S.DecimalField(**MONEY_FIELD),
-        "ligneTvaMontantBaseHtParTaux": S.DecimalField(max_digits=17, decimal_places=2),
-        "ligneTvaMontantTvaParTaux": S.DecimalField(max_digits=17, decimal_places=2),
+        # 0 when not given: a Go connector omits zero amounts (an exempt rate has no VAT).
+        "ligneTvaMontantBaseHtParTaux": S.DecimalField(**MONEY_FIELD),
+        "ligneTvaMontantTvaParTaux": S.DecimalField(**MONEY_FIELD),
     },
 )
 
@@ -74,7 +87,8 @@ class SoumettreRequest(serializers.Serializer):
         allow_blank=True,
     )
     numeroFactureSaisi = S.CharField(max_length=60)
-    dateFacture = LenientDateField(required=True, allow_null=False)
+    # Optional, as in the official API: the deposit date when not given (issue 12).
+    dateFacture = LenientDateField(help_text="AAAA-MM-JJ ; la date du dépôt par défaut.")
     destinataire = inline_serializer(
         "SoumettreDestinataire",
         {"codeDestinataire": S.CharField(max_length=20), "codeServiceExecutant": opt_str(100)},
@@ -161,6 +175,81 @@ def _rate(code: str | None, manual: Decimal | None) -> tuple[Decimal, bool]:
         ) from None
 
 
+# Units a supplier writes in words (lignePosteUnite is free text in the official API), mapped to
+# their UN/ECE Recommendation 20 code (BT-130); an unknown text is the default unit C62.
+UNIT_WORDS = {
+    "U": "C62",
+    "UN": "C62",
+    "UNITE": "C62",
+    "PIECE": "H87",
+    "PCE": "H87",
+    "FORFAIT": "LS",
+    "H": "HUR",
+    "HEURE": "HUR",
+    "J": "DAY",
+    "JOUR": "DAY",
+    "SEMAINE": "WEE",
+    "MOIS": "MON",
+    "AN": "ANN",
+    "ANNEE": "ANN",
+    "KG": "KGM",
+    "KILOGRAMME": "KGM",
+    "T": "TNE",
+    "TONNE": "TNE",
+    "L": "LTR",
+    "LITRE": "LTR",
+    "M": "MTR",
+    "METRE": "MTR",
+    "M2": "MTK",
+    "M²": "MTK",
+    "M3": "MTQ",
+    "M³": "MTQ",
+    "KM": "KMT",
+    "KWH": "KWH",
+    "LOT": "SET",
+}
+
+
+def unit_code(text: str) -> str:
+    """``lignePosteUnite`` → a UN/ECE code: a code as such, a French word mapped, else C62."""
+    import unicodedata
+
+
+    word = text.strip()
+    if not word:
+        return ""
+    if word.upper() in {code for code, _label in UNITS}:
+        return word.upper()
+    plain = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().upper().rstrip("S")
+    plain = plain.rstrip(".") or word.upper()
+    return UNIT_WORDS.get(plain, UNIT_WORDS.get(word.upper(), "C62"))
+
+
+def supplier_iban(supplier: Any, bank_account_id: int | None) -> str:
+    """The IBAN of a transfer deposited without one: the structure's bank account named by
+    ``codeCoordonneesBancairesFournisseur``, or its only valid one (``recuperer/coordbanc/valides``
+    lists them). Another structure's or an inactive account answers 20003."""
+
+    accounts = BankAccount.objects.filter(structure=supplier, active=True)
+    if bank_account_id:
+        account = accounts.filter(pk=bank_account_id).first()
+        if account is None:
+            raise ApiError(
+                Code.UNKNOWN,
+                _("Les coordonnées bancaires %(id)s sont inconnues : voir recuperer/coordbanc/valides.")
+                % {"id": bank_account_id},
+                errors=[
+                    {
+                        "champ": "fournisseur.codeCoordonneesBancairesFournisseur",
+                        "message": str(bank_account_id),
+                    }
+                ],
+            )
+        return account.iban
+    only = list(accounts[:2])
+    return only[0].iban if len(only) == 1 else ""
+
+
 def invoice_data_from_request(data: dict[str, Any], *, channel: str) -> Any:
 
     references = data.get("references") or {}
@@ -177,7 +266,7 @@ def invoice_data_from_request(data: dict[str, Any], *, channel: str) -> Any:
                 vat_rate=rate,
                 vat_rate_manual=manual,
                 reference=line.get("lignePosteReference") or "",
-                unit=line.get("lignePosteUnite") or "",
+                unit=unit_code(line.get("lignePosteUnite") or ""),
                 discount=line.get("lignePosteMontantRemiseHT") or Decimal("0"),
             )
         )
@@ -190,15 +279,15 @@ def invoice_data_from_request(data: dict[str, Any], *, channel: str) -> Any:
                 VatLineData(
                     rate=rate,
                     rate_manual=manual,
-                    base=vat["ligneTvaMontantBaseHtParTaux"],
-                    amount=vat["ligneTvaMontantTvaParTaux"],
+                    base=vat.get("ligneTvaMontantBaseHtParTaux") or Decimal("0"),
+                    amount=vat.get("ligneTvaMontantTvaParTaux") or Decimal("0"),
                 )
             )
     return InvoiceData(
         kind=references.get("typeFacture") or InvoiceKind.FACTURE,
         framework=frame.get("codeCadreFacturation") or Framework.A1,
         number=data["numeroFactureSaisi"].strip(),
-        invoice_date=data["dateFacture"],
+        invoice_date=data.get("dateFacture") or timezone.localdate(),
         recipient_siret=data["destinataire"]["codeDestinataire"].replace(" ", ""),
         service_code=(data["destinataire"].get("codeServiceExecutant") or "").strip(),
         engagement_number=(references.get("numeroBonCommande") or "").strip(),
@@ -256,6 +345,10 @@ class SoumettreView(CproView):
         channel = Channel.DEPOT_PDF_API if mode.startswith("DEPOT_PDF") else Channel.SAISIE_API
         invoice_data = invoice_data_from_request(data, channel=channel)
         principal = self.principal
+        if not invoice_data.iban:
+            invoice_data.iban = supplier_iban(
+                principal.supplier, (data.get("fournisseur") or {}).get("codeCoordonneesBancairesFournisseur")
+            )
         for item in (data.get("pieceJointePrincipale") or []) + (data.get("pieceJointeComplementaire") or []):
             pk = item.get("pieceJointePrincipaleId") or item.get("pieceJointeComplementaireId")
             error = ApiError(Code.UNKNOWN, _("La pièce jointe %(id)s est inconnue.") % {"id": pk})

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from invoices.choices import DocumentRole
 from invoices.lifecycle.models import StatusEvent
 from invoices.services import invoice_generate_document
+from invoices.services.rendering import invoice_generate_rendering
 from invoices.validation import validate_document
 
 from ...services import invoices_mark_downloaded
@@ -121,8 +122,10 @@ def _invoice_file(invoice: Any, fmt: str) -> tuple[str, bytes]:
         if verdict.xml:
             return f"{invoice.number or invoice.pk}.xml", verdict.xml
     if fmt == "PDF" and not content.startswith(b"%PDF"):
+        # A CII or UBL deposit: its readable rendering, generated once and kept (issue 12) —
+        # never the XML under a ``.pdf`` name.
 
-        rendering = invoice.documents.filter(role=DocumentRole.RENDERING).first()
+        rendering = invoice_generate_rendering(invoice_id=invoice.pk)
         if rendering is not None:
             with rendering.file.open("rb") as handle:
                 return rendering.name, handle.read()
@@ -165,8 +168,15 @@ def download_invoices(
 
 class TelechargerGroupeRequest(serializers.Serializer):
     listeFacture = serializers.ListField(
-        child=inline_serializer("TelechargerFacture", {"idFacture": req_int()}), min_length=1, max_length=50
+        child=inline_serializer("TelechargerFacture", {"idFacture": req_int()}),
+        min_length=1,
+        max_length=50,
+        required=False,
+        help_text="Les factures à télécharger (1 à 50).",
     )
+    # go-choruspro's TelechargerGroupeFacture sends one ``idFacture`` (it reuses the body of
+    # traiter/factureAValider): read as a list of one.
+    idFacture = opt_int(help_text="Une seule facture, à la place de listeFacture.")
     format = serializers.ChoiceField(choices=FORMATS, required=False, allow_null=True)
     avecPiecesJointesComplementaires = opt_str(3)
 
@@ -185,9 +195,16 @@ class TelechargerGroupeView(CproView):
         import base64
 
         data = self.validated(TelechargerGroupeRequest)
+        ids = [f["idFacture"] for f in data.get("listeFacture") or []] or [data.get("idFacture") or 0]
+        if ids == [0]:
+            raise ApiError(
+                Code.INVALID_REQUEST,
+                _("Requête invalide, champ « listeFacture » : Ce champ est obligatoire."),
+                errors=[{"champ": "listeFacture", "message": _("Ce champ est obligatoire.")}],
+            )
         name, content = download_invoices(
             principal=self.principal,
-            ids=[f["idFacture"] for f in data["listeFacture"]],
+            ids=ids,
             fmt=data.get("format") or "PDF",
             with_attachments=data.get("avecPiecesJointesComplementaires") == "OUI",
         )

@@ -126,6 +126,8 @@ class RechercherRecipiendaireView(CproView):
 
 # --- consulter/recipiendaire --------------------------------------------------------------------
 class ConsulterRecipiendaireRequest(serializers.Serializer):
+    # go-choruspro sends ``identifiantFactureCPP`` here, the official documentation ``idFacture``.
+    aliases = {"identifiantFactureCPP": "idFacture"}  # see ``lenient``
     idFacture = req_int()
     idUtilisateurCourant = opt_int()
 
@@ -187,6 +189,7 @@ class TraiterRecueView(CproView):
         invoice = get_invoice(self.principal, data["idFacture"], side=BUYER)
         event = lifecycle_call(
             invoice_buyer_process,
+            api_fields={"comment": "motif"},
             invoice_id=invoice.pk,
             to=data["nouveauStatut"],
             actor=self.principal.actor,

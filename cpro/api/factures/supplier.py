@@ -104,6 +104,7 @@ class RechercherFournisseurView(CproView):
 
 # --- consulter/fournisseur ----------------------------------------------------------------------
 class ConsulterFournisseurRequest(serializers.Serializer):
+    aliases = {"idFacture": "identifiantFactureCPP"}  # see ``lenient``
     identifiantFactureCPP = req_int()
     idUtilisateurCourant = opt_int()
     rechercherPieceJointe = page_params("ConsulterFournisseurPJPagination")

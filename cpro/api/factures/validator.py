@@ -3,23 +3,40 @@ A12): ``rechercher/valideur`` and ``traiter/factureAValider``."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from invoices.lifecycle.statuses import InvoiceStatus
+from invoices.services.validator import InvalidValidator, invoice_validator_correct
+from suppliers.models import SupplierStructure
 from tracking.services import invoice_validator_process
 
-from ...ids import supplier_cpp_id
+from ...ids import parse_cpp_id, supplier_cpp_id
 from ...selectors import invoices_for_validator
 from ..auth import SUPPLIER
-from ..base import CproView, paginate
-from ..fields import cpro_schema, opt_int, opt_str, page_params, page_reply_out, read_page, req_int
+from ..base import CproView, ok, paginate
+from ..errors import TRANSITION_LIBELLE, ApiError, Code
+from ..fields import (
+    cpro_schema,
+    opt_int,
+    opt_str,
+    page_params,
+    page_reply_out,
+    read_page,
+    reply_out,
+    req_int,
+    shape,
+)
 from .common import (
     TAG_BUYER,
+    DetailOut,
     ProcessedReply,
     RecipientRowOut,
     apply_common_filters,
     common_search_fields,
+    detail_reply,
     get_invoice,
     lifecycle_call,
     recipient_row,
@@ -67,6 +84,7 @@ class RechercherValideurView(CproView):
 
 # --- traiter/factureAValider --------------------------------------------------------------------
 class TraiterFactureAValiderRequest(serializers.Serializer):
+    aliases = {"identifiantFactureCPP": "idFacture"}  # see ``lenient``
     idFacture = req_int()
     action = serializers.ChoiceField(choices=["VALIDATION", "REFUS"])
     motifRefus = opt_str(255)
@@ -98,9 +116,121 @@ class TraiterFactureAValiderView(CproView):
         invoice = get_invoice(self.principal, data["idFacture"], side="valideur")
         event = lifecycle_call(
             invoice_validator_process,
+            api_fields={"comment": "motifRefus"},
             invoice_id=invoice.pk,
             actor=self.principal.actor,
             action=data["action"],
             comment=data.get("motifRefus") or data.get("complementInfo") or "",
         )
         return self.answer.response(invoice, event)
+
+
+# --- consulter/valideur -------------------------------------------------------------------------
+class ConsulterValideurRequest(serializers.Serializer):
+    aliases = {"idFacture": "identifiantFactureCPP"}  # see ``lenient``
+    identifiantFactureCPP = req_int()
+    idUtilisateurCourant = opt_int()
+    codeLangue = opt_str(2)
+
+
+class ConsulterValideurView(CproView):
+    side = SUPPLIER
+
+    @cpro_schema(
+        request=ConsulterValideurRequest,
+        response=DetailOut,
+        summary="Consulter une facture à valider (sous-traitance, cotraitance)",
+        tag=TAG_BUYER,
+        operation_id="factures_consulter_valideur",
+    )
+    def post(self, request: Request) -> Response:
+        data = self.validated(ConsulterValideurRequest)
+        return detail_reply(self.principal, data["identifiantFactureCPP"], side="valideur")
+
+
+# --- recuperer/statutsFactureVisibles/valideur --------------------------------------------------
+def validator_visible_statuses() -> list[str]:
+    """What a validator sees of an invoice: its validation statuses, then the recipient's (once
+    validated, the invoice goes on to the recipient and the validator keeps following it)."""
+
+    hidden = {InvoiceStatus.BROUILLON, InvoiceStatus.DEPOSEE, InvoiceStatus.EN_COURS_ACHEMINEMENT}
+    first = [InvoiceStatus.A_VALIDER_1, InvoiceStatus.VALIDEE_1, InvoiceStatus.REFUSEE_1]
+    return [*first, *(s for s in InvoiceStatus.values if s not in hidden and s not in first)]
+
+
+class StatutsVisiblesValideurRequest(serializers.Serializer):
+    idUtilisateurCourant = opt_int()
+
+
+class StatutsVisiblesValideurView(CproView):
+    side = SUPPLIER
+
+    @cpro_schema(
+        request=StatutsVisiblesValideurRequest,
+        response=reply_out(
+            "StatutsVisiblesValideurReponse",
+            {
+                "listeStatutFacture": shape("StatutFactureVisible", {"codeStatutFacture": S.CharField()})(
+                    many=True
+                )
+            },
+        ),
+        summary="Statuts de facture visibles par un valideur",
+        tag=TAG_BUYER,
+        operation_id="factures_statuts_visibles_valideur",
+    )
+    def post(self, request: Request) -> Response:
+        self.validated(StatutsVisiblesValideurRequest)
+        return ok({"listeStatutFacture": [{"codeStatutFacture": s} for s in validator_visible_statuses()]})
+
+
+# --- corriger/valideur/facture ------------------------------------------------------------------
+class CorrigerValideurRequest(serializers.Serializer):
+    aliases = {"identifiantFactureCPP": "idFacture", "idStructureCPP": "idStructure"}  # see ``lenient``
+    idFacture = req_int()
+    idStructure = opt_int(help_text="idStructureCPP du nouveau valideur…")
+    identifiantStructure = opt_str(80, help_text="…ou son identifiant (SIRET)…")
+    typeIdentifiantStructure = opt_str(20, help_text="…et son type (SIRET par défaut).")
+
+
+class CorrigerValideurView(CproView):
+    """The supplier of an A9/A12 invoice, or its validator, names another validator while the
+    invoice waits for validation: the invoice goes to the new validator."""
+
+    side = SUPPLIER
+
+    @cpro_schema(
+        request=CorrigerValideurRequest,
+        response=reply_out("CorrigerValideurReponse", {"idFacture": S.IntegerField()}),
+        summary="Corriger le valideur d'une facture de sous-traitant ou de cotraitant",
+        tag=TAG_BUYER,
+        operation_id="factures_corriger_valideur_facture",
+        description="Le nouveau valideur est désigné par idStructure, ou par identifiantStructure "
+        "et typeIdentifiantStructure. Une facture hors circuit de validation répond codeRetour 20002.",
+    )
+    def post(self, request: Request) -> Response:
+
+        data = self.validated(CorrigerValideurRequest)
+        # The invoice's supplier or its current validator (who hands it over to another one).
+        invoice = get_invoice(self.principal, data["idFacture"])
+        structures = SupplierStructure.objects.filter(active=True)
+        validator = None
+        if data.get("idStructure"):
+            kind, pk = parse_cpp_id(data["idStructure"])
+            validator = structures.filter(pk=pk).first() if kind == "fournisseur" else None
+        elif data.get("identifiantStructure"):
+            validator = structures.filter(
+                identifier=data["identifiantStructure"].strip(),
+                identifier_type=(data.get("typeIdentifiantStructure") or "SIRET").strip().upper(),
+            ).first()
+        if validator is None:
+            raise ApiError(
+                Code.UNKNOWN,
+                _("Le valideur désigné est inconnu : indiquez idStructure ou identifiantStructure."),
+                errors=[{"champ": "idStructure", "message": str(data.get("idStructure") or "")}],
+            )
+        try:
+            invoice_validator_correct(invoice_id=invoice.pk, validator=validator, actor=self.principal.actor)
+        except InvalidValidator as exc:
+            raise ApiError(Code.TRANSITION_REFUSED, f"{TRANSITION_LIBELLE} : {exc}") from exc
+        return ok({"idFacture": invoice.pk})

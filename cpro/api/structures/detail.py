@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ..base import CproView, ok
-from ..fields import cpro_schema, fmt_minute, opt_str, reply_out, req_int
+from ..fields import cpro_schema, fmt_datetime, opt_str, reply_out, req_int
 from .common import TAG, AdresseOut, address_of, is_supplier, resolve_structure, structure_ids
 
 S = serializers
@@ -16,6 +16,7 @@ S = serializers
 
 # --- consulter ----------------------------------------------------------------------------------
 class ConsulterStructureRequest(serializers.Serializer):
+    aliases = {"idStructureCPP": "idStructure"}  # see ``lenient``
     idStructure = req_int()
     codeLangue = opt_str(2)
 
@@ -96,7 +97,8 @@ class ConsulterStructureView(CproView):
                     else "PUBLIQUE",
                     "estValideurDeleguee": False,
                     # Only the structure itself learns when its technical password expires.
-                    "dateExpirationMotPasseCompteTech": fmt_minute(account.expires_at) if own else None,
+                    # RFC 3339, as the official type (go-choruspro decodes it as time.Time; issue 12).
+                    "dateExpirationMotPasseCompteTech": fmt_datetime(account.expires_at) if own else None,
                     "idStructureOrigine": None,
                     "listeStructureDupliquees": [],
                 },

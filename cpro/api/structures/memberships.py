@@ -16,7 +16,7 @@ from ..base import CproView, list_ok, ok, paginate
 from ..fields import (
     PaginationOut,
     cpro_schema,
-    fmt_minute,
+    fmt_datetime,
     opt_int,
     opt_str,
     page_params,
@@ -97,7 +97,8 @@ class ListerRattachementsUtilisateurView(CproView):
             services = list(getattr(membership, "services", None).all()) if principal.kind != SUPPLIER else []
             base = {
                 "statutRattachement": membership.status,
-                "dateDebut": fmt_minute(membership.decided_at),
+                # An RFC 3339 date-time, as the official type (go-choruspro decodes it as time.Time).
+                "dateDebut": fmt_datetime(membership.decided_at),
                 "dateFin": None,
                 "commentaire": "",
                 "adresseEmailUtilisateur": membership.user.email,
