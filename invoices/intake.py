@@ -21,7 +21,10 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from suppliers.validators import compact_identifier
+
 from .checks import CheckError, InvoiceRejected, invoice_data_check
+from .checks.seller import seller_is_foreign
 from .choices import Channel, DocumentRole
 from .cii import sha256_hex
 from .data import InvoiceData, invoice_data_from_parsed
@@ -103,12 +106,46 @@ def _problem_from_check(error: CheckError) -> Problem:
 
 
 def _seller_errors(*, verdict: Verdict, supplier: Any) -> list[Problem]:
-    """BT-30: Chorus Pro reads the supplier's SIRET in the seller's legal identifier. A file whose
-    seller is another company cannot be deposited by this structure."""
+    """The seller of the file must be the depositing structure (reference §5.4). A structure
+    established in France is recognised by its SIRET in the seller's legal identifier (BT-30,
+    scheme 0009, or its SIREN under 0002); a foreign one by its VAT number (BT-31) or its legal
+    registration (BT-30). A mismatch names both identifiers."""
     parsed = verdict.parsed
-    if parsed is None or supplier.identifier_type != "SIRET":
+    if parsed is None:
         return []
-    found = (parsed.seller_siret or "").replace(" ", "")
+    compact = compact_identifier
+    legal = compact(parsed.seller_siret)
+    vat = compact(parsed.seller_vat)
+    if seller_is_foreign(supplier):
+        mine = {compact(supplier.identifier), compact(supplier.vat_number)} - {""}
+        if not (legal or vat) or mine & {legal, vat}:
+            return []
+        found, bt = (vat, "BT-31") if vat else (legal, "BT-30")
+        label = _("Numéro de TVA du vendeur") if vat else _("Identifiant légal du vendeur")
+        element = (
+            _("SellerTradeParty/SpecifiedTaxRegistration/ID (CII) ou PartyTaxScheme/CompanyID (UBL)")
+            if vat
+            else _("SellerTradeParty/SpecifiedLegalOrganization/ID (CII) ou PartyLegalEntity/CompanyID (UBL)")
+        )
+        return [
+            Problem(
+                rule_id="CPRO-FOURNISSEUR-DIFFERENT",
+                layer=LAYER_CHORUS,
+                bt=bt,
+                bt_label=label,
+                value=found,
+                field="supplier",
+                message=_(
+                    "Le vendeur de la facture (%(found)s) n'est pas votre structure (%(mine)s). Déposez "
+                    "la facture depuis la structure qui l'a émise, ou mettez %(mine)s dans l'élément "
+                    "%(element)s de la facture."
+                )
+                % {"found": found, "mine": supplier.vat_number or supplier.identifier, "element": element},
+            )
+        ]
+    if supplier.identifier_type != "SIRET":
+        return []
+    found = legal
     scheme = parsed.seller_siret_scheme or ""
     if scheme in ("", "0009"):
         same = found == supplier.identifier
@@ -125,10 +162,12 @@ def _seller_errors(*, verdict: Verdict, supplier: Any) -> list[Problem]:
                 bt="BT-30",
                 bt_label=_("Identifiant légal du vendeur"),
                 value=found,
+                field="supplier",
                 message=_(
-                    "L'identifiant légal du vendeur dans la facture (%(found)s) n'est pas celui de votre "
-                    "structure (%(mine)s). Déposez la facture depuis la structure qui l'a émise, ou "
-                    "corrigez le SIRET du vendeur dans votre logiciel."
+                    "L'identifiant légal du vendeur dans la facture (%(found)s) n'est pas le SIRET de "
+                    "votre structure (%(mine)s). Déposez la facture depuis la structure qui l'a émise, "
+                    "ou mettez %(mine)s dans l'élément SellerTradeParty/SpecifiedLegalOrganization/ID "
+                    "(CII) ou PartyLegalEntity/CompanyID (UBL), avec schemeID=\"0009\"."
                 )
                 % {"found": found, "mine": supplier.identifier},
             )

@@ -40,6 +40,7 @@ from .parties import (
     supplier_actor_errors,
 )
 from .routing import _check_framework, _check_routing, _resolve_original
+from .seller import _check_foreign_seller_vat, seller_is_foreign
 
 if TYPE_CHECKING:
     from suppliers.models import SupplierStructure
@@ -137,9 +138,10 @@ def invoice_data_resolve(
     _check_supplier(errors, supplier=supplier, actor=actor)
     _check_identity(errors, data=data)
     _check_routing(errors, resolved, data=data, supplier=supplier)
-    _check_currency_and_vat(errors, data=data)
+    foreign = seller_is_foreign(supplier)
+    _check_currency_and_vat(errors, data=data, foreign=foreign)
     _check_payment(errors, data=data)
-    totals = _check_lines_and_totals(errors, data=data)
+    totals = _check_lines_and_totals(errors, data=data, foreign=foreign)
     resolved.totals = totals
     _check_framework(
         errors,
@@ -149,6 +151,7 @@ def invoice_data_resolve(
         amount_due=totals.amount_due if totals else None,
     )
     _check_seller_vat(errors, data=data, supplier=supplier)
+    _check_foreign_seller_vat(errors, data=data, supplier=supplier)
     _check_attachments(errors, data=data, stored_sizes=stored_attachment_sizes)
     _check_duplicate(errors, data=data, supplier=supplier, exclude_id=exclude_invoice_id)
     _resolve_original(resolved, data=data, supplier=supplier)

@@ -4,13 +4,17 @@ names the rule that fires so the supplier knows what to fix."""
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import pytest
 
 from invoices.validation import DocumentFormat, Verdict, validate_document
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+# The corpus lives beside the repository; CHORUS_CORPUS points to it from a worktree elsewhere.
+CORPUS = Path(
+    os.environ.get("CHORUS_CORPUS") or Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+)
 if not CORPUS.is_dir():
     pytest.skip(f"corpus not found at {CORPUS}", allow_module_level=True)
 

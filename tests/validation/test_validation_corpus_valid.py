@@ -8,13 +8,17 @@ earlier code lists and schemas than the Factur-X 1.09 artefacts we run.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from invoices.validation import DocumentFormat, Profile, SyntaxFlux, Verdict, validate_document
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+# The corpus lives beside the repository; CHORUS_CORPUS points to it from a worktree elsewhere.
+CORPUS = Path(
+    os.environ.get("CHORUS_CORPUS") or Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+)
 if not CORPUS.is_dir():  # the corpus lives beside the repository (read-only in CI)
     pytest.skip(f"corpus not found at {CORPUS}", allow_module_level=True)
 
