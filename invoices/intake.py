@@ -25,7 +25,7 @@ from suppliers.validators import compact_identifier
 
 from .checks import CheckError, InvoiceRejected, invoice_data_check
 from .checks.seller import seller_is_foreign
-from .choices import Channel, DocumentRole
+from .choices import Channel, DocumentRole, InvoiceKind
 from .cii import sha256_hex
 from .data import InvoiceData, invoice_data_from_parsed
 from .models import Document, Invoice
@@ -266,6 +266,21 @@ def document_intake(
         outcome.errors += [_problem_from_check(e) for e in exc.errors]
         return outcome
     outcome.invoice = invoice
+    if data.kind == InvoiceKind.AVOIR and not data.original_invoice_number.strip():
+        # Directive 2006/112/EC art. 219 / CGI art. 289 I-1: a credit note that corrects an invoice
+        # refers to it; EN 16931 leaves BT-25 optional, so this is advice, not a refusal.
+        outcome.warnings.append(
+            Problem(
+                rule_id="CPRO-AVOIR-ORIGINE",
+                layer=LAYER_CHORUS,
+                bt="BT-25",
+                message=_(
+                    "Cet avoir ne cite pas la facture qu'il corrige : s'il en corrige une, indiquez son "
+                    "numéro dans l'élément InvoiceReferencedDocument/IssuerAssignedID (CII) ou "
+                    "BillingReference/InvoiceDocumentReference/ID (UBL)."
+                ),
+            )
+        )
     return outcome
 
 
