@@ -28,11 +28,14 @@ from .checks.seller import seller_is_foreign
 from .choices import Channel, DocumentRole, InvoiceKind
 from .cii import sha256_hex
 from .data import InvoiceData, invoice_data_from_parsed
+from .file_advice import file_problems
 from .models import Document, Invoice
 from .services import invoice_deposit, invoice_draft_save
 from .validation import (
     BatchError,
     DocumentFormat,
+    Layer,
+    Profile,
     Verdict,
     read_pdf_text_hints,
     split_batch,
@@ -207,6 +210,15 @@ def document_intake(
         warnings=[_problem_from_issue(i) for i in verdict.warnings],
     )
     if verdict.errors:
+        if not structured_only and _completed_by_the_form(verdict):
+            # The page's promise: a Factur-X MINIMUM / BASIC WL PDF is the legal invoice and its
+            # XML only pre-fills the form. What that XML gets wrong is said (as warnings) but does
+            # not stop the draft; the form's own checks apply when it is sent.
+            outcome.warnings = [*outcome.errors, *outcome.warnings]
+            outcome.errors = []
+            outcome.draft = invoice_draft_from_pdf(
+                supplier=supplier, actor=actor, name=name, content=content, verdict=verdict
+            )
         return outcome
     if not verdict.structured:
         if structured_only:
@@ -252,6 +264,7 @@ def document_intake(
         outcome.errors += [
             _problem_from_check(e) for e in invoice_data_check(data=data, supplier=supplier, actor=actor)
         ]
+        outcome.errors = file_problems(outcome.errors, syntax=_syntax_family(verdict))
         return outcome
     try:
         invoice = invoice_deposit(
@@ -264,6 +277,7 @@ def document_intake(
         )
     except InvoiceRejected as exc:
         outcome.errors += [_problem_from_check(e) for e in exc.errors]
+        outcome.errors = file_problems(outcome.errors, syntax=_syntax_family(verdict))
         return outcome
     outcome.invoice = invoice
     if data.kind == InvoiceKind.AVOIR and not data.original_invoice_number.strip():
@@ -282,6 +296,24 @@ def document_intake(
             )
         )
     return outcome
+
+
+def _syntax_family(verdict: Verdict) -> str:
+    if verdict.format in (DocumentFormat.UBL_INVOICE, DocumentFormat.UBL_CREDITNOTE):
+        return "UBL"
+    if verdict.format in (DocumentFormat.CII, DocumentFormat.FACTURX_PDF):
+        return "CII"
+    return ""
+
+
+def _completed_by_the_form(verdict: Verdict) -> bool:
+    """A Factur-X PDF of a profile without lines (MINIMUM, BASIC WL) whose only errors are in its
+    XML (syntax, EN 16931 / Factur-X rules): the PDF itself passed the safety layer."""
+    return (
+        verdict.format == DocumentFormat.FACTURX_PDF
+        and verdict.profile in (Profile.MINIMUM, Profile.BASICWL)
+        and all(issue.layer in (Layer.SYNTAX, Layer.EN16931) for issue in verdict.errors)
+    )
 
 
 def _not_structured_in_flow(*, name: str, verdict: Verdict) -> Problem:

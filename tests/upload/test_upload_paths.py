@@ -1,0 +1,76 @@
+"""The upload page keeps its promises: a stored ZIP opens, a Factur-X MINIMUM / BASIC WL PDF (the
+official French examples) opens a draft pre-filled from what could be read, and a refused file is
+told what to change in the file, one message per error however many lines carry it."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from invoices.choices import Channel, DocumentRole
+from invoices.intake import batch_intake, document_intake
+from invoices.models import Invoice
+from tests.invoices.conftest import CORPUS
+from tracking.statuses import InvoiceStatus
+
+pytestmark = pytest.mark.django_db
+
+AKRETION = CORPUS / "facturx/valid/akretion-fixtures/invoice_EN16931.pdf"
+FNFE = CORPUS / "facturx/valid/fnfe-factur-x-1.0"
+
+
+def test_a_stored_zip_of_pdfs_opens(alice, acme):
+    # Given a plain ZIP (no compression) holding a Factur-X: "%PDF-" shows in its first bytes
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("facture.pdf", AKRETION.read_bytes())
+        archive.writestr("note.txt", b"ceci n'est pas une facture")
+    # When it is deposited as a batch
+    outcomes = batch_intake(supplier=acme, actor=alice, files=[("lot.zip", buffer.getvalue())])
+    # Then it is opened and each file gets its own verdict (not "not a ZIP archive")
+    assert [o.name for o in outcomes] == ["lot.zip › facture.pdf", "lot.zip › note.txt"]
+    assert not any(p.rule_id == "FORMAT-LOT" for o in outcomes for p in o.errors)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Facture_FR_MINIMUM.pdf",
+        "Facture_FR_BASICWL.pdf",
+        "Facture_DOM_MINIMUM.pdf",
+        "Facture_DOM_BASICWL.pdf",
+        "Facture_UE_MINIMUM.pdf",
+        "Facture_UE_BASICWL.pdf",
+    ],
+)
+def test_an_official_minimum_or_basic_wl_pdf_opens_a_prefilled_draft(client, alice, acme, name):
+    # Given an official FNFE-MPE Factur-X 1.0 example (its XML predates the 1.09 rules)
+    content = (FNFE / name).read_bytes()
+    client.force_login(alice)
+    # When it is uploaded on the page that promises a draft to complete
+    response = client.post("/factures/deposer/", {"files": [SimpleUploadedFile(name, content)]})
+    # Then a draft is opened with the PDF as its legal document, pre-filled with its number
+    body = response.content.decode()
+    assert "à compléter" in body and "— refusée" not in body
+    draft = Invoice.objects.get(supplier=acme)
+    assert draft.status == InvoiceStatus.BROUILLON and draft.channel == Channel.DEPOT_PDF_PORTAIL
+    assert draft.number
+    assert draft.documents.get(role=DocumentRole.INVOICE).size == len(content)
+
+
+def test_the_same_error_on_many_lines_is_one_message_naming_the_element(alice, acme):
+    # Given a German EN 16931 invoice at 19 % and 7 % on several lines, deposited by a French seller
+    content = (CORPUS / "cii/valid/zugferd-corpus-xml-rechnung/EN16931_Einfach.cii.xml").read_bytes()
+    outcome = document_intake(supplier=acme, actor=alice, name="einfach.xml", content=content)
+    rates = [p for p in outcome.errors if p.rule_id == "CPRO-TAUX-TVA"]
+    # Then each wrong rate is one message listing its lines, naming the element to change
+    assert rates and len(rates) == len({p.message.split(" : ", 1)[1] for p in rates})
+    assert any(p.message.startswith("Lignes ") for p in rates) or len(rates) <= 2
+    assert all("RateApplicablePercent" in p.message for p in rates)
+    # And the routing error speaks of the file's buyer element, not of the form's directory search
+    routing = [p for p in outcome.errors if p.rule_id.startswith("CPRO-DESTINATAIRE")]
+    assert routing and "SpecifiedLegalOrganization" in routing[0].message
+    assert "recherche par nom" not in routing[0].message
