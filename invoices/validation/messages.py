@@ -246,6 +246,13 @@ def attribute_in_text(text: str) -> str:
     return match.group(1)[1:] if match and match.group(1).startswith("@") else ""
 
 
+def not_used_attribute(text: str) -> bool:
+    """True for a Factur-X "… '@schemeID' marked as not used in the given context" report about an
+    attribute (not an element)."""
+    match = _FX_NOT_USED.match(text)
+    return bool(match) and (match.group(2) or match.group(1) or "").lstrip("'").startswith("@")
+
+
 def bt_label(bt: str) -> str:
     return BT_LABELS.get(bt, "")
 

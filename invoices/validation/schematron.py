@@ -155,6 +155,12 @@ def parse_svrl(svrl: bytes, root: etree._Element, profile_label: str = "") -> li
         # variant restrictions). Like ph-schematron and the KoSIT validator, a report is an
         # error unless flagged as a warning.
         severity = WARNING if flag in _WARNING_FLAGS else ERROR
+        if is_report and not flag and messages.not_used_attribute(text):
+            # An attribute (@schemeID on an e-mail URIID, @currencyID on an amount) the profile's
+            # own XSD accepts, which the XSD layer already checked: EN 16931 gives it no meaning
+            # but does not forbid it, so refusing the invoice for it would be stricter than
+            # EN 16931 (the CEN CII rules say nothing of it). Reported as a warning.
+            severity = WARNING
         bt = messages.bt_in_text(text) or bt_for_path(location)
         value = value_at(root, location, bt, messages.attribute_in_text(text))
         issues.append(
