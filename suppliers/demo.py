@@ -15,8 +15,6 @@ ACME_HEADCOUNT = 120  # a PME (décret 2008-1354): e-invoicing mandatory since 1
 
 # A supplier established in another EU country (``UE_HORS_FRANCE``: identified by its VAT number).
 NORDLICHT_VAT = "DE136469057"
-NORDLICHT_TECH_LOGIN = "TECH-NORDLICHT"
-NORDLICHT_TECH_PASSWORD = "Demo-Tech-2026!"  # noqa: S105 - documented demo value
 
 
 def seed(users: dict[str, User]) -> dict[str, SupplierStructure]:
@@ -51,11 +49,9 @@ def seed(users: dict[str, User]) -> dict[str, SupplierStructure]:
 
 
 def _seed_nordlicht(users: dict[str, User]) -> SupplierStructure:
-    """Nordlicht Bürobedarf GmbH (DE136469057), its principal manager and its technical account
-    ``TECH-NORDLICHT``: the README's foreign supplier, relied on by outside checks."""
-    from accounts.models import TechnicalAccount
-    from accounts.services import technical_account_create, technical_account_renew
-
+    """Nordlicht Bürobedarf GmbH (DE136469057) and its principal manager: the README's foreign
+    supplier, relied on by outside checks (its technical account TECH-NORDLICHT is seeded with the
+    other API accounts by ``cpro.demo``)."""
     nordlicht, _ = SupplierStructure.objects.update_or_create(
         identifier_type=IdentifierType.UE_HORS_FRANCE,
         identifier=NORDLICHT_VAT,
@@ -74,16 +70,4 @@ def _seed_nordlicht(users: dict[str, User]) -> SupplierStructure:
         structure=nordlicht,
         defaults={"role": Role.PRINCIPAL, "status": MembershipStatus.ACTIVE},
     )
-    account = TechnicalAccount.objects.filter(login=NORDLICHT_TECH_LOGIN).first()
-    if account is None:
-        technical_account_create(
-            structure=nordlicht, actor=None, login=NORDLICHT_TECH_LOGIN, password=NORDLICHT_TECH_PASSWORD
-        )
-    else:
-        # Renewed on every seed: attached to Nordlicht, a fresh year, the documented password.
-        TechnicalAccount.objects.filter(pk=account.pk).update(
-            supplier_structure=nordlicht, public_structure=None, active=True
-        )
-        account.refresh_from_db()
-        technical_account_renew(account=account, actor=None, password=NORDLICHT_TECH_PASSWORD)
     return nordlicht

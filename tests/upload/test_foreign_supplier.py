@@ -19,7 +19,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts import demo as accounts_demo
 from accounts.models import TechnicalAccount, User
 from accounts.roles import MembershipStatus, Role
+from cpro import demo as cpro_demo
 from cpro.services import access_token_issue, oauth_application_create
+from entities import demo as entities_demo
 from invoices.checks import invoice_data_check
 from invoices.choices import FRENCH_VAT_RATES, Channel
 from invoices.data import LineData
@@ -42,9 +44,12 @@ DKK_UBL = ("ubl/valid/en16931-examples/ubl-tc434-example5.xml", b"NL16356706")
 
 @pytest.fixture
 def nordlicht(django_capture_on_commit_callbacks):
+    """The demo data of the README: users, supplier structures and the API accounts."""
     with django_capture_on_commit_callbacks(execute=True):
         users = accounts_demo.seed()
-        return suppliers_demo.seed(users)["nordlicht"]
+        suppliers = suppliers_demo.seed(users)
+        cpro_demo.seed(users=users, suppliers=suppliers, entities=entities_demo.seed(users))
+    return suppliers["nordlicht"]
 
 
 def as_nordlicht(case: tuple[str, bytes]) -> tuple[str, bytes]:
@@ -64,7 +69,9 @@ def as_nordlicht(case: tuple[str, bytes]) -> tuple[str, bytes]:
 def test_the_demo_foreign_supplier_is_seeded_exactly_as_documented(nordlicht):
     # Given seed_demo run twice (idempotent)
     users = accounts_demo.seed()
-    nordlicht = suppliers_demo.seed(users)["nordlicht"]
+    suppliers = suppliers_demo.seed(users)
+    cpro_demo.seed(users=users, suppliers=suppliers, entities=entities_demo.seed(users))
+    nordlicht = suppliers["nordlicht"]
     # Then Nordlicht is an EU supplier outside France, identified by its VAT number
     assert (nordlicht.name, nordlicht.identifier_type, nordlicht.identifier) == (
         "Nordlicht Bürobedarf GmbH", IdentifierType.UE_HORS_FRANCE, NORDLICHT_VAT,
@@ -156,9 +163,6 @@ def test_a_foreign_seller_invoices_at_its_own_rate_by_the_form(nordlicht):
     data.lines = [
         LineData(designation="Bürostühle", quantity=Decimal(2), unit_price=Decimal(100), vat_rate=Decimal(19))
     ]
-    recipient = PublicStructureFactory(siret=data.recipient_siret)
-    if data.service_code:
-        ServiceFactory(structure=recipient, code=data.service_code)
     codes = {e.code for e in invoice_data_check(data=data, supplier=nordlicht, actor=user)}
     # Then the rate and the currency are not the French rules' business
     assert not codes & {"CPRO-TAUX-TVA", "CPRO-TAUX-CHANGE", "CPRO-TVA-VENDEUR-INVALIDE"}, codes
