@@ -13,6 +13,7 @@ Process and thread model (checked by tests/validation/test_validation_engine_sta
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
@@ -118,14 +119,16 @@ def validate_rules(root: etree._Element, fmt: DocumentFormat, profile: Profile |
     path = xslt_path(fmt, profile)
     try:
         svrl = run_svrl(root, path)
-    except Exception as exc:  # saxonche raises PySaxonApiError on dynamic errors
+    except Exception:  # saxonche raises PySaxonApiError on dynamic errors
+        # Saxon's own text (English, Java paths) goes to the log, not to the user.
+        logging.getLogger(__name__).warning("schematron %s failed", path.name, exc_info=True)
         return [
             Issue(
                 "REGLES-EXECUTION",
                 ERROR,
                 Layer.EN16931,
-                "Les règles EN 16931 n'ont pas pu être appliquées à ce fichier "
-                f"({path.name}) : {str(exc).strip()[:300]}",
+                "Les règles EN 16931 n'ont pas pu être appliquées à ce fichier : vérifiez qu'il est "
+                f"bien une facture CII ou UBL complète ({path.name}).",
             )
         ]
     label = PROFILE_LABELS.get(profile, "") if profile else ""
