@@ -104,8 +104,11 @@ def deposit_by_its_seller(relative: str):
 @pytest.mark.parametrize("relative", valid_structured_files())
 def test_a_valid_file_deposited_by_its_seller_is_accepted_or_refused_by_a_sourced_chorus_check(relative):
     # Given a third-party file and the seller it names, with its buyer in the directory
-    _verdict, outcome, foreign = deposit_by_its_seller(relative)
+    verdict, outcome, foreign = deposit_by_its_seller(relative)
     if outcome is None:
+        rules = ",".join(sorted({i.rule_id for i in verdict.errors}))
+        official = "valid" if verdict.ok else f"invalid:{rules}"
+        print(f"{relative}: official={official} portal={'draft' if verdict.ok else 'refused'}")
         pytest.skip("refused by the official artefacts or not structured: see test_validation_corpus_valid")
     # When the seller deposits it
     codes = {p.rule_id for p in outcome.errors}
