@@ -105,3 +105,38 @@ def file_problems(problems: list[Any], *, syntax: str) -> list[Any]:
         else:
             result.append(item)
     return result
+
+
+_LINE_IN_PATH = re.compile(r"(?:IncludedSupplyChainTradeLineItem|InvoiceLine|CreditNoteLine)[^/]*\[(\d+)\]")
+
+
+def grouped_issues(issues: list[Any]) -> list[Any]:
+    """The validation layers' findings with one message per repeated error: the same rule and
+    message on several invoice lines becomes « Lignes 2, 5, 9 : … » (or « … (7 fois) »)."""
+    order: list[tuple[str, str]] = []
+    by_key: dict[tuple[str, str], list[Any]] = {}
+    for issue in issues:
+        key = (issue.rule_id, issue.message)
+        if key not in by_key:
+            by_key[key] = []
+            order.append(key)
+        by_key[key].append(issue)
+    out = []
+    for key in order:
+        group = by_key[key]
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        lines = sorted(
+            {int(m.group(1)) for issue in group if (m := _LINE_IN_PATH.search(issue.location or ""))}
+        )
+        if len(lines) == len(group):
+            head = _("Lignes %(list)s") % {"list": ", ".join(str(n) for n in lines)}
+            message = f"{head} : {group[0].message}"
+        else:
+            message = _("%(message)s (%(n)d fois dans le fichier)") % {
+                "message": group[0].message,
+                "n": len(group),
+            }
+        out.append(replace(group[0], message=message))
+    return out

@@ -28,7 +28,7 @@ from .checks.seller import seller_is_foreign
 from .choices import Channel, DocumentRole, InvoiceKind
 from .cii import sha256_hex
 from .data import InvoiceData, invoice_data_from_parsed
-from .file_advice import file_problems
+from .file_advice import file_problems, grouped_issues
 from .models import Document, Invoice
 from .services import invoice_deposit, invoice_draft_save
 from .validation import (
@@ -207,8 +207,8 @@ def document_intake(
         readable=parsed is not None,
         invoice_number=(parsed.number or "") if parsed else "",
         recipient_identifier=(parsed.buyer_siret or "") if parsed else "",
-        errors=[_problem_from_issue(i) for i in verdict.errors],
-        warnings=[_problem_from_issue(i) for i in verdict.warnings],
+        errors=[_problem_from_issue(i) for i in grouped_issues(verdict.errors)],
+        warnings=[_problem_from_issue(i) for i in grouped_issues(verdict.warnings)],
     )
     if verdict.errors:
         if not structured_only and _completed_by_the_form(verdict):

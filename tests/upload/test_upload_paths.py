@@ -87,3 +87,15 @@ def test_the_french_br_fr_rules_run_on_a_french_sellers_cii_as_french_advice(ali
     assert all("XP Z12-012" in p.message for p in brfr)
     assert any("pénalités de retard" in p.message for p in brfr)
     assert not any(p.rule_id.startswith("BR-FR-") for p in outcome.errors)
+
+
+def test_an_en16931_error_repeated_on_lines_is_one_message_listing_them(alice, acme):
+    # Given a file whose two lines carry a unit code outside UN/ECE Rec. 20 (Factur-X code list)
+    content = (CORPUS / "cii/valid/zugferd-corpus-xml-rechnung/EN16931_Einfach.cii.xml").read_bytes()
+    content = content.replace(b'unitCode="H87"', b'unitCode="ZZQ"')
+    # When it is deposited
+    outcome = document_intake(supplier=acme, actor=alice, name="einfach.xml", content=content)
+    # Then the error is reported once, listing both lines
+    units = [p for p in outcome.errors if "unitCode" in p.message]
+    assert len(units) == 1, [(p.rule_id, p.message) for p in outcome.errors]
+    assert units[0].message.startswith("Lignes 1, 2 : ")
