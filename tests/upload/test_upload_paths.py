@@ -5,6 +5,7 @@ told what to change in the file, one message per error however many lines carry 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -99,3 +100,18 @@ def test_an_en16931_error_repeated_on_lines_is_one_message_listing_them(alice, a
     units = [p for p in outcome.errors if "unitCode" in p.message]
     assert len(units) == 1, [(p.rule_id, p.message) for p in outcome.errors]
     assert units[0].message.startswith("Lignes 1, 2 : ")
+
+
+@pytest.mark.parametrize(
+    "folder", ["invalid/unit-tests/en16931-ubl-invoice", "invalid/unit-tests/en16931-cii"]
+)
+def test_no_english_rule_text_reaches_the_user(folder):
+    # Given the official EN 16931 negative unit tests (every rule fires somewhere)
+    from invoices.validation import validate_document
+
+    english = re.compile(r"\b(shall|must|should|Invoice line|The Seller)\b")
+    for path in sorted((CORPUS / folder).glob("*.xml"))[:120]:
+        verdict = validate_document(content=path.read_bytes(), filename=path.name)
+        # Then every message is French
+        for issue in verdict.errors + verdict.warnings:
+            assert not english.search(issue.message), (path.name, issue.rule_id, issue.message)
