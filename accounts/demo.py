@@ -9,6 +9,8 @@ from .models import User
 ADMIN = ("admin@chorus.test", "Demo-Admin-2026!", "Alice", "Administratrice")
 SUPPLIER = ("fournisseur@chorus.test", "Demo-Fournisseur-2026!", "Frédéric", "Fournier")
 BUYER = ("acheteur@chorus.test", "Demo-Acheteur-2026!", "Agnès", "Achard")
+# Principal manager of Nordlicht Bürobedarf GmbH, the demo supplier established in Germany.
+FOREIGN_SUPPLIER = ("nordlicht@chorus.test", "Demo-Nordlicht-2026!", "Jana", "Nordlicht")
 
 
 def demo_user(email: str, password: str, first_name: str, last_name: str, *, staff: bool = False) -> User:
@@ -31,4 +33,5 @@ def seed() -> dict[str, User]:
         "admin": demo_user(*ADMIN, staff=True),
         "supplier": demo_user(*SUPPLIER),
         "buyer": demo_user(*BUYER),
+        "foreign_supplier": demo_user(*FOREIGN_SUPPLIER),
     }

@@ -1,8 +1,9 @@
 """API demo data of ``seed_demo`` (documented in the README; exact values, idempotent):
 
 - OAuth application ``demo-client`` / ``demo-client-secret`` (owner: the demo administrator);
-- technical accounts ``TECH-ACME`` (ACME Fournitures) and ``TECH-BEAUFORT`` (Commune de
-  Beaufort-en-Anjou), both with the password ``Demo-Tech-2026!``.
+- technical accounts ``TECH-ACME`` (ACME Fournitures), ``TECH-BEAUFORT`` (Commune de
+  Beaufort-en-Anjou) and ``TECH-NORDLICHT`` (Nordlicht Bürobedarf GmbH), all with the password
+  ``Demo-Tech-2026!``.
 """
 
 from __future__ import annotations
@@ -25,7 +26,11 @@ from .models import OAuthApplication
 CLIENT_ID = "demo-client"
 CLIENT_SECRET = "demo-client-secret"  # noqa: S105 - documented demo value
 TECH_PASSWORD = "Demo-Tech-2026!"  # noqa: S105 - documented demo value
-TECH_ACCOUNTS = (("TECH-ACME", "suppliers", "acme"), ("TECH-BEAUFORT", "entities", "beaufort"))
+TECH_ACCOUNTS = (
+    ("TECH-ACME", "suppliers", "acme"),
+    ("TECH-BEAUFORT", "entities", "beaufort"),
+    ("TECH-NORDLICHT", "suppliers", "nordlicht"),  # the foreign supplier (issue 13)
+)
 
 
 def seed(*, users: dict[str, Any], suppliers: dict[str, Any], entities: dict[str, Any]) -> None:

@@ -112,9 +112,19 @@ class PaymentMode(models.TextChoices):
     REPORT = "REPORT", _("Report")
 
 
-# Reference VAT rates of ``recuperer/tauxtva`` (mainland, Corsica and overseas departments).
+# The VAT rates a seller established in France may invoice (``recuperer/tauxtva``), with the
+# article of the Code général des impôts that sets each one:
+# - mainland: 20 % normal rate (art. 278), 10 % (art. 279), 5.5 % (art. 278-0 bis, 278 bis),
+#   2.1 % (art. 281 quater to 281 nonies, 298 septies: medicines, press, first performances);
+# - Corsica (art. 297, I-1): 0.9 % (1°), 2.1 % (2°), 10 % (5°), 13 % (6°, petroleum products);
+# - Guadeloupe, Martinique, La Réunion: 8.5 % normal and 2.1 % reduced (art. 296, 1°),
+#   1.75 % and 1.05 % particular rates (art. 296 bis; 1.05 % also for the press, art. 298 septies);
+#   no VAT in Guyane and Mayotte (art. 294, 1);
+# - 0 %: exempt, reverse-charged, intra-EU, export or out-of-scope lines (categories E, AE, K,
+#   G, O, Z of EN 16931), whose exemption reason the invoice states (art. 242 nonies A, I-13°).
+# The order is the form's.
 FRENCH_VAT_RATES: tuple[Decimal, ...] = tuple(
-    Decimal(r) for r in ("20", "10", "8.5", "5.5", "2.1", "1.05", "0.9", "0")
+    Decimal(r) for r in ("20", "10", "5.5", "2.1", "13", "0.9", "8.5", "1.75", "1.05", "0")
 )
 
 

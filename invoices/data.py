@@ -122,6 +122,7 @@ class InvoiceData:
     declared_allowances_total: Decimal | None = None  # BT-107
     declared_charges_total: Decimal | None = None  # BT-108
     declared_total_vat: Decimal | None = None  # BT-110
+    declared_vat_total_eur: Decimal | None = None  # BT-111 (VAT in euros of a foreign-currency file)
     declared_total_ttc: Decimal | None = None  # BT-112
     declared_amount_due: Decimal | None = None  # BT-115
     # BT-31 when a file carries it; the supplier structure's VAT number otherwise.
@@ -322,6 +323,7 @@ def invoice_data_from_parsed(parsed: Any, *, channel: str, source_format: str = 
         declared_allowances_total=parsed.allowances_total,
         declared_charges_total=parsed.charges_total,
         declared_total_vat=parsed.total_vat,
+        declared_vat_total_eur=getattr(parsed, "total_vat_eur", None),
         declared_total_ttc=parsed.total_ttc,
         declared_amount_due=parsed.amount_due,
         seller_vat_number=parsed.seller_vat or "",

@@ -43,6 +43,13 @@ VAT_RATE_CHOICES = [(f"{rate.normalize():f}", _rate_label(rate)) for rate in FRE
 ]
 
 
+def currency_choices() -> list[tuple[str, str]]:
+    from .checks.seller import iso4217_currencies
+
+    others = sorted(iso4217_currencies() - set(CURRENCIES))
+    return [(c, c) for c in (*CURRENCIES, *others)]
+
+
 class FrenchDecimalField(forms.DecimalField):
     """Accepts "1 234,50" as well as "1234.50" (spaces and no-break spaces are dropped)."""
 
@@ -125,7 +132,8 @@ class InvoiceForm(DsfrBaseForm):
         required=False,
         help_text=_("Pour un avoir : la facture qu'il corrige (BT-25)."),
     )
-    currency = forms.ChoiceField(label=_("Devise"), choices=[(c, c) for c in CURRENCIES], initial="EUR")
+    # Every ISO 4217 currency (EN 16931 BR-CL-03), the usual ones first.
+    currency = forms.ChoiceField(label=_("Devise"), choices=currency_choices, initial="EUR")
     exchange_rate = _decimal(14, 6, label=_("Taux de change (valeur en euros d'une unité)"))
     vat_regime = forms.ChoiceField(
         label=_("Régime de TVA"), choices=VatRegime.choices, initial=VatRegime.TVA_SUR_DEBIT
@@ -223,6 +231,17 @@ class LineForm(DsfrBaseForm):
     discount = _decimal(15, 2, label=_("Remise HT"), min_value=ZERO)
     vat_rate = forms.ChoiceField(label=_("TVA"), choices=VAT_RATE_CHOICES, initial="20")
     vat_rate_other = _decimal(5, 2, label=_("Taux manuel (%)"), min_value=ZERO, max_value=Decimal(100))
+
+    def __init__(self, *args: Any, foreign: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if foreign:
+            # A seller established abroad invoices at the rates of its own country: the French
+            # list (CGI) is not offered, the rate is typed (invoices.checks.seller).
+            self.fields["vat_rate"].choices = [(MANUAL_RATE, _("Taux de TVA de votre pays"))]
+            self.fields["vat_rate"].initial = MANUAL_RATE
+            if not self.is_bound and self.initial.get("vat_rate") not in (None, MANUAL_RATE):
+                self.initial["vat_rate_other"] = _fr(Decimal(self.initial["vat_rate"]))
+                self.initial["vat_rate"] = MANUAL_RATE
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

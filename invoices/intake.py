@@ -21,20 +21,27 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common.identifiers import compact_identifier
+
 from .checks import CheckError, InvoiceRejected, invoice_data_check
-from .choices import Channel, DocumentRole
+from .checks.seller import seller_is_foreign
+from .choices import Channel, DocumentRole, InvoiceKind
 from .cii import sha256_hex
 from .data import InvoiceData, invoice_data_from_parsed
+from .file_advice import file_problems, grouped_issues
 from .models import Document, Invoice
 from .services import invoice_deposit, invoice_draft_save
 from .validation import (
     BatchError,
     DocumentFormat,
+    Layer,
+    Profile,
     Verdict,
     read_pdf_text_hints,
     split_batch,
     validate_document,
 )
+from .validation.brfr import brfr_warnings
 from .validation.limits import MAX_DOCUMENT_BYTES
 
 LAYER_CHORUS = "chorus"
@@ -103,12 +110,46 @@ def _problem_from_check(error: CheckError) -> Problem:
 
 
 def _seller_errors(*, verdict: Verdict, supplier: Any) -> list[Problem]:
-    """BT-30: Chorus Pro reads the supplier's SIRET in the seller's legal identifier. A file whose
-    seller is another company cannot be deposited by this structure."""
+    """The seller of the file must be the depositing structure (reference §5.4). A structure
+    established in France is recognised by its SIRET in the seller's legal identifier (BT-30,
+    scheme 0009, or its SIREN under 0002); a foreign one by its VAT number (BT-31) or its legal
+    registration (BT-30). A mismatch names both identifiers."""
     parsed = verdict.parsed
-    if parsed is None or supplier.identifier_type != "SIRET":
+    if parsed is None:
         return []
-    found = (parsed.seller_siret or "").replace(" ", "")
+    compact = compact_identifier
+    legal = compact(parsed.seller_siret)
+    vat = compact(parsed.seller_vat)
+    if seller_is_foreign(supplier):
+        mine = {compact(supplier.identifier), compact(supplier.vat_number)} - {""}
+        if not (legal or vat) or mine & {legal, vat}:
+            return []
+        found, bt = (vat, "BT-31") if vat else (legal, "BT-30")
+        label = _("Numéro de TVA du vendeur") if vat else _("Identifiant légal du vendeur")
+        element = (
+            _("SellerTradeParty/SpecifiedTaxRegistration/ID (CII) ou PartyTaxScheme/CompanyID (UBL)")
+            if vat
+            else _("SellerTradeParty/SpecifiedLegalOrganization/ID (CII) ou PartyLegalEntity/CompanyID (UBL)")
+        )
+        return [
+            Problem(
+                rule_id="CPRO-FOURNISSEUR-DIFFERENT",
+                layer=LAYER_CHORUS,
+                bt=bt,
+                bt_label=label,
+                value=found,
+                field="supplier",
+                message=_(
+                    "Le vendeur de la facture (%(found)s) n'est pas votre structure (%(mine)s). Déposez "
+                    "la facture depuis la structure qui l'a émise, ou mettez %(mine)s dans l'élément "
+                    "%(element)s de la facture."
+                )
+                % {"found": found, "mine": supplier.vat_number or supplier.identifier, "element": element},
+            )
+        ]
+    if supplier.identifier_type != "SIRET":
+        return []
+    found = legal
     scheme = parsed.seller_siret_scheme or ""
     if scheme in ("", "0009"):
         same = found == supplier.identifier
@@ -125,10 +166,12 @@ def _seller_errors(*, verdict: Verdict, supplier: Any) -> list[Problem]:
                 bt="BT-30",
                 bt_label=_("Identifiant légal du vendeur"),
                 value=found,
+                field="supplier",
                 message=_(
-                    "L'identifiant légal du vendeur dans la facture (%(found)s) n'est pas celui de votre "
-                    "structure (%(mine)s). Déposez la facture depuis la structure qui l'a émise, ou "
-                    "corrigez le SIRET du vendeur dans votre logiciel."
+                    "L'identifiant légal du vendeur dans la facture (%(found)s) n'est pas le SIRET de "
+                    "votre structure (%(mine)s). Déposez la facture depuis la structure qui l'a émise, "
+                    "ou mettez %(mine)s dans l'élément SellerTradeParty/SpecifiedLegalOrganization/ID "
+                    "(CII) ou PartyLegalEntity/CompanyID (UBL), avec schemeID=\"0009\"."
                 )
                 % {"found": found, "mine": supplier.identifier},
             )
@@ -164,10 +207,19 @@ def document_intake(
         readable=parsed is not None,
         invoice_number=(parsed.number or "") if parsed else "",
         recipient_identifier=(parsed.buyer_siret or "") if parsed else "",
-        errors=[_problem_from_issue(i) for i in verdict.errors],
-        warnings=[_problem_from_issue(i) for i in verdict.warnings],
+        errors=[_problem_from_issue(i) for i in grouped_issues(verdict.errors)],
+        warnings=[_problem_from_issue(i) for i in grouped_issues(verdict.warnings)],
     )
     if verdict.errors:
+        if not structured_only and _completed_by_the_form(verdict):
+            # The page's promise: a Factur-X MINIMUM / BASIC WL PDF is the legal invoice and its
+            # XML only pre-fills the form. What that XML gets wrong is said (as warnings) but does
+            # not stop the draft; the form's own checks apply when it is sent.
+            outcome.warnings = [*outcome.errors, *outcome.warnings]
+            outcome.errors = []
+            outcome.draft = invoice_draft_from_pdf(
+                supplier=supplier, actor=actor, name=name, content=content, verdict=verdict
+            )
         return outcome
     if not verdict.structured:
         if structured_only:
@@ -205,6 +257,8 @@ def document_intake(
         if done is not None:
             outcome.invoice = done
             return outcome
+    if verdict.xml and _syntax_family(verdict) == "CII" and not seller_is_foreign(supplier):
+        outcome.warnings += [_problem_from_issue(i) for i in brfr_warnings(verdict.xml)]
     data = invoice_data_from_parsed(parsed, channel=channel, source_format=str(verdict.format))
     seller_errors = _seller_errors(verdict=verdict, supplier=supplier)
     if seller_errors:
@@ -213,6 +267,7 @@ def document_intake(
         outcome.errors += [
             _problem_from_check(e) for e in invoice_data_check(data=data, supplier=supplier, actor=actor)
         ]
+        outcome.errors = file_problems(outcome.errors, syntax=_syntax_family(verdict))
         return outcome
     try:
         invoice = invoice_deposit(
@@ -225,9 +280,43 @@ def document_intake(
         )
     except InvoiceRejected as exc:
         outcome.errors += [_problem_from_check(e) for e in exc.errors]
+        outcome.errors = file_problems(outcome.errors, syntax=_syntax_family(verdict))
         return outcome
     outcome.invoice = invoice
+    if data.kind == InvoiceKind.AVOIR and not data.original_invoice_number.strip():
+        # Directive 2006/112/EC art. 219 / CGI art. 289 I-1: a credit note that corrects an invoice
+        # refers to it; EN 16931 leaves BT-25 optional, so this is advice, not a refusal.
+        outcome.warnings.append(
+            Problem(
+                rule_id="CPRO-AVOIR-ORIGINE",
+                layer=LAYER_CHORUS,
+                bt="BT-25",
+                message=_(
+                    "Cet avoir ne cite pas la facture qu'il corrige : s'il en corrige une, indiquez son "
+                    "numéro dans l'élément InvoiceReferencedDocument/IssuerAssignedID (CII) ou "
+                    "BillingReference/InvoiceDocumentReference/ID (UBL)."
+                ),
+            )
+        )
     return outcome
+
+
+def _syntax_family(verdict: Verdict) -> str:
+    if verdict.format in (DocumentFormat.UBL_INVOICE, DocumentFormat.UBL_CREDITNOTE):
+        return "UBL"
+    if verdict.format in (DocumentFormat.CII, DocumentFormat.FACTURX_PDF):
+        return "CII"
+    return ""
+
+
+def _completed_by_the_form(verdict: Verdict) -> bool:
+    """A Factur-X PDF of a profile without lines (MINIMUM, BASIC WL) whose only errors are in its
+    XML (syntax, EN 16931 / Factur-X rules): the PDF itself passed the safety layer."""
+    return (
+        verdict.format == DocumentFormat.FACTURX_PDF
+        and verdict.profile in (Profile.MINIMUM, Profile.BASICWL)
+        and all(issue.layer in (Layer.SYNTAX, Layer.EN16931) for issue in verdict.errors)
+    )
 
 
 def _not_structured_in_flow(*, name: str, verdict: Verdict) -> Problem:

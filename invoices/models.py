@@ -115,7 +115,10 @@ class Invoice(models.Model):
     total_ttc = models.DecimalField(_("total TTC"), default=0, **MONEY)
     global_discount = models.DecimalField(_("remise globale TTC"), default=0, **MONEY)
     global_discount_reason = models.CharField(_("motif de la remise"), max_length=255, blank=True)
-    # BT-113: already paid (an A2 invoice is fully paid, amount due 0).
+    # BT-113: already paid (an A2 invoice is fully paid, amount due 0). It may be negative in
+    # EN 16931; a deposited file's rounding amount (BT-114) is folded into it.
+    # No database rule ties a foreign currency to an exchange rate: only a seller established in
+    # France must state the VAT in euros (CGI annexe II, art. 242 nonies A; invoices.checks.seller).
     prepaid_amount = models.DecimalField(_("montant déjà payé"), default=0, **MONEY)
     amount_due = models.DecimalField(_("montant à payer"), default=0, **MONEY)
 
@@ -180,10 +183,6 @@ class Invoice(models.Model):
                 condition=Q(status=InvoiceStatus.BROUILLON)
                 | (Q(deposited_at__isnull=False) & Q(recipient__isnull=False) & ~Q(number="")),
             ),
-            models.CheckConstraint(
-                name="invoice_foreign_currency_has_rate",
-                condition=Q(currency="EUR") | Q(exchange_rate__gt=0),
-            ),
             # Round(…, 2): SQLite (the embedded default) stores decimals as floating point, where
             # 651.80 + 102.52 is not 754.32; on PostgreSQL numeric the rounding changes nothing.
             models.CheckConstraint(
@@ -192,9 +191,6 @@ class Invoice(models.Model):
             ),
             models.CheckConstraint(
                 name="invoice_global_discount_non_negative", condition=Q(global_discount__gte=0)
-            ),
-            models.CheckConstraint(
-                name="invoice_prepaid_non_negative", condition=Q(prepaid_amount__gte=0)
             ),
             # BR-CO-16: amount due = total TTC − what is already paid (and the global discount).
             models.CheckConstraint(
@@ -291,10 +287,6 @@ class InvoiceAllowanceCharge(models.Model):
         ordering = ["position"]
         constraints = [
             models.UniqueConstraint(fields=["invoice", "position"], name="invoice_allowance_charge_position"),
-            # BR-DEC-01 / BR-31: an amount, not a sign: the indicator says allowance or charge.
-            models.CheckConstraint(
-                name="invoice_allowance_charge_amount_non_negative", condition=Q(amount__gte=0)
-            ),
             models.CheckConstraint(
                 name="invoice_allowance_charge_vat_rate_range",
                 condition=Q(vat_rate__gte=0, vat_rate__lte=100),

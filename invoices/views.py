@@ -20,6 +20,7 @@ from invoices.lifecycle.statuses import InvoiceStatus
 from suppliers.selectors import supplier_bank_accounts
 
 from .checks import InvoiceRejected, invoice_draft_check
+from .checks.seller import seller_is_foreign
 from .choices import DocumentRole, Framework, InvoiceKind
 from .data import invoice_data_from_invoice
 from .forms import (
@@ -102,7 +103,9 @@ def _render_form(
     return render(request, "invoices/form.html", context, status=status)
 
 
-def _posted_forms(request: HttpRequest, *, add_line: bool = False) -> tuple[InvoiceForm, Any, dict[str, Any]]:
+def _posted_forms(
+    request: HttpRequest, *, add_line: bool = False, foreign: bool = False
+) -> tuple[InvoiceForm, Any, dict[str, Any]]:
     """The posted header form, line formset (one more row if asked) and the recipient context."""
     recipient = _recipient_context(request.POST.get("recipient_siret", ""))
     services = [(s.code, f"{s.code} – {s.name}") for s in recipient["services"]]
@@ -112,7 +115,7 @@ def _posted_forms(request: HttpRequest, *, add_line: bool = False) -> tuple[Invo
         data = request.POST.copy()
         total = int(data.get("lines-TOTAL_FORMS") or 0)
         data["lines-TOTAL_FORMS"] = str(total + 1)
-    formset = LineFormSet(data, prefix="lines")
+    formset = LineFormSet(data, prefix="lines", form_kwargs={"foreign": foreign})
     return form, formset, recipient
 
 
@@ -163,27 +166,37 @@ def _entry(request: HttpRequest, *, supplier: Any, draft: Any) -> HttpResponse:
             recipient = _recipient_context(data.recipient_siret)
             services = [(s.code, f"{s.code} – {s.name}") for s in recipient["services"]]
             form = InvoiceForm(initial=invoice_initial(data), services=services)
-            formset = LineFormSet(prefix="lines", initial=[line_initial(line) for line in source.lines.all()])
+            formset = LineFormSet(
+                prefix="lines",
+                form_kwargs={"foreign": seller_is_foreign(supplier)},
+                initial=[line_initial(line) for line in source.lines.all()],
+            )
             messages.info(request, _(
                 "Nouvelle facture préremplie à partir de la facture rejetée n° %(number)s : corrigez ce "
                 "qui a motivé le rejet et donnez-lui un nouveau numéro."
             ) % {"number": source.number})
         elif draft is None:
             form = InvoiceForm()
-            formset = LineFormSet(prefix="lines")
+            formset = LineFormSet(prefix="lines", form_kwargs={"foreign": seller_is_foreign(supplier)})
             recipient: dict[str, Any] = {}
         else:
             data = invoice_data_from_invoice(draft)
             recipient = _recipient_context(data.recipient_siret)
             services = [(s.code, f"{s.code} – {s.name}") for s in recipient["services"]]
             form = InvoiceForm(initial=invoice_initial(data), services=services)
-            formset = LineFormSet(prefix="lines", initial=[line_initial(line) for line in draft.lines.all()])
+            formset = LineFormSet(
+                prefix="lines",
+                form_kwargs={"foreign": seller_is_foreign(supplier)},
+                initial=[line_initial(line) for line in draft.lines.all()],
+            )
         return _render_form(
             request, form=form, formset=formset, supplier=supplier, draft=draft, recipient=recipient
         )
 
     action = request.POST.get("action", "draft")
-    form, formset, recipient = _posted_forms(request, add_line=action == "add_line")
+    form, formset, recipient = _posted_forms(
+        request, add_line=action == "add_line", foreign=seller_is_foreign(supplier)
+    )
     if action in ("add_line", "recipient"):
         # Without script: refresh the page (one more row, or the recipient's requirements).
         return _render_unvalidated(request, form, formset, supplier, draft, recipient)

@@ -13,6 +13,9 @@ ACME_VAT = "FR19812345676"
 ACME_IBAN = "FR7630006000011234567890189"
 ACME_HEADCOUNT = 120  # a PME (décret 2008-1354): e-invoicing mandatory since 1 January 2019
 
+# A supplier established in another EU country (``UE_HORS_FRANCE``: identified by its VAT number).
+NORDLICHT_VAT = "DE136469057"
+
 
 def seed(users: dict[str, User]) -> dict[str, SupplierStructure]:
     acme, _ = SupplierStructure.objects.update_or_create(
@@ -41,4 +44,30 @@ def seed(users: dict[str, User]) -> dict[str, SupplierStructure]:
         structure=acme,
         defaults={"role": Role.PRINCIPAL, "status": MembershipStatus.ACTIVE},
     )
-    return {"acme": acme}
+    nordlicht = _seed_nordlicht(users)
+    return {"acme": acme, "nordlicht": nordlicht}
+
+
+def _seed_nordlicht(users: dict[str, User]) -> SupplierStructure:
+    """Nordlicht Bürobedarf GmbH (DE136469057) and its principal manager: the README's foreign
+    supplier, relied on by outside checks (its technical account TECH-NORDLICHT is seeded with the
+    other API accounts by ``cpro.demo``)."""
+    nordlicht, _ = SupplierStructure.objects.update_or_create(
+        identifier_type=IdentifierType.UE_HORS_FRANCE,
+        identifier=NORDLICHT_VAT,
+        defaults={
+            "name": "Nordlicht Bürobedarf GmbH",
+            "address": "Hafenstraße 12",
+            "postcode": "20457",
+            "city": "Hamburg",
+            "country_code": "DE",
+            "vat_number": NORDLICHT_VAT,
+            "active": True,
+        },
+    )
+    SupplierMembership.objects.update_or_create(
+        user=users["foreign_supplier"],
+        structure=nordlicht,
+        defaults={"role": Role.PRINCIPAL, "status": MembershipStatus.ACTIVE},
+    )
+    return nordlicht

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0002_initial'),
         ('invoices', '0004_search_indexes'),
-        ('invoices', '0007_document_by_portal'),
+        ('invoices', '0008_foreign_sellers_en16931_amounts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,6 +7,30 @@ been closed meanwhile).
 
 Each failure is a ``CheckError`` with a stable code, the form field and EN 16931 business term
 it concerns, the wrong value and a French sentence that says what to do.
+
+A deposited file is judged by the official EN 16931 artefacts first; the portal never recomputes
+its amounts more strictly (``amounts.is_file_invoice``). What a valid file may still fail are
+the portal's own checks, each required by a source:
+
+- who deposits: CPRO-FOURNISSEUR-INACTIF, CPRO-DROIT-ENVOI (structures and rattachements,
+  reference §3); CPRO-FOURNISSEUR-DIFFERENT, the seller of the file is the depositing structure
+  (reference §5.4: SIRET in BT-30 for a French structure, VAT number BT-31 or BT-30 otherwise);
+- routing: CPRO-DESTINATAIRE-*, CPRO-SERVICE-*, CPRO-ENGAGEMENT-*, CPRO-FACTURES-PUBLIQUES,
+  CPRO-VALIDEUR-*, CPRO-CADRE, CPRO-A2-NON-PAYEE (reference §5.2 and §5.4; décret n° 2016-1478
+  du 2 novembre 2016, art. 2: recipient identifier, service code and engagement number);
+- CPRO-DOUBLON: one number per invoice (CGI annexe II art. 242 nonies A, I-2°; reference §5.4);
+- CPRO-DATE-FUTURE / CPRO-DATE-INVALIDE: an invoice is deposited once issued (reference §5.4);
+- CPRO-IBAN-REQUIS / CPRO-IBAN-INVALIDE: bank details Chorus Pro can pay to (reference §5.4,
+  ISO 13616 check digits);
+- seller established in France only: CPRO-TAUX-TVA (CGI art. 278 to 281 nonies, 296, 296 bis,
+  297), CPRO-TVA-EN-EUROS and CPRO-TAUX-CHANGE (CGI annexe II art. 242 nonies A);
+- documents the portal writes itself (form, API): CPRO-TVA-VENDEUR (EN 16931 BR-S-02),
+  CPRO-TVA-VENDEUR-INVALIDE (Directive 2006/112/EC art. 226, 3°, checked by python-stdnum),
+  CPRO-AVOIR-ORIGINE (Directive 2006/112/EC art. 219; only a warning for a file), and the form's
+  input checks (CPRO-LIGNE-*, CPRO-TOTAL-NEGATIF, CPRO-MONTANT-*, CPRO-TOTAUX);
+- storage precision of ``lignePoste`` (reference §4.2): at most 4 decimals in a quantity, 6 in a
+  price (CPRO-LIGNE-QUANTITE, CPRO-LIGNE-PRIX), 2 in an amount;
+- attachments: CPRO-PJ-* (reference §5.3, Chorus Pro's rules for attachments).
 """
 
 from __future__ import annotations
@@ -42,6 +66,7 @@ from .parties import (
     supplier_actor_errors,
 )
 from .routing import _check_framework, _check_routing, _resolve_original
+from .seller import _check_foreign_seller_vat, seller_is_foreign
 
 if TYPE_CHECKING:
     from suppliers.models import SupplierStructure
@@ -136,9 +161,10 @@ def invoice_data_resolve(
     _check_supplier(errors, supplier=supplier, actor=actor)
     _check_identity(errors, data=data)
     _check_routing(errors, resolved, data=data, supplier=supplier)
-    _check_currency_and_vat(errors, data=data)
+    foreign = seller_is_foreign(supplier)
+    _check_currency_and_vat(errors, data=data, foreign=foreign)
     _check_payment(errors, data=data)
-    totals = _check_lines_and_totals(errors, data=data)
+    totals = _check_lines_and_totals(errors, data=data, foreign=foreign)
     resolved.totals = totals
     _check_framework(
         errors,
@@ -148,6 +174,7 @@ def invoice_data_resolve(
         amount_due=totals.amount_due if totals else None,
     )
     _check_seller_vat(errors, data=data, supplier=supplier)
+    _check_foreign_seller_vat(errors, data=data, supplier=supplier)
     _check_attachments(errors, data=data, stored_sizes=stored_attachment_sizes)
     _check_duplicate(errors, data=data, supplier=supplier, exclude_id=exclude_invoice_id)
     _resolve_original(resolved, data=data, supplier=supplier)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -10,10 +11,9 @@ from django.utils.translation import gettext as _
 
 from common.identifiers import validate_iban
 
-from ..amounts import ZERO, Totals
+from ..amounts import ZERO, LineAmount, Totals, VatRow, round_cent, vat_category_for
 from ..attachments import HEAD_BYTES, attachment_errors, total_size_error
 from ..choices import (
-    CURRENCIES,
     FRENCH_VAT_RATES,
     PAYMENT_MODES_WITH_IBAN,
     PaymentMode,
@@ -25,23 +25,60 @@ from ..errors import CheckError
 
 if TYPE_CHECKING:
     pass
-from .base import _UNIT_CODE, DESIGNATION_MAX_LENGTH, REFERENCE_MAX_LENGTH
+from .base import _UNIT_CODE, DESIGNATION_MAX_LENGTH, GENERATED_CHANNELS, REFERENCE_MAX_LENGTH
+from .seller import iso4217_currencies
+
+
+def is_file_invoice(data: InvoiceData) -> bool:
+    """A deposited file (CII, UBL, Factur-X) is its own legal document: its amounts are the
+    seller's, and the EN 16931 layer has already checked their arithmetic (BR-CO-10..17, BR-S-08…,
+    with the rounding tolerance the official rules allow). The portal then stores what the file
+    declares rather than recomputing it more strictly than EN 16931 does (e.g. without the price
+    base quantity BT-149 or the gross price BT-148 of a line)."""
+    return data.channel not in GENERATED_CHANNELS and data.declared_total_ttc is not None
 
 # --- Currency, VAT regime, payment ------------------------------------------------------------
 
 
-def _check_currency_and_vat(errors: list[CheckError], *, data: InvoiceData) -> None:
-    if data.currency not in CURRENCIES:
+def _check_currency_and_vat(errors: list[CheckError], *, data: InvoiceData, foreign: bool = False) -> None:
+    """BT-5 is an ISO 4217 code (EN 16931 BR-CL-03). A seller established in France states the
+    VAT in euros whatever the invoice currency (CGI annexe II, art. 242 nonies A): the portal
+    writes it (BT-111) from the exchange rate of the form or API call, and a file carries it
+    itself (BT-6 = EUR and BT-111). A foreign seller is not bound by that rule."""
+    if data.currency not in iso4217_currencies():
         errors.append(
             CheckError(
                 code="CPRO-DEVISE",
                 field="currency",
                 bt="BT-5",
                 value=data.currency,
-                message=_("Choisissez la devise de la facture dans la liste (EUR par défaut)."),
+                message=_(
+                    "La devise %(currency)s n'est pas un code ISO 4217 : choisissez-la dans la liste "
+                    "(EUR par défaut)."
+                )
+                % {"currency": data.currency},
             )
         )
-    elif data.currency != "EUR" and not (data.exchange_rate and data.exchange_rate > 0):
+    elif foreign or data.currency == "EUR":
+        pass
+    elif is_file_invoice(data):
+        if data.declared_vat_total_eur is None:
+            errors.append(
+                CheckError(
+                    code="CPRO-TVA-EN-EUROS",
+                    field="total_vat",
+                    bt="BT-111",
+                    value=data.currency,
+                    message=_(
+                        "Une facture en %(currency)s d'un vendeur établi en France indique aussi le "
+                        "montant de la TVA en euros (CGI, annexe II, art. 242 nonies A) : ajoutez "
+                        "l'élément TaxCurrencyCode = EUR (BT-6) et un second TaxTotalAmount "
+                        "currencyID=\"EUR\" (BT-111) au fichier."
+                    )
+                    % {"currency": data.currency},
+                )
+            )
+    elif not (data.exchange_rate and data.exchange_rate > 0):
         errors.append(
             CheckError(
                 code="CPRO-TAUX-CHANGE",
@@ -132,7 +169,60 @@ def _fmt(value: Decimal) -> str:
     return f"{value:.2f}".replace(".", ",")
 
 
-def _check_lines_and_totals(errors: list[CheckError], *, data: InvoiceData) -> Totals | None:
+def declared_totals(data: InvoiceData) -> Totals:
+    """The totals a file declares (BT-131 per line, BG-23, BT-109..115), falling back on the
+    portal's computation for what it leaves out. BT-114 (rounding amount) has no column of its
+    own: it is folded into what is already paid, so that BT-115 = BT-112 − BT-113 + BT-114 still
+    holds in the stored invoice."""
+    computed = data.totals()
+
+    def pick(declared: Decimal | None, fallback: Decimal) -> Decimal:
+        return declared if declared is not None else fallback
+
+    lines = tuple(
+        LineAmount(
+            category=amount.category,
+            rate=amount.rate,
+            rate_manual=amount.rate_manual,
+            net=pick(line.declared_net, amount.net),
+        )
+        for line, amount in zip(data.lines, computed.lines, strict=True)
+    )
+    vat_rows = computed.vat_rows
+    if data.declared_vat_lines:
+        vat_rows = tuple(
+            VatRow(
+                category=row.category
+                or vat_category_for(rate=row.rate, vat_regime=data.vat_regime, declared=""),
+                rate=row.rate,
+                rate_manual=row.rate_manual,
+                base=row.base,
+                amount=row.amount,
+            )
+            for row in data.declared_vat_lines
+        )
+    total_ht = pick(data.declared_total_ht, computed.total_ht)
+    total_vat = pick(data.declared_total_vat, computed.total_vat)
+    total_ttc = pick(data.declared_total_ttc, total_ht + total_vat)
+    amount_due = pick(data.declared_amount_due, total_ttc - data.global_discount - data.prepaid_amount)
+    return Totals(
+        lines=lines,
+        vat_rows=vat_rows,
+        lines_total=sum((line.net for line in lines), ZERO),
+        allowances_total=pick(data.declared_allowances_total, computed.allowances_total),
+        charges_total=pick(data.declared_charges_total, computed.charges_total),
+        total_ht=total_ht,
+        total_vat=total_vat,
+        total_ttc=total_ttc,
+        global_discount=data.global_discount,
+        prepaid=total_ttc - data.global_discount - amount_due,
+        amount_due=amount_due,
+    )
+
+
+def _check_lines_and_totals(
+    errors: list[CheckError], *, data: InvoiceData, foreign: bool = False
+) -> Totals | None:
     if not data.lines:
         errors.append(
             CheckError(
@@ -145,6 +235,7 @@ def _check_lines_and_totals(errors: list[CheckError], *, data: InvoiceData) -> T
         return None
     sound = True
     exempt = data.vat_regime == VatRegime.EXONERATION
+    from_file = is_file_invoice(data)
     for i, line in enumerate(data.lines):
         prefix = f"lines-{i}-"
         n = i + 1
@@ -173,7 +264,9 @@ def _check_lines_and_totals(errors: list[CheckError], *, data: InvoiceData) -> T
                     % {"n": n, "max": REFERENCE_MAX_LENGTH},
                 )
             )
-        if line.quantity == 0 or _decimal_places(line.quantity) > 4 or abs(line.quantity) >= 10**15:
+        # A zero quantity is valid in EN 16931 (BT-129); the form asks for a real one.
+        zero = line.quantity == 0 and not from_file
+        if zero or _decimal_places(line.quantity) > 4 or abs(line.quantity) >= 10**15:
             sound = False
             errors.append(
                 CheckError(
@@ -213,7 +306,10 @@ def _check_lines_and_totals(errors: list[CheckError], *, data: InvoiceData) -> T
                 )
             )
         gross = abs(line.quantity * line.unit_price)
-        if line.discount < 0 or line.discount > gross or _decimal_places(line.discount) > 2:
+        # A file's line allowance is derived from BT-131 (see data._line_from_parsed): only the
+        # form and the API type it.
+        bad_discount = line.discount < 0 or line.discount > gross or _decimal_places(line.discount) > 2
+        if not from_file and bad_discount:
             sound = False
             errors.append(
                 CheckError(
@@ -229,7 +325,13 @@ def _check_lines_and_totals(errors: list[CheckError], *, data: InvoiceData) -> T
                 )
             )
         _check_line_rate(
-            errors, line_rate=line.vat_rate, manual=line.vat_rate_manual, field=prefix + "vat_rate", n=n
+            errors,
+            line_rate=line.vat_rate,
+            manual=line.vat_rate_manual,
+            field=prefix + "vat_rate",
+            n=n,
+            foreign=foreign,
+            from_file=from_file,
         )
         if exempt and line.vat_rate != 0 and line.vat_category in ("", VatCategory.EXEMPT):
             errors.append(
@@ -245,7 +347,8 @@ def _check_lines_and_totals(errors: list[CheckError], *, data: InvoiceData) -> T
                     % {"n": n},
                 )
             )
-        if line.declared_net is not None and sound and line.declared_net != line.net_amount():
+        declared = line.declared_net
+        if not from_file and declared is not None and sound and declared != line.net_amount():
             errors.append(
                 CheckError(
                     code="CPRO-TOTAUX",
@@ -260,12 +363,17 @@ def _check_lines_and_totals(errors: list[CheckError], *, data: InvoiceData) -> T
                 )
             )
     for i, item in enumerate(data.allowances_charges):
-        sound = _check_allowance_charge(errors, item=item, i=i) and sound
+        sound = (
+            _check_allowance_charge(errors, item=item, i=i, foreign=foreign, from_file=from_file) and sound
+        )
     for name, value, bt in (
         ("global_discount", data.global_discount, "BT-113"),
         ("prepaid_amount", data.prepaid_amount, "BT-113"),
     ):
-        if value < 0 or _decimal_places(value) > 2:
+        # BT-113 may be negative in EN 16931 (an overpayment to refund); the form's global
+        # discount and amount already paid are positive amounts typed by the user.
+        negative = value < 0 and not (from_file and name == "prepaid_amount")
+        if negative or _decimal_places(value) > 2:
             sound = False
             errors.append(
                 CheckError(
@@ -278,6 +386,12 @@ def _check_lines_and_totals(errors: list[CheckError], *, data: InvoiceData) -> T
             )
     if not sound:
         return None
+    if from_file:
+        # The file's own figures, already judged by the EN 16931 rules (see is_file_invoice); the
+        # sums are checked again as EN 16931 states them (BR-CO-10..15), never more strictly.
+        totals = declared_totals(data)
+        _check_declared_sums(errors, data=data, totals=totals)
+        return totals
     totals = data.totals()
     if totals.total_ttc < 0:
         errors.append(
@@ -310,7 +424,14 @@ def _check_lines_and_totals(errors: list[CheckError], *, data: InvoiceData) -> T
     return totals
 
 
-def _check_allowance_charge(errors: list[CheckError], *, item: AllowanceChargeData, i: int) -> bool:
+def _check_allowance_charge(
+    errors: list[CheckError],
+    *,
+    item: AllowanceChargeData,
+    i: int,
+    foreign: bool = False,
+    from_file: bool = False,
+) -> bool:
     """A document-level allowance (BG-20) or charge (BG-21): a positive amount in cents and a VAT
     rate the portal accepts (the same French list as the lines). False when its amount cannot be
     used in the totals."""
@@ -318,7 +439,10 @@ def _check_allowance_charge(errors: list[CheckError], *, item: AllowanceChargeDa
     n = i + 1
     label = _("Frais") if item.is_charge else _("Remise")
     sound = True
-    if item.amount < 0 or _decimal_places(item.amount) > 2 or item.amount >= 10**13:
+    # EN 16931 does not forbid a negative BT-92/BT-99 in a file (a corrective invoice); the form
+    # and API ask for a positive amount and the right indicator.
+    negative = item.amount < 0 and not from_file
+    if negative or _decimal_places(item.amount) > 2 or abs(item.amount) >= 10**13:
         sound = False
         errors.append(
             CheckError(
@@ -341,6 +465,8 @@ def _check_allowance_charge(errors: list[CheckError], *, item: AllowanceChargeDa
         n=n,
         subject=_("%(label)s sur la facture n° %(n)d") % {"label": label, "n": n},
         bt="BT-103" if item.is_charge else "BT-96",
+        foreign=foreign,
+        from_file=from_file,
     )
     return sound
 
@@ -354,10 +480,16 @@ def _check_line_rate(
     n: int,
     subject: str = "",
     bt: str = "BT-152",
+    foreign: bool = False,
+    from_file: bool = False,
 ) -> None:
-    """The VAT rate of a line, or of a document-level allowance or charge (``subject`` names it)."""
+    """The VAT rate of a line, or of a document-level allowance or charge (``subject`` names it).
+
+    A seller established in France invoices at a rate of the CGI (``FRENCH_VAT_RATES``) unless it
+    declares a manual rate; a foreign seller at any rate EN 16931 accepts (a percentage, checked
+    for its category by BR-S-05, BR-Z-05, BR-E-05…)."""
     subject = subject or _("Ligne %(n)d") % {"n": n}
-    if manual:
+    if manual or foreign:
         if not (ZERO <= line_rate <= 100) or _decimal_places(line_rate) > 2:
             errors.append(
                 CheckError(
@@ -375,6 +507,15 @@ def _check_line_rate(
         return
     if line_rate not in FRENCH_VAT_RATES:
         rates = ", ".join(f"{r.normalize():f}".replace(".", ",") for r in FRENCH_VAT_RATES)
+        advice = (
+            _(
+                "Corrigez le taux (RateApplicablePercent en CII, cac:Percent en UBL) dans votre "
+                "logiciel : un vendeur établi en France facture à un taux du CGI (art. 278 à 281 "
+                "nonies, 296, 297)."
+            )
+            if from_file
+            else _("Choisissez-en un, ou déclarez un taux manuel si votre situation l'exige.")
+        )
         errors.append(
             CheckError(
                 code="CPRO-TAUX-TVA",
@@ -383,15 +524,46 @@ def _check_line_rate(
                 value=str(line_rate),
                 message=_(
                     "%(subject)s : le taux de TVA %(rate)s %% n'est pas un taux français (%(rates)s %%). "
-                    "Choisissez-en un, ou déclarez un taux manuel si votre situation l'exige."
                 )
                 % {
                     "subject": subject,
                     "rate": f"{line_rate.normalize():f}".replace(".", ","),
                     "rates": rates,
-                },
+                }
+                + advice,
             )
         )
+
+
+def _check_declared_sums(errors: list[CheckError], *, data: InvoiceData, totals: Totals) -> None:
+    """BR-CO-11, 12, 14, 15 on the file's own items: BT-107 = Σ BT-92, BT-108 = Σ BT-99,
+    BT-110 = Σ BT-117, BT-112 = BT-109 + BT-110."""
+    allowances = sum((round_cent(i.amount) for i in data.allowances_charges if not i.is_charge), ZERO)
+    charges = sum((round_cent(i.amount) for i in data.allowances_charges if i.is_charge), ZERO)
+    # BT-109 against the lines (BR-CO-10/13) is left to the EN 16931 layer: an EXTENDED file's
+    # sub-lines (BT-X-304) repeat their group line's amount and are not summed.
+    expected = {
+        "allowances_total": allowances,
+        "charges_total": charges,
+        "total_ht": totals.total_ht,
+        "total_vat": sum((row.amount for row in totals.vat_rows), ZERO),
+    }
+    expected["total_ttc"] = totals.total_ht + totals.total_vat
+    # An EXTENDED file may count in BT-108 charges the portal does not read item by item
+    # (logistics service charges): with none read, there is nothing to compare.
+    has_allowances = any(not i.is_charge for i in data.allowances_charges)
+    has_charges = any(i.is_charge for i in data.allowances_charges)
+    from_items = replace(
+        totals,
+        allowances_total=expected["allowances_total"] if has_allowances else totals.allowances_total,
+        charges_total=expected["charges_total"] if has_charges else totals.charges_total,
+        total_ht=expected["total_ht"],
+        total_vat=expected["total_vat"],
+        total_ttc=expected["total_ttc"],
+    )
+    # BT-115 may carry a rounding amount (BT-114) and the breakdown is checked by BR-S-08/09…
+    checked = replace(data, declared_amount_due=None, declared_vat_lines=None)
+    _check_declared_totals(errors, data=checked, totals=from_items)
 
 
 def _check_declared_totals(errors: list[CheckError], *, data: InvoiceData, totals: Totals) -> None:

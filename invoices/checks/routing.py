@@ -27,6 +27,7 @@ from ..models import Invoice
 if TYPE_CHECKING:
     from suppliers.models import SupplierStructure
 
+from .amounts import is_file_invoice
 from .base import ENGAGEMENT_MAX_LENGTH, MARKET_MAX_LENGTH, Resolved
 
 # --- Routing: recipient, service, engagement (reference §5.4) ---------------------------------
@@ -285,7 +286,15 @@ def _check_framework(
                 ),
             )
         )
-    if data.kind == InvoiceKind.AVOIR and not data.original_invoice_number.strip():
+    # A credit note that corrects an invoice refers to it specifically and unambiguously
+    # (Directive 2006/112/EC art. 219, CGI art. 289 I-1): the form asks for it. EN 16931 makes
+    # BT-25 optional, and a credit note may stand alone (a rebate on a period), so a deposited
+    # file without it only gets a warning (invoices.intake).
+    if (
+        data.kind == InvoiceKind.AVOIR
+        and not data.original_invoice_number.strip()
+        and not is_file_invoice(data)
+    ):
         errors.append(
             CheckError(
                 code="CPRO-AVOIR-ORIGINE",

@@ -54,7 +54,8 @@ def _apply_fields(invoice: Invoice, *, data: InvoiceData, totals: Totals, routin
     invoice.iban = data.iban.replace(" ", "").upper()
     invoice.global_discount = data.global_discount
     invoice.global_discount_reason = data.global_discount_reason.strip()
-    invoice.prepaid_amount = data.prepaid_amount
+    # BT-113 (for a file: minus its rounding amount BT-114, so that BT-115 stays consistent)
+    invoice.prepaid_amount = totals.prepaid
     invoice.original_invoice = routing.original_invoice
     invoice.original_invoice_number = data.original_invoice_number.strip()
     invoice.comment = data.comment.strip()

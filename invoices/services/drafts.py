@@ -23,6 +23,7 @@ from ..checks import (
     Resolved,
     supplier_actor_errors,
 )
+from ..checks.seller import seller_is_foreign
 from ..choices import Channel, DocumentRole
 from ..data import InvoiceData
 from ..models import Document, Invoice
@@ -167,7 +168,10 @@ def _draft_errors(*, data: InvoiceData, supplier: Any, actor: Any) -> list[Check
                     message=_("Ce champ ne doit pas dépasser %(n)d caractères.") % {"n": limit},
                 )
             )
-    if data.currency != "EUR" and not (data.exchange_rate and data.exchange_rate > 0):
+    # A seller established in France states the VAT in euros (CGI annexe II, art. 242 nonies A),
+    # which the portal computes from the exchange rate; a foreign seller has no such obligation.
+    foreign = seller_is_foreign(supplier)
+    if not foreign and data.currency != "EUR" and not (data.exchange_rate and data.exchange_rate > 0):
         errors.append(
             CheckError(
                 code="CPRO-TAUX-CHANGE",

@@ -42,7 +42,12 @@ def split_batch(content: bytes, filename: str = "") -> list[tuple[str, bytes]]:
             "d'un dépôt par lot.",
         )
     kind = sniff(content).kind
-    if kind == Kind.ZIP:
+    # An archive is recognised as one before anything else: a stored (uncompressed) ZIP holding a
+    # PDF shows "%PDF-" in its first bytes, and every ZIP Python's zipfile opens (even behind a
+    # prefix, as self-extracting archives are) must open, within the same bounds.
+    if content.startswith((b"PK\x03\x04", b"PK\x05\x06")) or (
+        kind != Kind.GZIP and zipfile.is_zipfile(io.BytesIO(content))
+    ):
         files = _split_zip(content)
     elif kind == Kind.GZIP:
         files = _split_tar_gz(content)

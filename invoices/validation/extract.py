@@ -112,6 +112,9 @@ def _parse_cii(root: etree._Element) -> ParsedInvoice:
         ],
         total_ht=_decimal(_text(totals, "ram:TaxBasisTotalAmount")),
         total_vat=_cii_vat_total(totals, currency),
+        total_vat_eur=_vat_total_in_euros(
+            totals.findall("ram:TaxTotalAmount", NS) if totals is not None else [], currency
+        ),
         total_ttc=_decimal(_text(totals, "ram:GrandTotalAmount")),
         allowances_total=_decimal(_text(totals, "ram:AllowanceTotalAmount")),
         charges_total=_decimal(_text(totals, "ram:ChargeTotalAmount")),
@@ -158,6 +161,17 @@ def _cii_vat_total(totals: etree._Element | None, currency: str | None) -> Decim
         if amount.get("currencyID") in (None, currency):
             return _decimal(amount.text)
     return _decimal(amounts[0].text) if amounts else None
+
+
+def _vat_total_in_euros(amounts: list[etree._Element], currency: str | None) -> Decimal | None:
+    """BT-111: the VAT total in euros of an invoice in another currency (the TaxTotalAmount /
+    TaxAmount whose currencyID is EUR)."""
+    if not currency or currency == "EUR":
+        return None
+    for amount in amounts:
+        if amount.get("currencyID") == "EUR":
+            return _decimal(amount.text)
+    return None
 
 
 def _indicator(value: str | None) -> bool:
@@ -236,6 +250,7 @@ def _parse_ubl(root: etree._Element, *, credit_note: bool) -> ParsedInvoice:
         notes=[note.text.strip() for note in root.findall("cbc:Note", NS) if note.text and note.text.strip()],
         total_ht=_decimal(_text(totals, "cbc:TaxExclusiveAmount")),
         total_vat=_ubl_vat_total(root, currency),
+        total_vat_eur=_vat_total_in_euros(root.findall("cac:TaxTotal/cbc:TaxAmount", NS), currency),
         total_ttc=_decimal(_text(totals, "cbc:TaxInclusiveAmount")),
         allowances_total=_decimal(_text(totals, "cbc:AllowanceTotalAmount")),
         charges_total=_decimal(_text(totals, "cbc:ChargeTotalAmount")),

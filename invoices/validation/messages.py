@@ -246,6 +246,13 @@ def attribute_in_text(text: str) -> str:
     return match.group(1)[1:] if match and match.group(1).startswith("@") else ""
 
 
+def not_used_attribute(text: str) -> bool:
+    """True for a Factur-X "… '@schemeID' marked as not used in the given context" report about an
+    attribute (not an element)."""
+    match = _FX_NOT_USED.match(text)
+    return bool(match) and (match.group(2) or match.group(1) or "").lstrip("'").startswith("@")
+
+
 def bt_label(bt: str) -> str:
     return BT_LABELS.get(bt, "")
 
@@ -284,16 +291,40 @@ def schematron_message(
         where = f"le profil Factur-X {profile_label}" if profile_label else "ce profil"
         term = f" ({term})" if term else ""
         return f"« {what} »{term} n'est pas autorisé dans {where} : retirez-le du XML."
-    english = _strip_rule_prefix(text)
+    # No English reaches the user: a rule without its own French sentence is described by the
+    # business terms it names (their French labels), the official text staying in the log/SVRL.
+    terms = _terms_in_text(text)
+    about = f" Éléments concernés : {terms}." if terms else ""
     if match := re.match(r"BR-(IC|IG|IP|[A-Z]{1,2})-\d+$", rule_id):
         category = _VAT_CATEGORIES.get(match.group(1))
         if category:
-            return f"{rule_id} (TVA, catégorie « {category} ») : {english}"
+            return (
+                f"{rule_id} (TVA, catégorie « {category} ») : les informations de TVA de cette "
+                f"catégorie ne sont pas celles qu'exige la norme EN 16931.{about}"
+            )
     if rule_id.startswith("BR-DEC-"):
-        return f"{rule_id} : trop de décimales. {english}"
+        return f"{rule_id} : trop de décimales (2 au plus pour un montant).{about}"
     if rule_id.startswith("BR-CL-"):
-        return f"{rule_id} : code hors de la liste officielle. {english}"
-    return f"{rule_id} : {english}"
+        return f"{rule_id} : code hors de la liste officielle.{about}"
+    if " shall have " in text or " shall contain " in text or "must be stated" in text:
+        return f"{rule_id} : une information obligatoire manque.{about}"
+    if " shall not " in text or "must not" in text:
+        return f"{rule_id} : une information présente n'est pas permise à cet endroit.{about}"
+    return f"{rule_id} : règle de la norme EN 16931 non respectée.{about}"
+
+
+_TERM_IN_TEXT = re.compile(r"\b(B[TG]-\d+)\b")
+
+
+def _terms_in_text(text: str) -> str:
+    """« Montant total TTC (BT-112), Ligne de facture (BG-25) » for the terms a rule text names."""
+    found: list[str] = []
+    for term in _TERM_IN_TEXT.findall(text):
+        label = BT_LABELS.get(term)
+        item = f"{label} ({term})" if label else term
+        if item not in found:
+            found.append(item)
+    return ", ".join(found)
 
 
 def _strip_rule_prefix(text: str) -> str:

@@ -122,8 +122,9 @@ def open_pdf(content: bytes) -> PdfContent:
     except Exception as exc:  # pypdf raises many types (and RecursionError) on damaged files
         raise PdfUnreadable(
             "FORMAT-PDF-ILLISIBLE",
-            f"Le PDF est endommagé ou illisible ({type(exc).__name__}). Exportez-le à "
-            "nouveau depuis votre logiciel de facturation.",
+            # The library's exception (PdfStreamError…) goes to the log, not to the user.
+            "Le PDF est endommagé ou illisible. Exportez-le à nouveau depuis votre logiciel de "
+            "facturation.",
         ) from exc
 
 
@@ -249,7 +250,8 @@ def attachment_bytes(attachment: Attachment) -> bytes:
     except Exception as exc:  # a broken filter chain, a bad /Length…
         raise PdfUnreadable(
             "FORMAT-PDF-ILLISIBLE",
-            f"Le fichier « {attachment.name} » joint au PDF est illisible ({type(exc).__name__}).",
+            f"Le fichier « {attachment.name} » joint au PDF est illisible : exportez le PDF à "
+            "nouveau depuis votre logiciel de facturation.",
         ) from exc
     if len(data) > limits.MAX_EMBEDDED_XML_BYTES:
         raise PdfUnreadable(

@@ -194,7 +194,8 @@ def parse_xml(content: bytes) -> etree._Element:
                 "FORMAT-XML-MALFORME",
                 ERROR,
                 Layer.SYNTAX,
-                f"Le fichier XML ne peut pas être lu : {exc}",
+                "Le fichier XML ne peut pas être lu (déclaration d'encodage incohérente avec son "
+                "contenu) : enregistrez-le à nouveau en UTF-8 depuis votre logiciel.",
             )
         ) from exc
     docinfo = root.getroottree().docinfo

@@ -130,6 +130,7 @@ class ParsedInvoice:
     allowances_charges: list[AllowanceCharge] = field(default_factory=list)  # BG-20 / BG-21
     total_ht: Decimal | None = None  # BT-109
     total_vat: Decimal | None = None  # BT-110
+    total_vat_eur: Decimal | None = None  # BT-111, when the invoice is not in euros and BT-6 = EUR
     total_ttc: Decimal | None = None  # BT-112
     allowances_total: Decimal | None = None  # BT-107
     charges_total: Decimal | None = None  # BT-108

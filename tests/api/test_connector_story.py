@@ -238,13 +238,14 @@ def test_suspension_without_reason_is_refused_with_20002(
 
 
 def test_rejected_flux_lists_errors_in_french_with_rule_ids(connector, django_capture_on_commit_callbacks):
-    # A Factur-X with attributes outside its profile: refused by the validation rules
+    # A valid Factur-X (its @schemeID outside the profile is only a warning, issue 13) whose seller
+    # is not ACME: refused by the business checks
     with django_capture_on_commit_callbacks(execute=True):
         number = deposit(connector, NOT_IN_PROFILE.read_bytes(), NOT_IN_PROFILE.name)["numeroFluxDepot"]
     cr = report(connector, number)
     assert cr["etatCourantDepotFlux"] == "IN_REJETE"
     first = cr["listeErreurDP"][0]
-    assert first["libelleErreurDP"].startswith("[FX-HORS-PROFIL]")
+    assert first["libelleErreurDP"].startswith("[CPRO-FOURNISSEUR-DIFFERENT]")
     assert first["numeroDP"] == "FA-2017-0010"
 
 

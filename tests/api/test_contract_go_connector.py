@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from cpro.ids import supplier_cpp_id
-from tests.tracking.factories import advance, make_invoice
 from invoices.lifecycle.statuses import InvoiceStatus as S
+from tests.tracking.factories import advance, make_invoice
 
 from . import contract as C
 

@@ -9,8 +9,8 @@ import base64
 import pytest
 
 from cpro.ids import supplier_cpp_id
-from tests.tracking.factories import advance, make_invoice
 from invoices.lifecycle.statuses import InvoiceStatus as S
+from tests.tracking.factories import advance, make_invoice
 
 from .test_contract_go_connector import soumettre_minimal
 

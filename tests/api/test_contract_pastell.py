@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.tracking.factories import advance, make_invoice
 from invoices.lifecycle.statuses import InvoiceStatus as S
+from tests.tracking.factories import advance, make_invoice
 
 from . import contract as C
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,7 +13,10 @@ from django.utils import timezone
 from invoices.data import InvoiceData, LineData
 
 # CI clones the repository elsewhere with ``shared/`` beside it.
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+# The corpus lives beside the repository; CHORUS_CORPUS points to it from a worktree elsewhere.
+CORPUS = Path(
+    os.environ.get("CHORUS_CORPUS") or Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+)
 
 
 def lines_two_rates() -> list[LineData]:

@@ -119,8 +119,9 @@ def test_demo_structures_match_the_issue_and_are_idempotent():
     )
     assert ddfip.category == PublicCategory.ETAT
     assert BuyerMembership.objects.get(structure=beaufort).user.email == "acheteur@chorus.test"
+    # ACME and Nordlicht Bürobedarf GmbH (the foreign supplier of issue 13)
     assert (SupplierStructure.objects.count(), PublicStructure.objects.count(), Service.objects.count()) == (
-        1,
+        2,
         3,
         3,
     )

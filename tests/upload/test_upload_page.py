@@ -4,6 +4,7 @@ verdict for each file."""
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from pathlib import Path
 
@@ -14,7 +15,10 @@ from invoices.choices import Channel, DocumentRole
 from invoices.lifecycle.statuses import InvoiceStatus
 from invoices.models import Invoice
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+# The corpus lives beside the repository; CHORUS_CORPUS points to it from a worktree elsewhere.
+CORPUS = Path(
+    os.environ.get("CHORUS_CORPUS") or Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+)
 URL = "/factures/deposer/"
 
 pytestmark = pytest.mark.django_db

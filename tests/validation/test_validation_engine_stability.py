@@ -6,6 +6,7 @@ after crashes in threaded servers, akretion/pyfrctc#3: these tests guard our ver
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -17,7 +18,10 @@ from invoices.validation.detect import detect_xml
 from invoices.validation.resources import xslt_path
 from invoices.validation.safety import parse_xml
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+# The corpus lives beside the repository; CHORUS_CORPUS points to it from a worktree elsewhere.
+CORPUS = Path(
+    os.environ.get("CHORUS_CORPUS") or Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+)
 if not CORPUS.is_dir():
     pytest.skip(f"corpus not found at {CORPUS}", allow_module_level=True)
 
