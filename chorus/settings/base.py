@@ -97,6 +97,8 @@ TEMPLATES = [
                 "dsfr.context_processors.site_config",
                 "accounts.context_processors.portal",
             ],
+            # One formatter of amounts, units and dates in every template (pages, PDFs, e-mails).
+            "builtins": ["chorus.format_tags"],
         },
     },
 ]
