@@ -85,6 +85,8 @@ def _render_form(
 ) -> HttpResponse:
     from suppliers.selectors import supplier_bank_accounts
 
+    if recipient:
+        form.show_recipient_requirements(recipient.get("recipient"), recipient.get("services") or [])
     context = {
         "form": form,
         "formset": formset,

@@ -9,6 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from chorus.required import refresh_required, required_when
+
 from .models import NotificationMode
 from .reasons import REASON_MAX_LENGTH
 from .services import ValidatorAction
@@ -86,11 +88,17 @@ class ValidatorForm(DsfrBaseForm):
         ],
     )
     comment = forms.CharField(
-        label=_("Motif (obligatoire en cas de refus)"),
+        label=_("Motif du refus"),
         max_length=REASON_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The motive is required for a refusal (``clean`` below), optional for a validation.
+        required_when(self.fields["comment"], controller="action", values=[ValidatorAction.REFUS])
+        refresh_required(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -102,7 +102,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
+FORM_RENDERER = "chorus.form_renderer.PortalFormRenderer"
 DSFR_MARK_OPTIONAL_FIELDS = True
 
 # --- Database: SQLite file in the project folder unless DATABASE_URL is set --------------------
