@@ -48,7 +48,12 @@ def request_list(request: HttpRequest) -> HttpResponse:
 def request_new(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("facture", "").isdigit():
-        initial["invoice"] = int(request.GET["facture"])
+        # From an invoice page: prefill the number the user knows, not the internal id.
+        from invoices.selectors import invoice_get_for_user
+
+        invoice = invoice_get_for_user(user=request.user, invoice_id=int(request.GET["facture"]))
+        if invoice is not None:
+            initial["invoice"] = invoice.number or str(invoice.pk)
     form = SupportRequestForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -58,7 +63,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 category=data["category"],
                 subject=data["subject"],
                 body=data["body"],
-                invoice_id=data["invoice"],
+                invoice_reference=data["invoice"],
                 attachment=data["attachment"],
                 workspace=getattr(request, "workspace", None),
             )
