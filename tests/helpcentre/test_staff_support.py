@@ -9,13 +9,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from helpcentre.models import RequestStatus, SupportMessage, SupportRequest
-from tests.helpcentre.test_support_requests import PDF, acme_invoice, open_request  # noqa: F401
+from tests.helpcentre.test_support_requests import PDF, open_request
+from tests.compliance.helpers import at, make_invoice
 from tracking.models import Notification
 
 pytestmark = pytest.mark.django_db
 
 
-def test_staff_answer_from_the_portal_page(client, alice, bob, admin_user, django_capture_on_commit_callbacks):
+def test_staff_answer_from_the_portal_page(
+    client, alice, bob, admin_user, django_capture_on_commit_callbacks
+):
     # Given two requests, alice's with a file and bob's about his account
     client.force_login(alice)
     with django_capture_on_commit_callbacks(execute=True):
@@ -62,7 +65,8 @@ def test_only_the_support_team_sees_the_support_pages(client, alice):
     open_request(client)
     support_request = SupportRequest.objects.get()
     assert client.get(reverse("helpcentre:staff_requests")).status_code == 404
-    assert client.get(reverse("helpcentre:staff_request_detail", args=[support_request.pk])).status_code == 404
+    detail = reverse("helpcentre:staff_request_detail", args=[support_request.pk])
+    assert client.get(detail).status_code == 404
     action = reverse("helpcentre:staff_request_action", args=[support_request.pk, "cloturer"])
     assert client.post(action).status_code == 404
 
@@ -79,7 +83,8 @@ def test_staff_take_a_request_in_charge(client, alice, admin_user):
     assert support_request.reference in mine
 
 
-def test_the_request_form_from_an_invoice_page_shows_its_number(client, alice, acme_invoice):
+def test_the_request_form_from_an_invoice_page_shows_its_number(client, alice, acme, beaufort):
+    acme_invoice = make_invoice(supplier=acme, recipient=beaufort, deposited=at(2025, 3, 3), number="F-2025-0102")
     client.force_login(alice)
     page = client.get(reverse("helpcentre:request_new"), {"facture": acme_invoice.pk}).content.decode()
     assert 'value="F-2025-0102"' in page
