@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from helpcentre.models import RequestStatus, SupportMessage, SupportRequest
-from tests.helpcentre.test_support_requests import PDF, open_request
 from tests.compliance.helpers import at, make_invoice
+from tests.helpcentre.test_support_requests import PDF, open_request
 from tracking.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,9 @@ def test_staff_take_a_request_in_charge(client, alice, admin_user):
 
 
 def test_the_request_form_from_an_invoice_page_shows_its_number(client, alice, acme, beaufort):
-    acme_invoice = make_invoice(supplier=acme, recipient=beaufort, deposited=at(2025, 3, 3), number="F-2025-0102")
+    acme_invoice = make_invoice(
+        supplier=acme, recipient=beaufort, deposited=at(2025, 3, 3), number="F-2025-0102"
+    )
     client.force_login(alice)
     page = client.get(reverse("helpcentre:request_new"), {"facture": acme_invoice.pk}).content.decode()
     assert 'value="F-2025-0102"' in page
