@@ -8,6 +8,7 @@ from accounts import views as account_views
 
 from . import views
 
+handler403 = "chorus.views.error_403"
 handler404 = "chorus.views.error_404"
 handler500 = "chorus.views.error_500"
 

@@ -25,6 +25,10 @@ def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "404.html", status=404)
 
 
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
 def error_500(request: HttpRequest) -> HttpResponse:
     # No context processors that touch the database: the error may come from it.
     from django.template import loader

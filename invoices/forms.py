@@ -41,7 +41,7 @@ def _rate_label(rate: Decimal) -> str:
 
 
 VAT_RATE_CHOICES = [(f"{rate.normalize():f}", _rate_label(rate)) for rate in FRENCH_VAT_RATES] + [
-    (MANUAL_RATE, _("Autre taux (manuel)"))
+    (MANUAL_RATE, _("Autre taux"))
 ]
 
 

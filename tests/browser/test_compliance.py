@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login
+from tests.browser.conftest import login, menu
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = pytest.mark.browser
@@ -23,7 +23,7 @@ def test_admin_sees_the_demo_pme_obliged_on_1_march_2019(live_server, browser_pa
     # When the administrator logs in and opens the compliance dashboard from the menu
     login(page, live_server, "admin@chorus.test", "Demo-Admin-2026!")
     page.wait_for_url(f"{live_server.url}/tableau-de-bord/")
-    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Conformité").click()
+    menu(page, "Pilotage", "Conformité")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Conformité à l'obligation de facturation électronique"
     )
