@@ -28,13 +28,18 @@ MEASURE = """() => {
     const range = document.createRange(); range.selectNodeContents(el);
     return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
   };
-  const menu = [...document.querySelectorAll('#fr-navigation .fr-nav__list > li > .fr-nav__link, #fr-navigation .fr-nav__list > li > .fr-nav__btn')];
+  const menu = [...document.querySelectorAll(
+    '#fr-navigation .fr-nav__list > li > .fr-nav__link, #fr-navigation .fr-nav__list > li > .fr-nav__btn'
+  )];
   return {
     scrollWidth: document.documentElement.scrollWidth,
     innerWidth: window.innerWidth,
     // the logo block must end inside the visible box of its parent (which hides its overflow)
-    brandCut: logo.getBoundingClientRect().right > top.getBoundingClientRect().left + top.clientWidth + 1,
-    wrappedMenu: menu.filter((el) => el.offsetParent !== null && lines(el) > 1).map((el) => el.textContent.trim()),
+    brandCut:
+      logo.getBoundingClientRect().right > top.getBoundingClientRect().left + top.clientWidth + 1,
+    wrappedMenu: menu
+      .filter((el) => el.offsetParent !== null && lines(el) > 1)
+      .map((el) => el.textContent.trim()),
   };
 }"""
 
@@ -44,8 +49,7 @@ FITS = """(selector) => {
   const ctx = document.createElement('canvas').getContext('2d');
   ctx.font = cs.font;
   const text = el.tagName === 'SELECT' ? el.options[el.selectedIndex].text : el.value;
-  const needed = ctx.measureText(text).width + parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight)
-    + (el.tagName === 'SELECT' ? 0 : 0);
+  const needed = ctx.measureText(text).width + parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight);
   return needed <= el.clientWidth + 1;
 }"""
 
