@@ -32,7 +32,35 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                     service_ids=buyer_visible_services(membership=workspace.membership),
                 )
             ]
-    return render(request, "portal/dashboard.html", {"workspace": workspace, "counts": counts})
+    context: dict = {"workspace": workspace, "counts": counts}
+    if workspace is None and request.user.is_staff:
+        context["staff_tiles"] = staff_overview_tiles()
+    return render(request, "portal/dashboard.html", context)
+
+
+def staff_overview_tiles() -> list[tuple[str, str, str]]:
+    """The administrator's overview: the support requests waiting, and the steering pages."""
+    from django.urls import reverse
+
+    from helpcentre.models import RequestStatus
+    from helpcentre.selectors import support_request_counts
+
+    counts = support_request_counts()
+    waiting = counts.get(RequestStatus.OPEN, 0) + counts.get(RequestStatus.IN_PROGRESS, 0)
+    return [
+        (
+            reverse("helpcentre:staff_requests"),
+            _("Sollicitations"),
+            _("%(n)d sollicitation(s) à traiter.") % {"n": waiting},
+        ),
+        (reverse("compliance:dashboard"), _("Conformité"), _("Le respect du calendrier d'obligation.")),
+        (
+            reverse("compliance:statistics"),
+            _("Statistiques"),
+            _("Volumes, délais et ponctualité des paiements."),
+        ),
+        (reverse("admin:index"), _("Administration"), _("Utilisateurs, structures, articles d'aide.")),
+    ]
 
 
 @login_required

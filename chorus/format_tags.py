@@ -3,9 +3,12 @@ the pages, the generated PDFs and the e-mails write figures the same way."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from django import template
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import mark_safe
 
 from chorus import formats
 
@@ -62,3 +65,13 @@ def long_date(value: date | datetime | None) -> str:
 def long_datetime(value: datetime | None) -> str:
     """« 1er janvier 2026 à 09:30 »."""
     return formats.format_long_datetime(value)
+
+
+@register.filter
+def hint_lines(help_text: str) -> str:
+    """A field's help text for a DSFR hint (inside the label, so no list): each item of an HTML
+    list (e.g. Django's password rules) on its own line, instead of sentences run together."""
+    items = re.findall(r"<li[^>]*>(.*?)</li>", str(help_text or ""), flags=re.S)
+    if not items:
+        return strip_tags(str(help_text or ""))
+    return mark_safe("<br>".join(escape(strip_tags(item).strip()) for item in items))  # noqa: S308

@@ -21,6 +21,21 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"calendar": OBLIGATION_CALENDAR})
 
 
+# The footer pages every French public website has (DSFR footer, « Mentions légales »,
+# « Données personnelles », « Gestion des cookies », the accessibility statement of art. 47 of the
+# loi n° 2005-102).
+LEGAL_PAGES = {
+    "mentions_legales": "portal/legal/mentions_legales.html",
+    "donnees_personnelles": "portal/legal/donnees_personnelles.html",
+    "cookies": "portal/legal/cookies.html",
+    "accessibilite": "portal/legal/accessibilite.html",
+}
+
+
+def legal_page(request: HttpRequest, page: str) -> HttpResponse:
+    return render(request, LEGAL_PAGES[page])
+
+
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
 
