@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
@@ -60,17 +61,22 @@ class TechnicalAccount(models.Model):
     supplier_structure = models.ForeignKey(
         "suppliers.SupplierStructure", null=True, blank=True, on_delete=models.CASCADE,
         related_name="technical_accounts",
+        verbose_name=_("structure fournisseur"),
     )
     public_structure = models.ForeignKey(
         "entities.PublicStructure", null=True, blank=True, on_delete=models.CASCADE,
         related_name="technical_accounts",
+        verbose_name=_("structure publique"),
     )
     expires_at = models.DateTimeField(_("expiration du mot de passe"))
     active = models.BooleanField(_("actif"), default=True)
-    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
-    renewed_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL,
+        verbose_name=_("créé par"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("date de création"))
+    renewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("date de renouvellement"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("dernière utilisation"))
 
     class Meta:
         verbose_name = _("compte technique")
@@ -87,3 +93,13 @@ class TechnicalAccount(models.Model):
 
     def __str__(self) -> str:
         return self.login
+
+
+class TwoFactorAuthenticator(Authenticator):
+    """allauth's ``Authenticator`` as the French admin names it (a proxy: same table; allauth's
+    own model has no translated name, its admin showed « Authenticators »)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("authentificateur (double authentification)")
+        verbose_name_plural = _("authentificateurs (double authentification)")

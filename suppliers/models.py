@@ -65,8 +65,8 @@ class SupplierStructure(models.Model):
         _("catégorie fixée par un administrateur"), default=False
     )
     active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("date de création"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("date de mise à jour"))
 
     class Meta:
         verbose_name = _("structure fournisseur")
@@ -83,12 +83,15 @@ class SupplierStructure(models.Model):
 
 
 class BankAccount(models.Model):
-    structure = models.ForeignKey(SupplierStructure, on_delete=models.CASCADE, related_name="bank_accounts")
+    structure = models.ForeignKey(
+        SupplierStructure, on_delete=models.CASCADE, related_name="bank_accounts",
+        verbose_name=_("structure"),
+    )
     label = models.CharField(_("libellé"), max_length=100, blank=True)
     iban = models.CharField(_("IBAN"), max_length=34)
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
     active = models.BooleanField(_("actif"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("date de création"))
 
     class Meta:
         verbose_name = _("coordonnée bancaire")
@@ -105,9 +108,13 @@ class SupplierMembership(models.Model):
     """A user's attachment ("rattachement") to a supplier structure."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_memberships"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_memberships",
+        verbose_name=_("utilisateur"),
     )
-    structure = models.ForeignKey(SupplierStructure, on_delete=models.CASCADE, related_name="memberships")
+    structure = models.ForeignKey(
+        SupplierStructure, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("structure"),
+    )
     role = models.CharField(_("rôle"), max_length=30, choices=Role.choices, default=Role.USER)
     status = models.CharField(
         _("statut"),
@@ -115,14 +122,15 @@ class SupplierMembership(models.Model):
         choices=MembershipStatus.choices,
         default=MembershipStatus.PENDING,
     )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("date de la demande"))
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("date de la décision"))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("décidé par"),
     )
 
     class Meta:

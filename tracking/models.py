@@ -23,7 +23,10 @@ class ActorRole(models.TextChoices):
 class StatusEvent(models.Model):
     """One passage of an invoice through a status (``histoStatut`` of the API, §1.2)."""
 
-    invoice = models.ForeignKey("invoices.Invoice", on_delete=models.PROTECT, related_name="status_events")
+    invoice = models.ForeignKey(
+        "invoices.Invoice", on_delete=models.PROTECT, related_name="status_events",
+        verbose_name=_("facture"),
+    )
     status = models.CharField(_("statut"), max_length=40, choices=InvoiceStatus.choices)
     previous_status = models.CharField(
         _("statut précédent"), max_length=40, choices=InvoiceStatus.choices, blank=True
@@ -32,14 +35,18 @@ class StatusEvent(models.Model):
     comment = models.CharField(_("commentaire"), max_length=255, blank=True)
     reason_code = models.CharField(_("code motif"), max_length=40, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("acteur"),
     )
-    actor_role = models.CharField(max_length=20, choices=ActorRole.choices, default=ActorRole.SYSTEM)
-    actor_first_name = models.CharField(max_length=150, blank=True)
-    actor_last_name = models.CharField(max_length=150, blank=True)
+    actor_role = models.CharField(
+        max_length=20, choices=ActorRole.choices, default=ActorRole.SYSTEM,
+        verbose_name=_("rôle de l'acteur"),
+    )
+    actor_first_name = models.CharField(max_length=150, blank=True, verbose_name=_("prénom de l'acteur"))
+    actor_last_name = models.CharField(max_length=150, blank=True, verbose_name=_("nom de l'acteur"))
     # Outbox bookkeeping, not history: set once the notifications of this event exist, so that
     # the sweeper re-dispatches events whose after-commit task was lost (broker outage).
-    notified_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True, verbose_name=_("notifié le"))
 
     class Meta:
         verbose_name = _("événement de statut")
@@ -81,17 +88,20 @@ class Notification(models.Model):
     """
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+        verbose_name=_("destinataire"),
     )
     kind = models.CharField(_("type"), max_length=40)
     title = models.CharField(_("titre"), max_length=255)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("lien"), max_length=500, blank=True)
     invoice = models.ForeignKey(
-        "invoices.Invoice", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "invoices.Invoice", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("facture"),
     )
     event = models.ForeignKey(
-        StatusEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+        StatusEvent, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications",
+        verbose_name=_("événement"),
     )
     # The structure the notification is about (one of the two, or none for personal ones).
     supplier_structure = models.ForeignKey(
@@ -100,6 +110,7 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        verbose_name=_("structure fournisseur"),
     )
     public_structure = models.ForeignKey(
         "entities.PublicStructure",
@@ -107,14 +118,19 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        verbose_name=_("structure publique"),
     )
-    dedupe_key = models.CharField(max_length=200, blank=True)
+    dedupe_key = models.CharField(max_length=200, blank=True, verbose_name=_("clé de dédoublonnage"))
     created_at = models.DateTimeField(_("date"), default=timezone.now)
     read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
-    email_state = models.CharField(max_length=20, choices=EmailState.choices, default=EmailState.NONE)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_state = models.CharField(
+        max_length=20, choices=EmailState.choices, default=EmailState.NONE,
+        verbose_name=_("état du courriel"),
+    )
+    emailed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("envoyé par courriel le"))
     digest = models.ForeignKey(
-        "Digest", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+        "Digest", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications",
+        verbose_name=_("récapitulatif quotidien"),
     )
 
     class Meta:
@@ -166,7 +182,8 @@ class NotificationPreference(models.Model):
     """A user's choice for one structure; without a row the default is every event."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences",
+        verbose_name=_("utilisateur"),
     )
     supplier_structure = models.ForeignKey(
         "suppliers.SupplierStructure",
@@ -174,6 +191,7 @@ class NotificationPreference(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        verbose_name=_("structure fournisseur"),
     )
     public_structure = models.ForeignKey(
         "entities.PublicStructure",
@@ -181,6 +199,7 @@ class NotificationPreference(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        verbose_name=_("structure publique"),
     )
     mode = models.CharField(
         _("notifications"),
@@ -188,7 +207,7 @@ class NotificationPreference(models.Model):
         choices=NotificationMode.choices,
         default=NotificationMode.EVERY_EVENT,
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("date de mise à jour"))
 
     class Meta:
         verbose_name = _("préférence de notification")
