@@ -31,16 +31,16 @@ def test_admin_sees_the_demo_pme_obliged_on_1_march_2019(live_server, browser_pa
     page.get_by_label("Situation au").fill("2019-03-01")
     page.get_by_role("button", name="Afficher").click()
     page.wait_for_url("**/conformite/?date=2019-03-01*")
-    expect(page.get_by_text("Situation au 1 mars 2019")).to_be_visible()
+    expect(page.get_by_text("Situation au 1er mars 2019")).to_be_visible()
     # Then the PME row counts ACME among the obliged suppliers
     pme = page.locator("#categories + .fr-table tbody tr", has_text="Petite ou moyenne entreprise")
-    expect(pme.locator("td").nth(0)).to_have_text("1 janvier 2019")
+    expect(pme.locator("td").nth(0)).to_have_text("1er janvier 2019")
     expect(pme.locator("td").nth(1)).to_have_text("1")
     # And ACME Fournitures is listed, obliged since 1 January 2019, with its paper invoices
     acme = page.locator("table tbody tr", has=page.get_by_role("rowheader", name="ACME Fournitures"))
     expect(acme).to_have_count(1)
     expect(acme).to_contain_text("Petite ou moyenne entreprise")
-    expect(acme).to_contain_text("1 janvier 2019")
+    expect(acme).to_contain_text("1er janvier 2019")
     expect(acme).to_contain_text("Papier après l'obligation")
     expect(acme).to_contain_text("F-2019-0058")
     # And the charts are drawn with their data tables

@@ -71,7 +71,7 @@ def test_pages_fit_the_screen(live_server, browser, width):
     # Given the demo data, and a supplier structure with a long name
     call_command("seed_demo")
     SupplierStructure.objects.filter(name="ACME Fournitures").update(name=LONG_NAME)
-    invoice = Invoice.objects.exclude(status="BROUILLON").filter(number__startswith="F-SUIVI").first()
+    invoice = Invoice.objects.filter(status="MISE_A_DISPOSITION", supplier__name=LONG_NAME).first()
     context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
