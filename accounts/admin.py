@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import TechnicalAccount, User
+from .models import TechnicalAccount, TwoFactorAuthenticator, User
 from .services import technical_account_deactivate
 
 
@@ -55,3 +56,32 @@ class TechnicalAccountAdmin(admin.ModelAdmin):
         for account in queryset:
             technical_account_deactivate(account=account, actor=None)
         self.message_user(request, _("Comptes désactivés."), messages.SUCCESS)
+
+
+# allauth's authenticators (TOTP, recovery codes), listed in French under « Comptes ».
+if admin.site.is_registered(Authenticator):
+    admin.site.unregister(Authenticator)
+
+
+@admin.register(TwoFactorAuthenticator)
+class TwoFactorAuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ["owner", "kind", "created", "last_used"]
+    list_filter = ["type"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["user"]
+
+    @admin.display(description=_("utilisateur"), ordering="user__email")
+    def owner(self, obj: TwoFactorAuthenticator) -> str:
+        return obj.user.email
+
+    @admin.display(description=_("type"), ordering="type")
+    def kind(self, obj: TwoFactorAuthenticator) -> str:
+        return str(obj.get_type_display())
+
+    @admin.display(description=_("date de création"), ordering="created_at")
+    def created(self, obj: TwoFactorAuthenticator) -> object:
+        return obj.created_at
+
+    @admin.display(description=_("dernière utilisation"), ordering="last_used_at")
+    def last_used(self, obj: TwoFactorAuthenticator) -> object:
+        return obj.last_used_at

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -63,17 +64,22 @@ class TechnicalAccount(models.Model):
     supplier_structure = models.ForeignKey(
         "suppliers.SupplierStructure", null=True, blank=True, on_delete=models.CASCADE,
         related_name="technical_accounts",
+        verbose_name=_("structure fournisseur"),
     )
     public_structure = models.ForeignKey(
         "entities.PublicStructure", null=True, blank=True, on_delete=models.CASCADE,
         related_name="technical_accounts",
+        verbose_name=_("structure publique"),
     )
     expires_at = models.DateTimeField(_("expiration du mot de passe"))
     active = models.BooleanField(_("actif"), default=True)
-    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
-    created_at = models.DateTimeField(auto_now_add=True)
-    renewed_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL,
+        verbose_name=_("créé par"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("date de création"))
+    renewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("date de renouvellement"))
+    last_used_at = models.DateTimeField(null=True, blank=True, verbose_name=_("dernière utilisation"))
 
     class Meta:
         verbose_name = _("compte technique")
@@ -104,14 +110,15 @@ class MembershipBase(models.Model):
         choices=MembershipStatus.choices,
         default=MembershipStatus.PENDING,
     )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True, verbose_name=_("date de la demande"))
+    decided_at = models.DateTimeField(null=True, blank=True, verbose_name=_("date de la décision"))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("décidé par"),
     )
 
     class Meta:
@@ -136,3 +143,13 @@ def structure_field(structure: models.Model) -> dict[str, Any]:
     if label == PUBLIC_STRUCTURE:
         return {"public_structure": structure}
     raise TypeError(f"Not a structure: {structure!r}")
+
+
+class TwoFactorAuthenticator(Authenticator):
+    """allauth's ``Authenticator`` as the French admin names it (a proxy: same table; allauth's
+    own model has no translated name, its admin showed « Authenticators »)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("authentificateur (double authentification)")
+        verbose_name_plural = _("authentificateurs (double authentification)")

@@ -8,11 +8,16 @@ from accounts import views as account_views
 
 from . import views
 
+handler403 = "chorus.views.error_403"
 handler404 = "chorus.views.error_404"
 handler500 = "chorus.views.error_500"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("mentions-legales/", views.legal_page, {"page": "mentions_legales"}, name="legal_notice"),
+    path("donnees-personnelles/", views.legal_page, {"page": "donnees_personnelles"}, name="privacy"),
+    path("gestion-des-cookies/", views.legal_page, {"page": "cookies"}, name="cookies"),
+    path("accessibilite/", views.legal_page, {"page": "accessibilite"}, name="accessibility"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("structure/choisir/", account_views.workspace_select, name="workspace_select"),
     path("compte/", include("allauth.urls")),

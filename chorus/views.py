@@ -8,9 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from entities.selectors import buyer_visible_services
+from helpcentre.models import RequestStatus
+from helpcentre.selectors import support_request_counts
 from tracking.inbox.selectors import status_counts
 from tracking.selectors import sent_status_counts
 
@@ -45,11 +48,54 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                     service_ids=buyer_visible_services(membership=workspace.membership),
                 )
             ]
-    return render(request, "portal/dashboard.html", {"workspace": workspace, "counts": counts})
+    context: dict = {"workspace": workspace, "counts": counts}
+    if workspace is None and request.user.is_staff:
+        context["staff_tiles"] = staff_overview_tiles()
+    return render(request, "portal/dashboard.html", context)
+
+
+def staff_overview_tiles() -> list[tuple[str, str, str]]:
+    """The administrator's overview: the support requests waiting, and the steering pages."""
+    counts = support_request_counts()
+    waiting = counts.get(RequestStatus.OPEN, 0) + counts.get(RequestStatus.IN_PROGRESS, 0)
+    return [
+        (
+            reverse("helpcentre:staff_requests"),
+            _("Sollicitations"),
+            _("%(n)d sollicitation(s) à traiter.") % {"n": waiting},
+        ),
+        (reverse("compliance:dashboard"), _("Conformité"), _("Le respect du calendrier d'obligation.")),
+        (
+            reverse("compliance:statistics"),
+            _("Statistiques"),
+            _("Volumes, délais et ponctualité des paiements."),
+        ),
+        (reverse("admin:index"), _("Administration"), _("Utilisateurs, structures, articles d'aide.")),
+    ]
+
+
+
+# The footer pages every French public website has (DSFR footer, « Mentions légales »,
+# « Données personnelles », « Gestion des cookies », the accessibility statement of art. 47 of the
+# loi n° 2005-102).
+LEGAL_PAGES = {
+    "mentions_legales": "portal/legal/mentions_legales.html",
+    "donnees_personnelles": "portal/legal/donnees_personnelles.html",
+    "cookies": "portal/legal/cookies.html",
+    "accessibilite": "portal/legal/accessibilite.html",
+}
+
+
+def legal_page(request: HttpRequest, page: str) -> HttpResponse:
+    return render(request, LEGAL_PAGES[page])
 
 
 def error_404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
+
+
+def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
 
 
 def error_500(request: HttpRequest) -> HttpResponse:

@@ -4,6 +4,7 @@ readers and for people who prefer figures."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 WIDTH = 640
@@ -11,7 +12,9 @@ HEIGHT = 260
 LEFT = 56
 RIGHT = 8
 TOP = 20
-BOTTOM = 44
+BOTTOM = 56
+# Category labels are wrapped on two lines at most (10 px text: about 5.6 px per character).
+CHAR_WIDTH = 5.6
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,8 @@ class Bar:
     label: str
     value_label: str
     label_x: float
+    # The label as drawn, on one or two lines that fit the bar's slot (never cut mid-word).
+    label_lines: tuple[str, ...] = ()
     # With many bars, every other label only, and values in the tooltip and the table.
     show_label: bool = True
     show_value: bool = True
@@ -64,14 +69,33 @@ def _percent(value: float) -> str:
     return f"{value * 100:.0f}\u00a0%"
 
 
-def _nice_max(value: float) -> float:
+def _nice_scale(value: float, *, max_ticks: int = 5) -> tuple[float, int]:
+    """(step, count) of the y-axis: a whole step of 1, 2 or 5 × 10ⁿ and ``count`` gridlines
+    above 0 reaching ``value``, so that every label names the value of its gridline (with a
+    top of 10 in quarters, 2.5 and 7.5 were written « 2 » and « 8 »)."""
     if value <= 0:
-        return 1
-    magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 2.5, 5, 10):
-        if step * magnitude >= value:
-            return step * magnitude
-    return 10 * magnitude  # pragma: no cover
+        return 1, 1
+    magnitude = 10 ** math.floor(math.log10(value / max_ticks)) if value / max_ticks >= 1 else 1
+    for base in (1, 2, 5, 10):
+        step = base * magnitude
+        if step * max_ticks >= value:
+            return step, max(1, math.ceil(value / step))
+    return 10 * magnitude, 1  # pragma: no cover
+
+
+def wrap_label(label: str, width: float, *, max_lines: int = 2) -> tuple[str, ...]:
+    """``label`` on at most ``max_lines`` lines of ``width`` pixels, cut between words; only a
+    word longer than the whole space is shortened (« … »)."""
+    per_line = max(4, int(width / CHAR_WIDTH))
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= per_line:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > max_lines:
+        lines = [*lines[: max_lines - 1], " ".join(lines[max_lines - 1 :])]
+    return tuple(line if len(line) <= per_line else line[: per_line - 1] + "…" for line in lines)
 
 
 def bar_chart(
@@ -85,7 +109,11 @@ def bar_chart(
 ) -> Chart:
     """A vertical bar chart of ``items`` (label, value); ``None`` draws no bar ("—")."""
     fmt = _percent if percent else _number
-    top_value = 1.0 if percent else _nice_max(max((v or 0) for _label, v in items) if items else 0)
+    if percent:
+        tick_step, count = 0.25, 4
+    else:
+        tick_step, count = _nice_scale(max((v or 0) for _label, v in items) if items else 0)
+    top_value = tick_step * count
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
     slot = plot_width / max(len(items), 1)
@@ -106,14 +134,16 @@ def bar_chart(
                 label=label,
                 value_label="—" if value is None else fmt(value),
                 label_x=round(x + bar_width / 2, 1),
+                # A label shown every ``step`` bars may use the width of ``step`` slots.
+                label_lines=wrap_label(label, slot * (step if crowded else 1) - 4),
                 show_label=not crowded or (len(items) - 1 - index) % step == 0,
                 show_value=not crowded,
             )
         )
         rows.append((label, "—" if value is None else fmt(value)))
     ticks = [
-        Tick(y=round(TOP + plot_height * (1 - fraction), 1), label=fmt(top_value * fraction))
-        for fraction in (0, 0.25, 0.5, 0.75, 1)
+        Tick(y=round(TOP + plot_height * (1 - k / count), 1), label=fmt(tick_step * k))
+        for k in range(count + 1)
     ]
     # A share of 0 % is a figure; a count of 0 everywhere is an empty chart.
     has_data = any(v is not None and (percent or v > 0) for _label, v in items)

@@ -16,6 +16,7 @@ from typing import Any
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from common.formats import format_decimal
 from entities.models import PublicCategory
 
 from . import selectors
@@ -43,10 +44,10 @@ def cell(value: Any) -> str:
         )
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    if isinstance(value, float):
-        return f"{value:.2f}".replace(".", ",")
-    if isinstance(value, Decimal):
-        return str(value).replace(".", ",")
+    if isinstance(value, float | Decimal):
+        # The portal's one formatter, without grouping so that spreadsheets read a number:
+        # "4,50", never "4,500000" (a Decimal's storage precision) nor "4,5".
+        return format_decimal(value, min_places=2, max_places=6, grouping=False)
     return str(value)
 
 

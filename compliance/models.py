@@ -55,6 +55,7 @@ class PaperInvoice(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="paper_invoices",
+        verbose_name=_("fournisseur"),
     )
     number = models.CharField(_("numéro de facture"), max_length=60)
     invoice_date = models.DateField(_("date de la facture"))
@@ -285,7 +286,8 @@ class ComplianceReminder(models.Model):
     """A reminder of the obligation sent to a supplier's members from the dashboard."""
 
     supplier = models.ForeignKey(
-        "suppliers.SupplierStructure", on_delete=models.CASCADE, related_name="compliance_reminders"
+        "suppliers.SupplierStructure", on_delete=models.CASCADE, related_name="compliance_reminders",
+        verbose_name=_("fournisseur"),
     )
     sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
     sent_by = models.ForeignKey(

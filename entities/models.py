@@ -37,9 +37,15 @@ class PublicStructure(models.Model):
     siret = models.CharField(_("SIRET"), max_length=20, unique=True)
     name = models.CharField(_("raison sociale"), max_length=255)
     # Upper-cased, accent-free name for indexed prefix search in the directory.
-    search_name = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    search_name = models.CharField(
+        max_length=255, db_index=True, editable=False, default="",
+        verbose_name=_("nom normalisé (recherche)"),
+    )
     # The same for the city, for indexed prefix search ("beaufort" finds "Beaufort-en-Anjou").
-    search_city = models.CharField(max_length=100, db_index=True, editable=False, default="")
+    search_city = models.CharField(
+        max_length=100, db_index=True, editable=False, default="",
+        verbose_name=_("ville normalisée (recherche)"),
+    )
     category = models.CharField(
         _("catégorie"),
         max_length=30,
@@ -69,8 +75,8 @@ class PublicStructure(models.Model):
     email = models.CharField(_("courriel"), max_length=255, blank=True)
     country_code = models.CharField(_("code pays"), max_length=2, default="FR")
     country_label = models.CharField(_("pays"), max_length=100, default="France", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("date de création"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("date de mise à jour"))
 
     class Meta:
         verbose_name = _("structure publique")
@@ -87,15 +93,18 @@ class PublicStructure(models.Model):
 
 
 class Service(models.Model):
-    structure = models.ForeignKey(PublicStructure, on_delete=models.CASCADE, related_name="services")
+    structure = models.ForeignKey(
+        PublicStructure, on_delete=models.CASCADE, related_name="services",
+        verbose_name=_("structure"),
+    )
     code = models.CharField(_("code service"), max_length=100)
     name = models.CharField(_("libellé"), max_length=255)
     active = models.BooleanField(_("actif"), default=True)
     valid_from = models.DateField(_("début de validité"), null=True, blank=True)
     valid_to = models.DateField(_("fin de validité"), null=True, blank=True)
     engagement_required = models.BooleanField(_("numéro d'engagement obligatoire"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("date de création"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("date de mise à jour"))
 
     class Meta:
         verbose_name = _("service")
@@ -118,11 +127,18 @@ class BuyerMembership(MembershipBase):
     """A buyer user's attachment to a public structure, optionally restricted to services."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="buyer_memberships"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="buyer_memberships",
+        verbose_name=_("utilisateur"),
+    )
+    structure = models.ForeignKey(
+        PublicStructure, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("structure"),
     )
     structure = models.ForeignKey(PublicStructure, on_delete=models.CASCADE, related_name="memberships")
     # Empty means "every service of the structure".
-    services = models.ManyToManyField(Service, blank=True, related_name="buyer_memberships")
+    services = models.ManyToManyField(
+        Service, blank=True, related_name="buyer_memberships", verbose_name=_("services")
+    )
 
     class Meta:
         verbose_name = _("rattachement acheteur")

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
+
 from common.pagination import PageResult, page_slice
 
-from .models import ArticleKind, HelpArticle, SupportAttachment, SupportRequest, Topic
+from .models import (
+    ArticleKind,
+    HelpArticle,
+    RequestCategory,
+    RequestStatus,
+    SupportAttachment,
+    SupportRequest,
+    Topic,
+)
 from .search import articles_search
 
 __all__ = [
@@ -14,7 +24,9 @@ __all__ = [
     "articles_by_topic",
     "articles_search",
     "support_attachment_get_for_user",
+    "support_request_counts",
     "support_request_get_for_user",
+    "support_requests_for_staff",
     "support_requests_for_user",
 ]
 
@@ -74,3 +86,42 @@ def support_attachment_get_for_user(*, user: Any, pk: int) -> SupportAttachment 
     if not user.is_staff:
         qs = qs.filter(message__request__author=user)
     return qs.first()
+
+
+def support_requests_for_staff(
+    *, user: Any, status: str = "", category: str = "", taken: str = "", q: str = "", page: int = 1
+) -> PageResult[SupportRequest]:
+    """The support team's list: by default the requests waiting for it (open or in progress),
+    the least recently answered first within the most recent activity."""
+
+    qs = SupportRequest.objects.select_related("author", "assignee", "invoice")
+    if status == "TOUTES":
+        pass
+    elif status in RequestStatus.values:
+        qs = qs.filter(status=status)
+    else:
+        qs = qs.filter(status__in=[RequestStatus.OPEN, RequestStatus.IN_PROGRESS])
+    if category in RequestCategory.values:
+        qs = qs.filter(category=category)
+    if taken == "moi":
+        qs = qs.filter(assignee=user)
+    elif taken == "personne":
+        qs = qs.filter(assignee__isnull=True)
+    q = q.strip()
+    if q:
+        match = (
+            Q(subject__icontains=q)
+            | Q(author__email__icontains=q)
+            | Q(invoice__number__iexact=q)
+        )
+        reference = q.upper().removeprefix("SOL-")
+        if reference.isdigit() and len(reference) < 12:
+            match |= Q(pk=int(reference))
+        qs = qs.filter(match)
+    rows, has_next = page_slice(qs.order_by("-last_message_at", "-id"), page)
+    return PageResult(rows=rows, number=max(page, 1), has_next=has_next)
+
+
+def support_request_counts() -> dict[str, int]:
+    """How many requests wait in each status (the chips of the support team's page)."""
+    return dict(SupportRequest.objects.values_list("status").annotate(n=Count("id")).order_by())

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from invoices.attachments import HEAD_BYTES, attachment_errors, content_type_for
-from invoices.selectors import invoice_get_for_user
+from invoices.selectors import invoice_get_for_user, invoices_find_for_user
 from notifications.services import notification_create
 
 from .models import (
@@ -148,16 +148,31 @@ def support_request_open(
     subject: str,
     body: str,
     invoice_id: int | None = None,
+    invoice_reference: str = "",
     attachment: UploadedFile | None = None,
     workspace: Any = None,
 ) -> SupportRequest:
-    """Open a request. The invoice, if given, must be one ``author`` may see (another
-    structure's invoice is refused exactly like an unknown one)."""
+    """Open a request. The invoice, if given (by its Chorus identifier ``invoice_id``, or by
+    ``invoice_reference``: the number the supplier knows), must be one ``author`` may see
+    (another structure's invoice is refused exactly like an unknown one)."""
 
     errors = _check_text(body=body, subject=subject)
     if category not in RequestCategory.values:
         errors["category"] = ["Choisissez la catégorie de votre demande."]
     invoice = None
+    if invoice_reference.strip() and invoice_id is None:
+        found = invoices_find_for_user(user=author, reference=invoice_reference)
+        if len(found) == 1:
+            invoice = found[0]
+        elif not found:
+            errors["invoice"] = [
+                f"Aucune de vos factures n'a le numéro « {invoice_reference.strip()} » : vérifiez-le "
+                "dans « Factures envoyées » (ou laissez le champ vide)."
+            ]
+        else:
+            # The same number at two recipients or two years: the most recent is meant, as a
+            # supplier numbers its invoices afresh each year (BT-1 is unique per year).
+            invoice = found[0]
     if invoice_id is not None:
         invoice = invoice_get_for_user(user=author, invoice_id=invoice_id)
         if invoice is None:
@@ -307,7 +322,8 @@ def _staff_recipients() -> list[User]:
 
 def _notify_staff(*, support_request: SupportRequest, message: SupportMessage, new: bool) -> None:
 
-    url = reverse("admin:helpcentre_supportrequest_change", args=[support_request.pk])
+    # The support team answers from the portal's own page (list, thread, attachments, status).
+    url = reverse("helpcentre:staff_request_detail", args=[support_request.pk])
     who = support_request.author.get_full_name() or support_request.author.email
     title = (
         f"Nouvelle sollicitation {support_request.reference} : {support_request.subject}"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import staff_views, views
 
 app_name = "helpcentre"
 
@@ -14,4 +14,11 @@ urlpatterns = [
     path("sollicitations/<int:pk>/", views.request_detail, name="request_detail"),
     path("sollicitations/<int:pk>/cloturer/", views.request_close, name="request_close"),
     path("sollicitations/pieces-jointes/<int:pk>/", views.attachment_download, name="attachment_download"),
+    path("support/sollicitations/", staff_views.staff_request_list, name="staff_requests"),
+    path("support/sollicitations/<int:pk>/", staff_views.staff_request_detail, name="staff_request_detail"),
+    path(
+        "support/sollicitations/<int:pk>/<slug:action>/",
+        staff_views.staff_request_action,
+        name="staff_request_action",
+    ),
 ]

@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from invoices.selectors import invoice_get_for_user
+
 from . import selectors, services
 from .forms import ReplyForm, SearchForm, SupportRequestForm
 
@@ -48,7 +50,11 @@ def request_list(request: HttpRequest) -> HttpResponse:
 def request_new(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("facture", "").isdigit():
-        initial["invoice"] = int(request.GET["facture"])
+        # From an invoice page: prefill the number the user knows, not the internal id.
+
+        invoice = invoice_get_for_user(user=request.user, invoice_id=int(request.GET["facture"]))
+        if invoice is not None:
+            initial["invoice"] = invoice.number or str(invoice.pk)
     form = SupportRequestForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -58,7 +64,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 category=data["category"],
                 subject=data["subject"],
                 body=data["body"],
-                invoice_id=data["invoice"],
+                invoice_reference=data["invoice"],
                 attachment=data["attachment"],
                 workspace=getattr(request, "workspace", None),
             )

@@ -15,12 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from common.forms import MultipleFileField
+from common.required import refresh_required, required_when, set_required_now
 
 from .attachments import HEAD_BYTES, attachment_errors, total_size_error
 from .choices import (
     CURRENCIES,
     DEFAULT_UNIT,
+    FRAMEWORKS_WITH_VALIDATOR,
     FRENCH_VAT_RATES,
+    PAYMENT_MODES_WITH_IBAN,
     UNITS,
     Framework,
     InvoiceKind,
@@ -39,7 +42,7 @@ def _rate_label(rate: Decimal) -> str:
 
 
 VAT_RATE_CHOICES = [(f"{rate.normalize():f}", _rate_label(rate)) for rate in FRENCH_VAT_RATES] + [
-    (MANUAL_RATE, _("Autre taux (manuel)"))
+    (MANUAL_RATE, _("Autre taux"))
 ]
 
 
@@ -192,6 +195,37 @@ class InvoiceForm(DsfrBaseForm):
         self.fields["service_code"].widget = forms.Select(choices=choices)
         for name in self.SEND_REQUIRED:
             self.fields[name].required = True
+        # « (Optionnel) » only where the checks (invoices.checks) let the field be empty.
+        f = self.fields
+        required_when(f["vat_exemption_reason"], controller="vat_regime", values=[VatRegime.EXONERATION])
+        required_when(f["exchange_rate"], controller="currency", values=["EUR"], unless=True)
+        required_when(
+            f["validator_identifier"], controller="framework", values=sorted(FRAMEWORKS_WITH_VALIDATOR)
+        )
+        required_when(f["original_invoice_number"], controller="kind", values=[InvoiceKind.AVOIR])
+        required_when(f["iban"], controller="payment_mode", values=PAYMENT_MODES_WITH_IBAN)
+        # These follow the recipient chosen (invoices.checks.routing): set by the view, then by the
+        # form's script when another recipient or service is chosen.
+        required_when(f["service_code"])
+        required_when(f["engagement_number"])
+        refresh_required(self)
+
+    def show_recipient_requirements(self, recipient: Any, services: list[Any]) -> None:
+        """Label the service code and the engagement number as the recipient's rules require
+        (the same rules as ``invoices.checks.routing``)."""
+        if recipient is None:
+            return
+        if self.is_bound:
+            code = self.data.get(self.add_prefix("service_code")) or ""
+        else:
+            code = self.initial.get("service_code") or ""
+        service = next((s for s in services if s.code == code), None)
+        set_required_now(self, "service_code", bool(recipient.service_code_required))
+        set_required_now(
+            self,
+            "engagement_number",
+            bool(recipient.engagement_required or (service is not None and service.engagement_required)),
+        )
 
     def full_clean(self) -> None:
         for name in self.SEND_REQUIRED:

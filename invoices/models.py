@@ -35,23 +35,25 @@ class DepositFlow(models.Model):
         _("état"), max_length=60, choices=FlowStatus.choices, default=FlowStatus.EN_ATTENTE
     )
     filename = models.CharField(_("nom du fichier"), max_length=255, blank=True)
-    file = models.FileField(upload_to="flux/%Y/%m/", blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
+    file = models.FileField(upload_to="flux/%Y/%m/", blank=True, verbose_name=_("fichier"))
+    sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("empreinte SHA-256"))
     supplier = models.ForeignKey(
         "suppliers.SupplierStructure", null=True, blank=True, on_delete=models.PROTECT,
         related_name="flows",
+        verbose_name=_("fournisseur"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("créé par"),
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    processed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("date de création"))
+    processed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("date de traitement"))
     # Taken by an integration task (compare-and-set): a message delivered twice, or while the
     # first worker still runs, does nothing; a claim older than the task's limit is stale.
     claimed_at = models.DateTimeField(null=True, blank=True)
     # ``listeErreurTechnique`` and ``listeErreurDP`` of consulterCRDetaille.
-    technical_errors = models.JSONField(default=list, blank=True)
-    invoice_errors = models.JSONField(default=list, blank=True)
+    technical_errors = models.JSONField(default=list, blank=True, verbose_name=_("erreurs techniques"))
+    invoice_errors = models.JSONField(default=list, blank=True, verbose_name=_("erreurs de facture"))
 
     class Meta:
         verbose_name = _("flux de dépôt")
@@ -73,26 +75,36 @@ class Invoice(models.Model):
     number = models.CharField(_("numéro de facture"), max_length=60, blank=True)
     invoice_date = models.DateField(_("date de facture"), null=True, blank=True)
     # Duplicate control is per supplier, number and invoice year (reference §5.4).
-    invoice_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    invoice_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False,
+        verbose_name=_("année de la facture"),
+    )
 
     supplier = models.ForeignKey(
-        "suppliers.SupplierStructure", on_delete=models.PROTECT, related_name="invoices"
+        "suppliers.SupplierStructure", on_delete=models.PROTECT, related_name="invoices",
+        verbose_name=_("fournisseur"),
     )
     supplier_service_code = models.CharField(_("service du fournisseur"), max_length=100, blank=True)
     recipient = models.ForeignKey(
         "entities.PublicStructure", null=True, blank=True, on_delete=models.PROTECT,
         related_name="invoices",
+        verbose_name=_("destinataire"),
     )
     recipient_service = models.ForeignKey(
         "entities.Service", null=True, blank=True, on_delete=models.PROTECT,
         related_name="invoices",
+        verbose_name=_("service destinataire"),
     )
     # A9 / A12: the prime contractor or mandataire who validates before the recipient.
     validator = models.ForeignKey(
         "suppliers.SupplierStructure", null=True, blank=True, on_delete=models.PROTECT,
         related_name="invoices_to_validate",
+        verbose_name=_("valideur"),
     )
-    validator_service_code = models.CharField(max_length=100, blank=True)
+    validator_service_code = models.CharField(
+        max_length=100, blank=True,
+        verbose_name=_("code service du valideur"),
+    )
 
     engagement_number = models.CharField(_("numéro d'engagement"), max_length=50, blank=True)
     market_number = models.CharField(_("numéro de marché"), max_length=50, blank=True)
@@ -123,7 +135,8 @@ class Invoice(models.Model):
     amount_due = models.DecimalField(_("montant à payer"), default=0, **MONEY)
 
     original_invoice = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes",
+        verbose_name=_("facture d'origine"),
     )
     original_invoice_number = models.CharField(
         _("numéro de la facture d'origine"), max_length=60, blank=True
@@ -133,7 +146,8 @@ class Invoice(models.Model):
     channel = models.CharField(_("mode de dépôt"), max_length=30, choices=Channel.choices)
     source_format = models.CharField(_("format source"), max_length=30, blank=True)
     flow = models.ForeignKey(
-        DepositFlow, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices"
+        DepositFlow, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices",
+        verbose_name=_("flux de dépôt"),
     )
     status = models.CharField(
         _("statut"), max_length=40, choices=InvoiceStatus.choices, default=InvoiceStatus.BROUILLON
@@ -153,19 +167,23 @@ class Invoice(models.Model):
 
     # Payment follow-up (délai global de paiement, reference §6.1).
     due_date = models.DateField(_("date d'échéance"), null=True, blank=True)
-    clock_paused_at = models.DateTimeField(null=True, blank=True)
-    paused_days = models.PositiveIntegerField(default=0)
+    clock_paused_at = models.DateTimeField(null=True, blank=True, verbose_name=_("délai suspendu depuis"))
+    paused_days = models.PositiveIntegerField(default=0, verbose_name=_("jours de suspension"))
     paid_at = models.DateTimeField(_("date de mise en paiement"), null=True, blank=True)
     mandate_number = models.CharField(_("numéro de mandat"), max_length=50, blank=True)
-    downloaded_by_recipient = models.BooleanField(default=False)
+    downloaded_by_recipient = models.BooleanField(
+        default=False,
+        verbose_name=_("téléchargée par le destinataire"),
+    )
     # REJETEE: the supplier acknowledges ("traiter le rejet") so it leaves their work list.
-    rejection_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    rejection_acknowledged_at = models.DateTimeField(null=True, blank=True, verbose_name=_("rejet traité le"))
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("créé par"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("date de création"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("date de mise à jour"))
 
     class Meta:
         verbose_name = _("facture")

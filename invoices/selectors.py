@@ -171,3 +171,32 @@ def invoice_summary(*, invoice: Invoice) -> dict[str, Any]:
         "allowances_total": sum((i.amount for i in allowances_charges if not i.is_charge), Decimal(0)),
         "charges_total": sum((i.amount for i in allowances_charges if i.is_charge), Decimal(0)),
     }
+
+
+def invoices_find_for_user(*, user: Any, reference: str, limit: int = 5) -> list[Invoice]:
+    """The invoices ``user`` may see (same rule as ``invoice_get_for_user``) whose number is
+    ``reference`` (case and spaces ignored), or whose Chorus identifier it is: what a supplier
+    types in « Facture concernée » of a support request. Most recent first."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    reference = "".join((reference or "").split())
+    if not reference:
+        return []
+    match = Q(number__iexact=reference)
+    if reference.isdigit() and len(reference) < 12:
+        match |= Q(pk=int(reference))
+    rows = list(
+        Invoice.objects.select_related("supplier", "recipient")
+        .annotate(viewer_is_supplier=_supplier_member(user, "supplier_id"))
+        .filter(match)
+        .filter(
+            Q(viewer_is_supplier=True)
+            | (
+                ~Q(status=InvoiceStatus.BROUILLON)
+                & (_buyer_member(user) | _supplier_member(user, "validator_id"))
+            )
+        )
+        .order_by("-id")[:limit]
+    )
+    # A number typed by the user is meant before an identifier that happens to look like it.
+    return sorted(rows, key=lambda invoice: invoice.number.lower() != reference.lower())

@@ -86,6 +86,8 @@ def _render_form(
     rejected: bool = False,
 ) -> HttpResponse:
 
+    if recipient:
+        form.show_recipient_requirements(recipient.get("recipient"), recipient.get("services") or [])
     context = {
         "form": form,
         "formset": formset,

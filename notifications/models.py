@@ -37,17 +37,24 @@ class Notification(models.Model):
     """
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+        verbose_name=_("destinataire"),
     )
     kind = models.CharField(_("type"), max_length=40)
     title = models.CharField(_("titre"), max_length=255)
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("lien"), max_length=500, blank=True)
     invoice = models.ForeignKey(
-        "invoices.Invoice", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "invoices.Invoice", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("facture"),
     )
     event = models.ForeignKey(
-        "invoices.StatusEvent", null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+        "invoices.StatusEvent",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("événement"),
     )
     # The structure the notification is about (one of the two, or none for personal ones).
     supplier_structure = models.ForeignKey(
@@ -56,6 +63,7 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        verbose_name=_("structure fournisseur"),
     )
     public_structure = models.ForeignKey(
         "entities.PublicStructure",
@@ -63,14 +71,19 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        verbose_name=_("structure publique"),
     )
-    dedupe_key = models.CharField(max_length=200, blank=True)
+    dedupe_key = models.CharField(max_length=200, blank=True, verbose_name=_("clé de dédoublonnage"))
     created_at = models.DateTimeField(_("date"), default=timezone.now)
     read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
-    email_state = models.CharField(max_length=20, choices=EmailState.choices, default=EmailState.NONE)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_state = models.CharField(
+        max_length=20, choices=EmailState.choices, default=EmailState.NONE,
+        verbose_name=_("état du courriel"),
+    )
+    emailed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("envoyé par courriel le"))
     digest = models.ForeignKey(
-        "Digest", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications"
+        "Digest", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications",
+        verbose_name=_("récapitulatif quotidien"),
     )
 
     class Meta:
@@ -123,7 +136,8 @@ class NotificationPreference(models.Model):
     """A user's choice for one structure; without a row the default is every event."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences",
+        verbose_name=_("utilisateur"),
     )
     supplier_structure = models.ForeignKey(
         "suppliers.SupplierStructure",
@@ -131,6 +145,7 @@ class NotificationPreference(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        verbose_name=_("structure fournisseur"),
     )
     public_structure = models.ForeignKey(
         "entities.PublicStructure",
@@ -138,6 +153,7 @@ class NotificationPreference(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+        verbose_name=_("structure publique"),
     )
     mode = models.CharField(
         _("notifications"),
@@ -145,7 +161,7 @@ class NotificationPreference(models.Model):
         choices=NotificationMode.choices,
         default=NotificationMode.EVERY_EVENT,
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("date de mise à jour"))
 
     class Meta:
         db_table = "tracking_notificationpreference"

@@ -7,7 +7,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from common.required import refresh_required, required_when
+
 from .models import IdentifierType
+from .services import GENERATED_PREFIX
 
 IDENTIFIER_HELP = _(
     "SIRET : 14 chiffres. Structure européenne : numéro de TVA intracommunautaire (ex. DE136695976). "
@@ -62,6 +65,18 @@ class StructureCreateForm(StructureDataForm):
     )
 
     field_order = ["identifier_type", "identifier", "name"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # Only the types for which the portal generates an identifier may leave it empty
+        # (suppliers.services.GENERATED_PREFIX): for a SIRET it is required.
+        required_when(
+            self.fields["identifier"],
+            controller="identifier_type",
+            values=list(GENERATED_PREFIX),
+            unless=True,
+        )
+        refresh_required(self)
 
 
 class JoinForm(DsfrBaseForm):

@@ -55,8 +55,8 @@ class SupplierStructure(models.Model):
         _("catégorie fixée par un administrateur"), default=False
     )
     active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("date de création"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("date de mise à jour"))
 
     class Meta:
         verbose_name = _("structure fournisseur")
@@ -73,12 +73,15 @@ class SupplierStructure(models.Model):
 
 
 class BankAccount(models.Model):
-    structure = models.ForeignKey(SupplierStructure, on_delete=models.CASCADE, related_name="bank_accounts")
+    structure = models.ForeignKey(
+        SupplierStructure, on_delete=models.CASCADE, related_name="bank_accounts",
+        verbose_name=_("structure"),
+    )
     label = models.CharField(_("libellé"), max_length=100, blank=True)
     iban = models.CharField(_("IBAN"), max_length=34)
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
     active = models.BooleanField(_("actif"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("date de création"))
 
     class Meta:
         verbose_name = _("coordonnée bancaire")
@@ -95,7 +98,12 @@ class SupplierMembership(MembershipBase):
     """A user's attachment ("rattachement") to a supplier structure."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_memberships"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_memberships",
+        verbose_name=_("utilisateur"),
+    )
+    structure = models.ForeignKey(
+        SupplierStructure, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("structure"),
     )
     structure = models.ForeignKey(SupplierStructure, on_delete=models.CASCADE, related_name="memberships")
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from common.forms import MultipleFileField
+from common.required import refresh_required, required_when
 from invoices.lifecycle.reasons import REASON_MAX_LENGTH
 from invoices.lifecycle.statuses import InvoiceStatus
 from tracking.inbox.selectors import Filters
@@ -71,11 +72,17 @@ class ValidatorForm(DsfrBaseForm):
         ],
     )
     comment = forms.CharField(
-        label=_("Motif (obligatoire en cas de refus)"),
+        label=_("Motif du refus"),
         max_length=REASON_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The motive is required for a refusal (``clean`` below), optional for a validation.
+        required_when(self.fields["comment"], controller="action", values=[ValidatorAction.REFUS])
+        refresh_required(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -15,11 +15,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.roles import MembershipStatus
+from common.formats import format_decimal
 from entities.models import BuyerMembership
 from invoices.lifecycle.models import StatusEvent
 from invoices.lifecycle.payment import invoice_lateness
@@ -62,7 +63,8 @@ def _url(name: str, invoice_id: int) -> str:
 
 
 def _money(amount: Any) -> str:
-    return formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
+    # The portal's one formatter (« 2 080,80 »), the sentence writes the "€" itself.
+    return format_decimal(amount, min_places=2, max_places=2)
 
 
 def _reason(event: StatusEvent) -> str:

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "chorus.middleware.PortalNotFoundPageMiddleware",  # the portal's 404 page under DEBUG too
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -103,10 +104,12 @@ TEMPLATES = [
                 "dsfr.context_processors.site_config",
                 "accounts.context_processors.portal",
             ],
+            # One formatter of amounts, units and dates in every template (pages, PDFs, e-mails).
+            "builtins": ["common.format_tags"],
         },
     },
 ]
-FORM_RENDERER = "dsfr.forms.DsfrDjangoTemplates"
+FORM_RENDERER = "chorus.form_renderer.PortalFormRenderer"
 DSFR_MARK_OPTIONAL_FIELDS = True
 
 # --- Database: SQLite file in the project folder unless DATABASE_URL is set --------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from common.formats import format_money
+
 register = template.Library()
 
 
@@ -48,8 +50,7 @@ def thousands(value: int | float | None) -> str:
 def euros(value: object) -> str:
     if _missing(value):
         return "—"
-    text = f"{float(value):,.2f}"  # type: ignore[arg-type]
-    return text.replace(",", "\u202f").replace(".", ",") + "\u00a0€"
+    return format_money(value)
 
 
 @register.simple_tag(takes_context=True)

@@ -27,7 +27,9 @@ class ActorRole(models.TextChoices):
 class StatusEvent(models.Model):
     """One passage of an invoice through a status (``histoStatut`` of the API, §1.2)."""
 
-    invoice = models.ForeignKey("invoices.Invoice", on_delete=models.PROTECT, related_name="status_events")
+    invoice = models.ForeignKey(
+        "invoices.Invoice", on_delete=models.PROTECT, related_name="status_events", verbose_name=_("facture")
+    )
     status = models.CharField(_("statut"), max_length=40, choices=InvoiceStatus.choices)
     previous_status = models.CharField(
         _("statut précédent"), max_length=40, choices=InvoiceStatus.choices, blank=True
@@ -36,14 +38,21 @@ class StatusEvent(models.Model):
     comment = models.CharField(_("commentaire"), max_length=255, blank=True)
     reason_code = models.CharField(_("code motif"), max_length=40, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("acteur"),
     )
-    actor_role = models.CharField(max_length=20, choices=ActorRole.choices, default=ActorRole.SYSTEM)
-    actor_first_name = models.CharField(max_length=150, blank=True)
-    actor_last_name = models.CharField(max_length=150, blank=True)
+    actor_role = models.CharField(
+        max_length=20, choices=ActorRole.choices, default=ActorRole.SYSTEM, verbose_name=_("rôle de l'acteur")
+    )
+    actor_first_name = models.CharField(max_length=150, blank=True, verbose_name=_("prénom de l'acteur"))
+    actor_last_name = models.CharField(max_length=150, blank=True, verbose_name=_("nom de l'acteur"))
     # Outbox bookkeeping, not history: set once the notifications of this event exist, so that
     # the sweeper re-dispatches events whose after-commit task was lost (broker outage).
-    notified_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True, verbose_name=_("notifié le"))
 
     class Meta:
         db_table = "tracking_statusevent"  # created by the tracking app before the move

@@ -2,52 +2,25 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from datetime import date, timedelta
+from typing import Any
 
 from django import template
+from django.utils import timezone
 
-from invoices.choices import UNITS
+from common import format_tags
 from invoices.selectors import invoice_recent_sent
 
 register = template.Library()
 
-NNBSP = "\u202f"  # narrow no-break space, the French thousands separator
-SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF", "JPY": "¥"}
-
-
-def _group(value: Decimal, places: int) -> str:
-    text = f"{value:,.{places}f}"
-    return text.replace(",", NNBSP).replace(".", ",")
-
-
-@register.filter
-def money(value: object, currency: str = "EUR") -> str:
-    if value is None or value == "":
-        return ""
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    return f"{_group(number, 2)}\u00a0{SYMBOLS.get(currency or 'EUR', currency)}"
-
-
-@register.filter
-def number(value: object) -> str:
-    """A quantity or a price with its significant decimals only (at least 2 for a price)."""
-    if value is None or value == "":
-        return ""
-    number = Decimal(str(value)).normalize()
-    exponent = number.as_tuple().exponent
-    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return _group(number, places)
-
-
-@register.filter
-def rate(value: object) -> str:
-    if value is None or value == "":
-        return ""
-    number = Decimal(str(value)).normalize()
-    return f"{number:f}".replace(".", ",") + "\u00a0%"
+# The figures are written by ``common.formats``, the one formatter of the portal; these names
+# stay here for the templates that load this library.
+register.filter("money", format_tags.money)
+register.filter("number", format_tags.number)
+register.filter("price", format_tags.price)
+register.filter("quantity", format_tags.quantity)
+register.filter("rate", format_tags.rate)
+register.filter("long_date", format_tags.long_date)
 
 
 @register.filter
@@ -68,8 +41,19 @@ def supplier_recent_invoices(workspace: object, limit: int = 5) -> list:
     return invoice_recent_sent(supplier=workspace.structure, limit=limit)
 
 
-@register.filter
-def unit_label(code: str) -> str:
-    """French label of a UN/ECE Recommendation 20 unit code (the code itself when unknown)."""
+register.filter("unit_label", format_tags.unit_label)
 
-    return str(dict(UNITS).get(code, code))
+
+@register.filter
+def expected_due_date(invoice: Any) -> date | None:
+    """The due date printed on the invoice: the one recorded, else the reception (deposit) date
+    plus the recipient's payment delay (Code de la commande publique, art. R.2192-10 and
+    R.2192-12: the délai global de paiement runs from the reception of the payment request)."""
+    if getattr(invoice, "due_date", None):
+        return invoice.due_date
+    received = getattr(invoice, "deposited_at", None)
+    if received is None:
+        return None
+    parties = getattr(invoice, "parties", None) or {}
+    days = (parties.get("buyer") or {}).get("payment_delay_days") or 30
+    return timezone.localtime(received).date() + timedelta(days=int(days))

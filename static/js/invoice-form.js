@@ -371,10 +371,21 @@
     if (!list.children.length) { add("none", "Ni code service ni numéro d'engagement n'est obligatoire pour cette structure."); }
     card.appendChild(title); card.appendChild(where); card.appendChild(list);
     panel.appendChild(card);
-    if (engagementInput) {
-      engagementInput.toggleAttribute("aria-required", Boolean(item.engagement_required));
-    }
+    chosenRecipient = item;
+    markRecipientRequirements();
   }
+
+  // The labels follow the chosen recipient's rules (the same as invoices.checks.routing):
+  // « (Optionnel) » disappears from the service code and the engagement number it requires.
+  var chosenRecipient = null;
+  function markRecipientRequirements() {
+    if (!chosenRecipient || !window.chorusRequired) { return; }
+    var code = serviceSelect ? serviceSelect.value : "";
+    var service = (chosenRecipient.services || []).filter(function (s) { return s.code === code; })[0];
+    window.chorusRequired.set(serviceSelect, Boolean(chosenRecipient.service_code_required));
+    window.chorusRequired.set(engagementInput, Boolean(chosenRecipient.engagement_required || (service && service.engagement_required)));
+  }
+  if (serviceSelect) { serviceSelect.addEventListener("change", markRecipientRequirements); }
 
   function fillServices(services, required) {
     if (!serviceSelect || serviceSelect.tagName !== "SELECT") { return; }
@@ -391,6 +402,6 @@
       if (s.code === current) { option.selected = true; }
       serviceSelect.appendChild(option);
     });
-    serviceSelect.toggleAttribute("aria-required", Boolean(required));
+    markRecipientRequirements();
   }
 })();

@@ -56,3 +56,10 @@ def login(page, live_server, email: str, password: str) -> None:
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", password)
     page.get_by_role("button", name="Connexion").click()
+
+
+def menu(page, group: str, entry: str) -> None:
+    """Open ``entry`` of the main menu's ``group`` (DSFR menus under a button, issue 18)."""
+    nav = page.get_by_role("navigation", name="Menu principal")
+    nav.get_by_role("button", name=group).click()
+    nav.get_by_role("link", name=entry).click()

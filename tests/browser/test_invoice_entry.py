@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tests.browser.conftest import login
+from tests.browser.conftest import login, menu
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ def test_demo_supplier_enters_sends_and_downloads_an_invoice(live_server, browse
     page.wait_for_url(f"{live_server.url}/tableau-de-bord/")
 
     # When the supplier opens the entry form from the menu
-    page.get_by_role("link", name="Saisir une facture").first.click()
+    menu(page, "Factures", "Saisir une facture")
     page.wait_for_url(f"{live_server.url}/factures/saisir/")
     page.fill("input[name=number]", "F-2026-0100")
     page.fill("input[name=invoice_date]", timezone.localdate().isoformat())

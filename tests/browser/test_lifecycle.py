@@ -9,7 +9,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from tests.browser.conftest import login
+from tests.browser.conftest import login, menu
 
 pytestmark = pytest.mark.browser
 
@@ -82,7 +82,7 @@ def test_suspend_complete_accept_pay_and_follow(live_server, browser_page, tmp_p
     # The buyer accepts it (service fait) and has it paid
     login(page, live_server, *BUYER)
     page.wait_for_url(f"{live_server.url}/tableau-de-bord/")
-    page.get_by_role("link", name="Factures reçues").first.click()
+    menu(page, "Factures", "Factures reçues")
     page.get_by_role("link", name=NUMBER).click()
     assert "bon-livraison.pdf" in page.content()
     buyer_acts(page, "Accepter : service fait")

@@ -149,7 +149,7 @@ def test_admin_opens_the_dashboard_as_of_a_date(client, admin_user, world):
     response = client.get(reverse("compliance:dashboard"), {"date": "2019-03-01"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Situation au 1 mars 2019" in html
+    assert "Situation au 1er mars 2019" in html
     assert "ACME Fournitures" in html and "A-P1" in html and "Intermédiaire SA" in html
     # The SVG charts and their data tables
     assert html.count("<svg") == 3 and "Voir les données du graphique" in html
@@ -160,7 +160,7 @@ def test_dashboard_defaults_to_today_and_refuses_a_date_before_2017(client, admi
     statistics_refresh(full=True)
     client.force_login(admin_user)
     html = client.get(reverse("compliance:dashboard")).content.decode()
-    assert "Situation au 1 juillet 2020" in html
+    assert "Situation au 1er juillet 2020" in html
     html = client.get(
         reverse("compliance:dashboard"), {"date": "2016-05-01", "departement": "ZZ"}
     ).content.decode()

@@ -47,7 +47,7 @@ def test_supplier_opens_a_request_about_her_invoice_with_an_attachment(
     with django_capture_on_commit_callbacks(execute=True):
         response = open_request(
             client,
-            invoice=str(acme_invoice.pk),
+            invoice="f-2025-0102 ",  # the number she knows, as she types it
             attachment=SimpleUploadedFile("bon-de-commande.pdf", PDF),
         )
     support_request = SupportRequest.objects.get()
@@ -67,10 +67,10 @@ def test_supplier_opens_a_request_about_her_invoice_with_an_attachment(
         len(PDF),
     )
     assert not attachment.file.name.endswith("bon-de-commande.pdf")  # stored under a random name
-    # The support team is notified, with a link to the admin
+    # The support team is notified, with a link to its page of the portal
     notification = Notification.objects.get(recipient=admin_user)
     assert support_request.reference in notification.title
-    assert notification.url == reverse("admin:helpcentre_supportrequest_change", args=[support_request.pk])
+    assert notification.url == reverse("helpcentre:staff_request_detail", args=[support_request.pk])
     # She follows it in her list and downloads her file
     assert support_request.reference in client.get(reverse("helpcentre:request_list")).content.decode()
     download = client.get(reverse("helpcentre:attachment_download", args=[attachment.pk]))
@@ -80,18 +80,16 @@ def test_supplier_opens_a_request_about_her_invoice_with_an_attachment(
 
 def test_an_invoice_of_another_structure_is_refused_like_an_unknown_one(client, alice, bakery_invoice):
     client.force_login(alice)
-    response = open_request(client, invoice=str(bakery_invoice.pk))
-    assert response.status_code == 200
-    assert response.context["form"].errors["invoice"] == [
-        f"Aucune de vos factures n'a l'identifiant {bakery_invoice.pk} : "
-        "vérifiez-le sur la page de la facture."
-    ]
-    unknown = open_request(client, invoice="999999")
-    assert (
-        unknown.context["form"]
-        .errors["invoice"][0]
-        .startswith("Aucune de vos factures n'a l'identifiant 999999")
-    )
+    # Given the bakery's invoice B-7, by its number or its Chorus identifier
+    for typed in ("B-7", str(bakery_invoice.pk)):
+        response = open_request(client, invoice=typed)
+        assert response.status_code == 200
+        assert response.context["form"].errors["invoice"] == [
+            f"Aucune de vos factures n'a le numéro « {typed} » : vérifiez-le dans « Factures envoyées » "
+            "(ou laissez le champ vide)."
+        ]
+    unknown = open_request(client, invoice="F-INCONNUE")
+    assert unknown.context["form"].errors["invoice"][0].startswith("Aucune de vos factures n'a le numéro")
     assert not SupportRequest.objects.exists()
 
 

@@ -287,7 +287,7 @@ def test_the_detail_page_shows_document_data_history_and_due_date(client, carla,
     for text in (
         "Fournitures de bureau",
         "Net à payer",
-        "1200,00",
+        "1\u202f200,00\u00a0€",
         "Historique des statuts",
         "Échéance",
         "Les montants ne se modifient pas",

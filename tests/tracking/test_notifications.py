@@ -74,7 +74,7 @@ def test_the_buyer_is_notified_of_new_invoices_to_process(
     notification = Notification.objects.get(recipient=carla)
     assert notification.title == f"Nouvelle facture à traiter : {invoice.number}"
     assert "ACME Fournitures vous a adressé la facture" in notification.body
-    assert "1\xa0200,00 € TTC (service FINANCES)" in notification.body
+    assert "1\u202f200,00 € TTC (service FINANCES)" in notification.body
     assert notification.url == reverse("inbox:detail", args=[invoice.pk])
     assert not Notification.objects.filter(recipient=eric).exists()
 

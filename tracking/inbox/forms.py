@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from common.required import refresh_required, required_when
 from invoices.lifecycle.reasons import REASON_MAX_LENGTH, ReasonCode
 from invoices.lifecycle.statuses import InvoiceStatus as S
 from tracking.forms import InvoiceSearchForm
@@ -100,6 +101,12 @@ class _ReasonFields(DsfrBaseForm):
         help_text=_("255 caractères au plus. Pour une suspension, dites précisément ce qui manque."),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # « (Optionnel) » follows the action chosen, by the rule that ``_check_reason`` applies.
+        required_when(self.fields["reason_code"], controller="to", values=REASON_REQUIRED)
+        refresh_required(self)
+
     def _check_reason(self, data: dict[str, Any], to: str | None) -> None:
         if to in REASON_REQUIRED and not data.get("reason_code"):
             self.add_error(
@@ -131,6 +138,9 @@ class ProcessForm(_ReasonFields):
         ) % {"status": S(status).label}
         if S.MANDATEE not in targets:
             del self.fields["mandate_number"]
+        else:
+            required_when(self.fields["mandate_number"], controller="to", values=[S.MANDATEE])
+            refresh_required(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

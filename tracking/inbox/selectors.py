@@ -249,3 +249,18 @@ def bounded_count(qs: QuerySet, cap: int | None = None) -> tuple[int, bool]:
     cap = COUNT_CAP if cap is None else cap
     n = qs.order_by()[: cap + 1].count()
     return min(n, cap), n > cap
+
+
+def received_count(
+    *, structure: Any, service_ids: Iterable[int] | None = None, filters: Filters | None = None
+) -> tuple[int, bool]:
+    """How many invoices the search finds (capped at COUNT_CAP, like the status chips), for the
+    page count of the pagination."""
+    qs = apply_filters(visible_invoices(structure=structure, service_ids=service_ids), filters or Filters())
+    return bounded_count(qs)
+
+
+def to_process_count(counts: Iterable[StatusCount]) -> tuple[int, bool]:
+    """The « À traiter » chip: the invoices made available or completed (TO_PROCESS)."""
+    chosen = [c for c in counts if c.status in TO_PROCESS]
+    return sum(c.count for c in chosen), any(c.capped for c in chosen)

@@ -67,9 +67,13 @@ def inbox_list(request: HttpRequest) -> HttpResponse:
     services = buyer.services()
     form = InboxFilterForm(request.GET or None, services=services)
     page = None
+    total: tuple[int, bool] | None = None
     if not request.GET or form.is_valid():
         filters = form.filters() if request.GET else selectors.Filters()
         sort = form.sort() if request.GET else selectors.DEFAULT_SORT
+        total = selectors.received_count(
+            structure=buyer.structure, service_ids=buyer.service_ids, filters=filters
+        )
         page = selectors.received_invoices(
             structure=buyer.structure,
             service_ids=buyer.service_ids,
@@ -79,6 +83,10 @@ def inbox_list(request: HttpRequest) -> HttpResponse:
         )
     query = request.GET.copy()
     query.pop("apres", None)
+    query.pop("page", None)
+    page_number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    counts = selectors.status_counts(structure=buyer.structure, service_ids=buyer.service_ids)
+    to_process, to_process_capped = selectors.to_process_count(counts)
     return render(
         request,
         "entities/inbox/list.html",
@@ -87,7 +95,14 @@ def inbox_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "first_page": not request.GET.get("apres"),
-            "counts": selectors.status_counts(structure=buyer.structure, service_ids=buyer.service_ids),
+            "counts": counts,
+            "to_process": to_process,
+            "to_process_capped": to_process_capped,
+            "current_status": request.GET.get("statut", ""),
+            "page_number": page_number if request.GET.get("apres") else 1,
+            "page_count": -(-total[0] // selectors.PAGE_SIZE) if total and total[0] else 1,
+            "page_count_capped": bool(total and total[1]),
+            "total": total[0] if total else 0,
             "bulk_form": BulkForm(),
             "bulk_max": BULK_MAX,
             "structure": buyer.structure,
