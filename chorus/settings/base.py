@@ -8,6 +8,7 @@ workers and real SMTP.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from pathlib import Path
 
@@ -114,14 +115,29 @@ else:
 USING_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache: Redis when a Redis broker is configured (shared by gunicorn workers: login
-# throttling must count failures across processes), else in-process memory.
+# --- Cache: its own variable, CACHE_URL (rate-limit counters and lock-outs live there, so every
+# gunicorn worker must see the same one). Without CACHE_URL, a Redis broker's own database is
+# used (never a fixed DB shared by every installation on that Redis), else in-process memory.
+# Keys carry a prefix per installation, so two portals on one Redis never share counters.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-_default_cache = "locmemcache://chorus"
-if CELERY_BROKER_URL.startswith("redis"):
-    _default_cache = CELERY_BROKER_URL.rsplit("/", 1)[0] + "/1"
-    _default_cache = _default_cache.replace("redis://", "rediscache://", 1)
-CACHES = {"default": env.cache("CACHE_URL", default=_default_cache)}
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache("CACHE_URL")}
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": CELERY_BROKER_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "LOCATION": "chorus"}}
+
+
+def _installation_prefix() -> str:
+    """A stable name of this installation: its database (two portals never share one)."""
+    db = DATABASES["default"]
+    identity = f"{db['ENGINE']}|{db.get('HOST', '')}|{db.get('PORT', '')}|{db['NAME']}"
+    return "chorus-" + hashlib.sha256(identity.encode()).hexdigest()[:12]
+
+
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="") or _installation_prefix()
 
 # --- Celery -----------------------------------------------------------------------------------
 # Without a broker the embedded default runs every task eagerly, in-process, after commit.
