@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import TechnicalAccount, User
+from .models import TechnicalAccount, TechnicalAccountLoginAttempt, User
 from .services import technical_account_deactivate
 
 
@@ -55,3 +55,19 @@ class TechnicalAccountAdmin(admin.ModelAdmin):
         for account in queryset:
             technical_account_deactivate(account=account, actor=None)
         self.message_user(request, _("Comptes désactivés."), messages.SUCCESS)
+
+
+@admin.register(TechnicalAccountLoginAttempt)
+class TechnicalAccountLoginAttemptAdmin(admin.ModelAdmin):
+    """Read-only journal of API password checks: who tried which login, from where."""
+
+    list_display = ["at", "login", "outcome", "ip_address", "application"]
+    list_filter = ["outcome", "at"]
+    search_fields = ["login", "=ip_address"]
+    readonly_fields = ["at", "login", "account", "outcome", "ip_address", "application"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

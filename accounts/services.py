@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import TechnicalAccount, User
+from .models import TechnicalAccount, TechnicalAccountLoginAttempt, User
 from .roles import MANAGER_ROLES, MembershipStatus, Role
 
 if TYPE_CHECKING:
@@ -392,3 +392,21 @@ def technical_account_mark_used(*, account: TechnicalAccount) -> None:
 
 def structure_identifier(structure: Structure) -> str:
     return getattr(structure, "identifier", None) or structure.siret
+
+
+def technical_account_login_attempt_record(
+    *,
+    login: str,
+    account: TechnicalAccount | None,
+    outcome: str,
+    ip_address: str | None,
+    application: str = "",
+) -> TechnicalAccountLoginAttempt:
+    """Journal one API password check for the administrators (admin › tentatives de connexion)."""
+    return TechnicalAccountLoginAttempt.objects.create(
+        login=login[:80],
+        account=account,
+        outcome=outcome,
+        ip_address=ip_address or None,
+        application=application[:100],
+    )

@@ -252,6 +252,10 @@ SPECTACULAR_SETTINGS = {
 
 # Chorus Pro API: calls per minute and per OAuth client before 429 + Retry-After.
 CPRO_RATE_LIMIT_PER_MINUTE = env.int("CPRO_RATE_LIMIT_PER_MINUTE", default=1200)
+# Technical accounts (cpro-account): a login is locked after this many wrong passwords within
+# the period, for the rest of the period (same policy as web logins: 5 per 15 minutes).
+CPRO_ACCOUNT_LOCKOUT_FAILURES = env.int("CPRO_ACCOUNT_LOCKOUT_FAILURES", default=5)
+CPRO_ACCOUNT_LOCKOUT_SECONDS = env.int("CPRO_ACCOUNT_LOCKOUT_SECONDS", default=900)
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"  # the PDF preview view opts in with @xframe_options_sameorigin

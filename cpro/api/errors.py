@@ -43,6 +43,7 @@ class Code:
     ACCOUNT_INVALID = 40302
     ACCOUNT_EXPIRED = 40303
     ACCOUNT_FORBIDDEN = 40304  # valid account, but the operation belongs to the other side
+    ACCOUNT_LOCKED = 40305  # too many wrong passwords for this login: locked for a while
     RATE_LIMITED = 42900
     NOT_FOUND = 40400
     METHOD_NOT_ALLOWED = 40500
