@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.CurrentStructureMiddleware",
+    # After authentication (its error page shows the header) and before every view.
+    "chorus.input_guard.InputGuardMiddleware",
 ]
 
 ROOT_URLCONF = "chorus.urls"
