@@ -230,7 +230,10 @@ STORAGES = {
 # Outside production, WhiteNoise serves the apps' static files directly (no collectstatic step,
 # so that `make serve` starts at once); production uses collected, compressed, hashed files.
 WHITENOISE_USE_FINDERS = True
-# Uploads: invoice + attachments ≤ 120 MB (Chorus Pro rule); bigger bodies are refused early.
+# Uploads: invoice + attachments ≤ 120 MB (Chorus Pro rule). Files of the portal's forms are
+# streamed to disk (FILE_UPLOAD_MAX_MEMORY_SIZE); other bodies are held in memory and refused
+# beyond this size. It must exceed the API's largest body (cpro.api.base.DEPOSIT_MAX_BODY: one
+# 20 MiB file in base64), so that the API states its own limit first.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
@@ -244,7 +247,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Chorus (compatible Chorus Pro)",
-    "DESCRIPTION": "API de dépôt et de suivi des factures, compatible avec l'API Chorus Pro (PISTE).",
+    "DESCRIPTION": "API de dépôt et de suivi des factures, compatible avec l'API Chorus Pro (PISTE). "
+    "Un seul fichier par appel, de 20 Mo au plus une fois décodé (corps JSON de 28 Mo au plus) ; "
+    "les 120 Mo d'une facture et de ses pièces jointes s'atteignent en plusieurs appels.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema is generated and checked by the test suite (tests/api, Schemathesis), not by
