@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from lxml import etree
 
 from . import extract, schematron, xsd
+from .active import facturx_active_content_issues
 from .detect import NS_ZUGFERD1, PROFILE_LABELS, detect_xml, unsupported_message
 from .limits import MAX_DOCUMENT_BYTES
 from .pdf import (
@@ -229,6 +230,8 @@ def _validate_pdf(content: bytes, verdict: Verdict) -> None:
     if etree.QName(root).namespace == NS_ZUGFERD1:
         _unsupported(verdict, "PDF ZUGFeRD 1.0 (non accepté)")
         return
+    with pdf_limits(), _timed(verdict, Layer.SAFETY):
+        verdict.extend(facturx_active_content_issues(pdf, content))
     _validate_facturx(pdf, name, data, root, verdict)
 
 
