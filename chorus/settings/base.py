@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "dsfr",
     "widget_tweaks",
+    "csp",
     "rest_framework",
     "drf_spectacular",
     "allauth",
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chorus.middleware.FrenchFirstLocaleMiddleware",
@@ -263,6 +266,25 @@ CPRO_RATE_LIMIT_PER_MINUTE = env.int("CPRO_RATE_LIMIT_PER_MINUTE", default=1200)
 # the period, for the rest of the period (same policy as web logins: 5 per 15 minutes).
 CPRO_ACCOUNT_LOCKOUT_FAILURES = env.int("CPRO_ACCOUNT_LOCKOUT_FAILURES", default=5)
 CPRO_ACCOUNT_LOCKOUT_SECONDS = env.int("CPRO_ACCOUNT_LOCKOUT_SECONDS", default=900)
+
+# --- Content-Security-Policy (django-csp): nothing but the portal's own files runs or styles a
+# page; the few inline blocks (the API docs page) carry the request's nonce. A response that
+# sets its own policy keeps it (the PDF preview: "sandbox").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"  # the PDF preview view opts in with @xframe_options_sameorigin

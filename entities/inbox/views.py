@@ -247,4 +247,7 @@ def inbox_document_preview(request: HttpRequest, invoice_id: int, document_id: i
     response = FileResponse(document.file.open("rb"), content_type="application/pdf", filename=document.name)
     response["Content-Disposition"] = f'inline; filename="{document.pk}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
+    # A supplier's PDF may carry scripts: shown, never run with the portal's origin (issue 19).
+    # The portal-wide policy leaves a header already set as it is.
+    response["Content-Security-Policy"] = "sandbox"
     return response
