@@ -24,3 +24,20 @@ def invoice_generate_document_task(invoice_id: int) -> None:
     from .services import invoice_generate_document
 
     invoice_generate_document(invoice_id=invoice_id)
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError, InterfaceError, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    max_retries=5,
+    # A 20 MiB Factur-X goes through XSD and the EN 16931 rules: well under this bound.
+    time_limit=300,
+    soft_time_limit=240,
+)
+def upload_item_process_task(item_id: int) -> None:
+    """Validate and deposit one file of a portal upload (does nothing once it is done)."""
+    from .uploads import upload_item_process
+
+    upload_item_process(item_id=item_id)
