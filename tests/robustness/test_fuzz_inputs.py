@@ -77,6 +77,7 @@ def query_parameters() -> list[str]:
 def _fill(route: str, siret: str, number: str) -> str:
     route = re.sub(r"<int:\w+>", number, route)
     route = re.sub(r"<str:siret>", siret, route)
+    route = re.sub(r"<uuid:\w+>", "00000000-0000-0000-0000-000000000000", route)
     route = re.sub(r"<(?:str|slug|path):\w+>", "x", route)
     return "/" + route.replace("<slug:name>", "x")
 
