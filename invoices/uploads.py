@@ -68,9 +68,13 @@ def upload_item_process(*, item_id: int) -> None:
             supplier=item.supplier, actor=item.created_by, files=[(item.name, content)],
             channel=Channel.UPLOAD_PORTAIL,
         )
-    UploadItem.objects.filter(pk=item.pk).exclude(state=UploadItem.State.DONE).update(
+    finished = UploadItem.objects.filter(pk=item.pk).exclude(state=UploadItem.State.DONE).update(
         state=UploadItem.State.DONE, outcomes=[_dump(o) for o in outcomes], finished_at=timezone.now()
     )
+    if finished and item.file.name:
+        # The deposited invoices keep their own copy of the original (invoice_deposit): the
+        # uploaded file is no longer needed once its verdict is recorded.
+        default_storage.delete(item.file.name)
 
 
 def _already_deposited(*, item: UploadItem, content: bytes) -> list[FileOutcome] | None:

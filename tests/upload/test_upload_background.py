@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from lxml import etree
 
@@ -78,6 +80,8 @@ def test_the_request_stores_the_files_and_a_page_follows_each_verdict(client, al
     assert "Résultat du dépôt" in body and 'http-equiv="refresh"' not in body
     assert "FOND-1.xml — déposée" in body and "FOND-2.xml — déposée" in body
     assert "n-importe-quoi.xml — refusée" in body
+    # and the uploaded copies are removed once their verdicts are recorded
+    assert not any(default_storage.exists(item.file.name) for item in items)
     # and running a task again changes nothing (idempotent)
     upload_item_process_task.apply(args=[items[0].pk])
     assert Invoice.objects.filter(supplier=acme, number="FOND-1").count() == 1
@@ -87,8 +91,12 @@ def test_a_file_retaken_after_a_worker_crash_is_not_deposited_twice(client, alic
     client.force_login(alice)
     client.post(URL, {"files": [SimpleUploadedFile("FOND-3.xml", _renumber(cii, "FOND-3"))]})
     item = UploadItem.objects.get()
-    # Given a worker killed after depositing the invoice, before recording the verdict
+    # Given a worker killed after depositing the invoice, before recording the verdict (the
+    # stored upload is still there, the item still "in progress")
+    with default_storage.open(item.file.name) as handle:
+        stored = handle.read()
     upload_item_process_task.apply(args=[item.pk])
+    default_storage.save(item.file.name, ContentFile(stored))
     UploadItem.objects.filter(pk=item.pk).update(state=UploadItem.State.RUNNING, outcomes=[])
     # When the task is delivered again
     upload_item_process_task.apply(args=[item.pk])
