@@ -59,9 +59,12 @@ run: seed
 	fi
 
 ## Production-style server (gunicorn, several workers) on the same PORT and configuration.
+## Same gunicorn options as docker-compose.yml (uploads are deposited in the background, so no
+## request needs more than the timeout).
 serve: seed
 	$(VENV)/bin/gunicorn chorus.wsgi:application --bind 127.0.0.1:$(PORT) \
-		--workers $${WEB_CONCURRENCY:-4} --timeout 60 --access-logfile -
+		--workers $${WEB_CONCURRENCY:-4} --timeout $${GUNICORN_TIMEOUT:-60} --graceful-timeout 30 \
+		--access-logfile -
 
 worker: install
 	$(VENV)/bin/celery -A chorus worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2} \

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import TechnicalAccount, TwoFactorAuthenticator, User
+from .models import TechnicalAccount, TechnicalAccountLoginAttempt, TwoFactorAuthenticator, User
 from .services import technical_account_deactivate
 
 
@@ -85,3 +85,19 @@ class TwoFactorAuthenticatorAdmin(admin.ModelAdmin):
     @admin.display(description=_("dernière utilisation"), ordering="last_used_at")
     def last_used(self, obj: TwoFactorAuthenticator) -> object:
         return obj.last_used_at
+
+
+@admin.register(TechnicalAccountLoginAttempt)
+class TechnicalAccountLoginAttemptAdmin(admin.ModelAdmin):
+    """Read-only journal of API password checks: who tried which login, from where."""
+
+    list_display = ["at", "login", "outcome", "ip_address", "application"]
+    list_filter = ["outcome", "at"]
+    search_fields = ["login", "=ip_address"]
+    readonly_fields = ["at", "login", "account", "outcome", "ip_address", "application"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -98,6 +98,33 @@ class TechnicalAccount(models.Model):
         return self.login
 
 
+class TechnicalAccountLoginAttempt(models.Model):
+    """One checked ``cpro-account`` password (API), kept for the administrators: failures,
+    lock-outs and the successes that needed a password check (issue 19: guessing must show)."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "succes", _("réussie")
+        FAILURE = "echec", _("mot de passe ou identifiant erroné")
+        LOCKED = "verrouille", _("refusée : identifiant verrouillé")
+
+    login = models.CharField(_("identifiant"), max_length=80, db_index=True)
+    account = models.ForeignKey(
+        TechnicalAccount, null=True, blank=True, on_delete=models.SET_NULL, related_name="login_attempts"
+    )
+    outcome = models.CharField(_("résultat"), max_length=12, choices=Outcome.choices)
+    ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
+    application = models.CharField(_("application OAuth"), max_length=100, blank=True)
+    at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("tentative de connexion d'un compte technique")
+        verbose_name_plural = _("tentatives de connexion des comptes techniques")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.login} {self.outcome} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
 class MembershipBase(models.Model):
     """A user's attachment ("rattachement") to a structure: the role and the approval, shared by
     supplier and public structures (Chorus Pro §3.4). Each concrete model adds its ``user`` and

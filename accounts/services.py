@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from common.tasks import task_send
 
-from .models import TechnicalAccount, User, structure_field
+from .models import TechnicalAccount, TechnicalAccountLoginAttempt, User, structure_field
 from .roles import MANAGER_ROLES, MembershipStatus, Role
 
 if TYPE_CHECKING:
@@ -354,3 +354,21 @@ def technical_account_mark_used(*, account: TechnicalAccount) -> None:
 
 def structure_identifier(structure: Structure) -> str:
     return getattr(structure, "identifier", None) or structure.siret
+
+
+def technical_account_login_attempt_record(
+    *,
+    login: str,
+    account: TechnicalAccount | None,
+    outcome: str,
+    ip_address: str | None,
+    application: str = "",
+) -> TechnicalAccountLoginAttempt:
+    """Journal one API password check for the administrators (admin › tentatives de connexion)."""
+    return TechnicalAccountLoginAttempt.objects.create(
+        login=login[:80],
+        account=account,
+        outcome=outcome,
+        ip_address=ip_address or None,
+        application=application[:100],
+    )

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
-from .models import ComplianceReminder, PaperInvoice
+from .models import ComplianceReminder, PaperInvoice, PaperInvoiceHistory
 
 
 @admin.register(PaperInvoice)
@@ -35,4 +36,24 @@ class ComplianceReminderAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PaperInvoiceHistory)
+class PaperInvoiceHistoryAdmin(admin.ModelAdmin):
+    """History is never edited: read-only."""
+
+    list_display = ("at", "action", "number", "supplier_siret", "recipient", "actor_name")
+    list_filter = ("action",)
+    search_fields = ("number", "supplier_siret", "recipient__name", "actor_name")
+    raw_id_fields = ("recipient", "actor")
+    list_select_related = ("recipient",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -99,6 +99,41 @@ class PaperInvoice(models.Model):
         return f"{self.number} ({self.supplier_siret}, {self.invoice_date:%d/%m/%Y})"
 
 
+class PaperInvoiceHistory(models.Model):
+    """One change to a recorded paper invoice, kept even once the invoice is gone: who deleted
+    what and when (a recorded document is never removed without a trace; issue 19)."""
+
+    class Action(models.TextChoices):
+        DELETED = "SUPPRESSION", _("Suppression")
+
+    recipient = models.ForeignKey(
+        "entities.PublicStructure", on_delete=models.PROTECT, related_name="paper_invoice_history",
+        verbose_name=_("structure publique destinataire"),
+    )
+    paper_invoice_id = models.BigIntegerField(_("identifiant de la facture papier"))
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    # A snapshot of the invoice as it was: the row itself may no longer exist.
+    number = models.CharField(_("numéro de facture"), max_length=60)
+    supplier_siret = models.CharField(_("SIRET du fournisseur"), max_length=14)
+    invoice_date = models.DateField(_("date de la facture"))
+    amount_ttc = models.DecimalField(_("montant TTC (€)"), max_digits=15, decimal_places=2)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("auteur"),
+    )
+    actor_name = models.CharField(_("nom de l'auteur"), max_length=255)
+    at = models.DateTimeField(_("date"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("historique des factures papier")
+        verbose_name_plural = _("historique des factures papier")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["recipient", "-at"], name="paper_history_recipient")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.number} ({self.actor_name}, {self.at:%d/%m/%Y})"
+
+
 class SupplierCompliance(models.Model):
     """One supplier's position with regard to the obligation (summary, rebuilt nightly).
 

@@ -9,19 +9,28 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
-from accounts.roles import MembershipStatus
+from accounts.roles import MANAGER_ROLES, MembershipStatus
+from entities.models import BuyerMembership
 from notifications.services import notification_create
 from suppliers.calendar import obligation_on
 from suppliers.models import IdentifierType, SupplierMembership, SupplierStructure
 
 from . import paper_import
-from .models import ComplianceCategory, ComplianceReminder, PaperInvoice, PaperSource, SupplierCompliance
+from .models import (
+    ComplianceCategory,
+    ComplianceReminder,
+    PaperInvoice,
+    PaperInvoiceHistory,
+    PaperSource,
+    SupplierCompliance,
+)
 from .paper_import import PaperImportError, PaperRow
 
 if TYPE_CHECKING:
@@ -176,11 +185,39 @@ def _already_recorded(*, recipient: PublicStructure, rows: list[PaperRow]) -> li
     return [message for _line, message in sorted(set(errors))]
 
 
-def paper_invoice_delete(*, recipient: PublicStructure, paper_invoice_id: int) -> bool:
-    """Delete a paper invoice recorded by mistake. Another structure's id is treated as
-    unknown (False)."""
-    deleted, _detail = PaperInvoice.objects.filter(pk=paper_invoice_id, recipient=recipient).delete()
-    return bool(deleted)
+def paper_invoice_delete(*, recipient: PublicStructure, paper_invoice_id: int, actor: User) -> bool:
+    """Delete a paper invoice recorded by mistake, leaving a history row. Only a manager of the
+    recipient structure may (Chorus Pro §3.4: a user, possibly restricted to some services,
+    records; managers correct the structure's records). Another structure's id is treated as
+    unknown (False); ``PermissionDenied`` when ``actor`` is not a manager."""
+    is_manager = BuyerMembership.objects.filter(
+        user=actor, structure=recipient, status=MembershipStatus.ACTIVE, role__in=MANAGER_ROLES
+    ).exists()
+    with transaction.atomic():
+        invoice = (
+            PaperInvoice.objects.select_for_update()
+            .filter(pk=paper_invoice_id, recipient=recipient)
+            .first()
+        )
+        if invoice is None:
+            return False
+        if not is_manager:
+            raise PermissionDenied(
+                _("Seuls les gestionnaires de la structure peuvent supprimer une facture papier enregistrée.")
+            )
+        PaperInvoiceHistory.objects.create(
+            recipient=recipient,
+            paper_invoice_id=invoice.pk,
+            action=PaperInvoiceHistory.Action.DELETED,
+            number=invoice.number,
+            supplier_siret=invoice.supplier_siret,
+            invoice_date=invoice.invoice_date,
+            amount_ttc=invoice.amount_ttc,
+            actor=actor,
+            actor_name=actor.get_full_name() or actor.email,
+        )
+        invoice.delete()
+    return True
 
 
 # --- reminders ----------------------------------------------------------------------------------

@@ -267,7 +267,7 @@ def paper_invoices(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "compliance/paper_invoices.html",
-        {"form": form, "page": page, "recipient": recipient},
+        {"form": form, "page": page, "recipient": recipient, "can_delete": request.workspace.is_manager},
     )
 
 
@@ -310,7 +310,7 @@ def paper_invoice_delete(request: HttpRequest, pk: int) -> HttpResponse:
     recipient = _buyer_structure(request)
     if recipient is None:
         return _not_a_buyer(request)
-    if not services.paper_invoice_delete(recipient=recipient, paper_invoice_id=pk):
+    if not services.paper_invoice_delete(recipient=recipient, paper_invoice_id=pk, actor=request.user):
         raise Http404
     messages.success(request, _("La facture papier a été supprimée."))
     return redirect("compliance:paper_invoices")

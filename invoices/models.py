@@ -368,3 +368,39 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UploadItem(models.Model):
+    """One file of a portal upload, validated and deposited in the background (issue 19): the
+    request only stores the files; a task gives each its verdict, all or nothing per file."""
+
+    class State(models.TextChoices):
+        PENDING = "EN_ATTENTE", _("en attente")
+        RUNNING = "EN_COURS", _("en cours de contrôle")
+        DONE = "TERMINE", _("traité")
+
+    batch = models.UUIDField(_("envoi"), db_index=True)
+    position = models.PositiveSmallIntegerField()
+    supplier = models.ForeignKey(
+        "suppliers.SupplierStructure", on_delete=models.CASCADE, related_name="upload_items"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(_("nom du fichier"), max_length=255)
+    file = models.FileField(upload_to="televersements/%Y/%m/", blank=True)
+    size = models.BigIntegerField(default=0)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
+    # The verdicts (several for an archive): FileOutcome fields, invoice and draft as ids.
+    outcomes = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fichier téléversé")
+        verbose_name_plural = _("fichiers téléversés")
+        ordering = ["batch", "position"]
+        constraints = [models.UniqueConstraint(fields=["batch", "position"], name="upload_item_position")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_state_display()})"

@@ -45,5 +45,8 @@ def document_response(document: Document, *, inline: bool = False) -> FileRespon
     )
     if inline:
         response["Content-Disposition"] = f'inline; filename="{document.pk}.pdf"'
+        # A supplier's PDF may carry scripts: shown, never run with the portal's origin (issue 19);
+        # the portal-wide policy leaves a header already set as it is.
+        response["Content-Security-Policy"] = "sandbox"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -8,4 +8,5 @@ app_name = "upload"
 
 urlpatterns = [
     path("factures/deposer/", upload_views.upload, name="upload"),
+    path("factures/deposer/<uuid:batch>/", upload_views.upload_status, name="status"),
 ]

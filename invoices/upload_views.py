@@ -1,19 +1,24 @@
-"""The upload page: one or several files (or a ZIP), each answered within the request."""
+"""The upload page: one or several files (or a ZIP). The request stores them; each is validated
+and deposited in the background, and the upload's own page follows every file's verdict."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload, TemporaryFileUploadHandler
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from accounts.workspace import Workspace
+from common.tasks import task_send
 
-from .choices import Channel
-from .intake import BATCH_SUFFIXES, FileOutcome, Problem, batch_intake, too_big
-from .validation.limits import MAX_BATCH_BYTES, MAX_DOCUMENT_BYTES
+from .intake import Problem
+from .models import UploadItem
+from .uploads import upload_batch_get, upload_items_create, upload_outcomes
+from .validation.limits import MAX_BATCH_BYTES, MAX_DOCUMENT_BYTES, MAX_INVOICE_LINES
 
 MAX_FILES = 50
 # Chorus Pro: 120 MB per deposit. Beyond it the upload is cut while it streams in, so a 200 MB
@@ -69,6 +74,7 @@ def _upload(request: HttpRequest, limiter: LimitedUploadHandler) -> HttpResponse
         "max_document_mb": MAX_DOCUMENT_BYTES // 2**20,
         "max_batch_mb": MAX_BATCH_BYTES // 2**20,
         "max_files": MAX_FILES,
+        "max_lines": MAX_INVOICE_LINES,
     }
     if request.method != "POST":
         return render(request, "invoices/upload.html", context)
@@ -86,24 +92,40 @@ def _upload(request: HttpRequest, limiter: LimitedUploadHandler) -> HttpResponse
             "n": MAX_FILES
         }
         return render(request, "invoices/upload.html", context, status=400)
-    outcomes: list[FileOutcome] = []
-    files: list[tuple[str, bytes]] = []
-    for item in uploaded:
-        limit = MAX_BATCH_BYTES if item.name.lower().endswith(BATCH_SUFFIXES) else MAX_DOCUMENT_BYTES
-        if item.size > limit:  # checked before reading: the content never reaches memory
-            outcomes.append(FileOutcome(name=item.name, errors=[too_big(item.size)]))
-            continue
-        files.append((item.name, item.read()))
-    outcomes += batch_intake(
-        supplier=workspace.structure, actor=request.user, files=files, channel=Channel.UPLOAD_PORTAIL
-    )
-    context.update(
-        outcomes=outcomes,
-        accepted=sum(o.accepted for o in outcomes),
-        to_complete=sum(o.needs_completion for o in outcomes),
-        refused=sum(not o.accepted and not o.needs_completion for o in outcomes),
-    )
+    # The request only stores the files: validation and deposit run in the background, one task
+    # per file, so a large upload never outlives a web worker's timeout half done (issue 19).
+    batch = upload_items_create(supplier=workspace.structure, actor=request.user, files=uploaded)
+    # Enqueued once the items are committed (this view runs outside any transaction).
+    for item_id in UploadItem.objects.filter(batch=batch, state=UploadItem.State.PENDING).values_list(
+        "pk", flat=True
+    ):
+        task_send("invoices.upload_item_process", item_id)
+    return redirect("upload:status", batch=batch)
+
+
+@login_required
+def upload_status(request: HttpRequest, batch: uuid.UUID) -> HttpResponse:
+    """The page of one upload: each file's progress, then its verdict; reloads itself (no script)
+    until every file is done."""
+    workspace = _supplier_workspace(request)
+    items = upload_batch_get(batch=batch, supplier=workspace.structure)
+    if not items:
+        raise Http404
+    done = [item for item in items if item.state == UploadItem.State.DONE]
+    outcomes = upload_outcomes(done)
+    context = {
+        "workspace": workspace,
+        "items": items,
+        "done": len(done),
+        "total": len(items),
+        "outcomes": outcomes,
+        "accepted": sum(o.accepted for o in outcomes),
+        "to_complete": sum(o.needs_completion for o in outcomes),
+        "refused": sum(not o.accepted and not o.needs_completion for o in outcomes),
+    }
+    if len(done) < len(items):
+        return render(request, "invoices/upload_progress.html", context)
     return render(request, "invoices/upload_result.html", context)
 
 
-__all__ = ["Problem", "upload"]
+__all__ = ["Problem", "upload", "upload_status"]

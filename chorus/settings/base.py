@@ -8,10 +8,13 @@ workers and real SMTP.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+import sys
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -50,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "dsfr",
     "widget_tweaks",
+    "csp",
     "rest_framework",
     "drf_spectacular",
     "allauth",
@@ -72,6 +76,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "chorus.middleware.PortalNotFoundPageMiddleware",  # the portal's 404 page under DEBUG too
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "chorus.middleware.FrenchFirstLocaleMiddleware",
@@ -82,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.CurrentStructureMiddleware",
+    # After authentication (its error page shows the header) and before every view.
+    "chorus.input_guard.InputGuardMiddleware",
     # Last, so it sees the final answer: JSON errors under /cpro/ (issue 12).
     "cpro.middleware.CproJsonErrorsMiddleware",
 ]
@@ -118,19 +125,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web requests and eager tasks share the file: wait for locks rather than fail.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    # Persistent connections pay off in gunicorn's few long-lived workers. The development
+    # server runs each HTTP connection in its own thread, and a keep-alive thread holds its
+    # database connection while it waits: dozens of idle connections until PostgreSQL refuses
+    # clients. Django's docs: "don't enable them during development". Close at request end there.
+    _devserver = sys.argv[1:2] == ["runserver"]
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if _devserver else 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 USING_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache: Redis when a Redis broker is configured (shared by gunicorn workers: login
-# throttling must count failures across processes), else in-process memory.
+# --- Cache: its own variable, CACHE_URL (rate-limit counters and lock-outs live there, so every
+# gunicorn worker must see the same one). Without CACHE_URL, a Redis broker's own database is
+# used (never a fixed DB shared by every installation on that Redis), else in-process memory.
+# Keys carry a prefix per installation, so two portals on one Redis never share counters.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-_default_cache = "locmemcache://chorus"
-if CELERY_BROKER_URL.startswith("redis"):
-    _default_cache = CELERY_BROKER_URL.rsplit("/", 1)[0] + "/1"
-    _default_cache = _default_cache.replace("redis://", "rediscache://", 1)
-CACHES = {"default": env.cache("CACHE_URL", default=_default_cache)}
+if env.str("CACHE_URL", default=""):
+    CACHES = {"default": env.cache("CACHE_URL")}
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": CELERY_BROKER_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "LOCATION": "chorus"}}
+
+
+def _installation_prefix() -> str:
+    """A stable name of this installation: its database (two portals never share one)."""
+    db = DATABASES["default"]
+    identity = f"{db['ENGINE']}|{db.get('HOST', '')}|{db.get('PORT', '')}|{db['NAME']}"
+    return "chorus-" + hashlib.sha256(identity.encode()).hexdigest()[:12]
+
+
+CACHES["default"]["KEY_PREFIX"] = env.str("CACHE_KEY_PREFIX", default="") or _installation_prefix()
 
 # --- Celery -----------------------------------------------------------------------------------
 # Without a broker the embedded default runs every task eagerly, in-process, after commit.
@@ -232,7 +259,10 @@ STORAGES = {
 # Outside production, WhiteNoise serves the apps' static files directly (no collectstatic step,
 # so that `make serve` starts at once); production uses collected, compressed, hashed files.
 WHITENOISE_USE_FINDERS = True
-# Uploads: invoice + attachments ≤ 120 MB (Chorus Pro rule); bigger bodies are refused early.
+# Uploads: invoice + attachments ≤ 120 MB (Chorus Pro rule). Files of the portal's forms are
+# streamed to disk (FILE_UPLOAD_MAX_MEMORY_SIZE); other bodies are held in memory and refused
+# beyond this size. It must exceed the API's largest body (cpro.api.base.DEPOSIT_MAX_BODY: one
+# 20 MiB file in base64), so that the API states its own limit first.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
@@ -246,7 +276,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API Chorus (compatible Chorus Pro)",
-    "DESCRIPTION": "API de dépôt et de suivi des factures, compatible avec l'API Chorus Pro (PISTE).",
+    "DESCRIPTION": "API de dépôt et de suivi des factures, compatible avec l'API Chorus Pro (PISTE). "
+    "Un seul fichier par appel, de 20 Mo au plus une fois décodé (corps JSON de 28 Mo au plus) ; "
+    "les 120 Mo d'une facture et de ses pièces jointes s'atteignent en plusieurs appels.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema is generated and checked by the test suite (tests/api, Schemathesis), not by
@@ -256,6 +288,29 @@ SPECTACULAR_SETTINGS = {
 
 # Chorus Pro API: calls per minute and per OAuth client before 429 + Retry-After.
 CPRO_RATE_LIMIT_PER_MINUTE = env.int("CPRO_RATE_LIMIT_PER_MINUTE", default=1200)
+# Technical accounts (cpro-account): a login is locked after this many wrong passwords within
+# the period, for the rest of the period (same policy as web logins: 5 per 15 minutes).
+CPRO_ACCOUNT_LOCKOUT_FAILURES = env.int("CPRO_ACCOUNT_LOCKOUT_FAILURES", default=5)
+CPRO_ACCOUNT_LOCKOUT_SECONDS = env.int("CPRO_ACCOUNT_LOCKOUT_SECONDS", default=900)
+
+# --- Content-Security-Policy (django-csp): nothing but the portal's own files runs or styles a
+# page; the few inline blocks (the API docs page) carry the request's nonce. A response that
+# sets its own policy keeps it (the PDF preview: "sandbox").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
 
 # --- EDI: the SFTP drop and pick-up folders of suppliers' systems (edi/, `make edi`) ------------
 EDI_SFTP_HOST = env.str("EDI_SFTP_HOST", default="127.0.0.1")

@@ -15,21 +15,23 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
+import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication
 
-from accounts.models import TechnicalAccount
+from accounts.models import TechnicalAccount, TechnicalAccountLoginAttempt
 from accounts.selectors import technical_account_authenticate
-from accounts.services import technical_account_mark_used
+from accounts.services import technical_account_login_attempt_record, technical_account_mark_used
 
 from ..models import AccessToken, OAuthApplication
 from ..selectors import access_token_get
@@ -184,7 +186,55 @@ def _cache_key(header: str) -> str:
     return f"cpro:tech:{digest}"
 
 
-def authenticate_account(header: str) -> TechnicalAccount:
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash made with the current hasher, checked for unknown logins: an unknown login then
+    costs one password check, like a known one, and the answer time tells nothing."""
+    return make_password(secrets.token_urlsafe(24))
+
+
+def _failures_key(login: str) -> str:
+    return "cpro:tech-failures:" + hashlib.sha256(login.casefold().encode()).hexdigest()
+
+
+def _is_locked(login: str) -> bool:
+    return (cache.get(_failures_key(login)) or 0) >= settings.CPRO_ACCOUNT_LOCKOUT_FAILURES
+
+
+def _count_failure(login: str) -> None:
+    # A fixed window opened by the first failure: the login stays locked until it ends.
+    key = _failures_key(login)
+    cache.add(key, 0, settings.CPRO_ACCOUNT_LOCKOUT_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, settings.CPRO_ACCOUNT_LOCKOUT_SECONDS)
+
+
+def _locked_error(login: str) -> ApiError:
+    return _account_error(
+        Code.ACCOUNT_LOCKED,
+        _(
+            "Compte technique « %(login)s » verrouillé après %(n)d mots de passe erronés : "
+            "réessayez dans %(minutes)d minutes, ou renouvelez le mot de passe sur le portail."
+        )
+        % {
+            "login": login,
+            "n": settings.CPRO_ACCOUNT_LOCKOUT_FAILURES,
+            "minutes": max(1, settings.CPRO_ACCOUNT_LOCKOUT_SECONDS // 60),
+        },
+    )
+
+
+def _record(login: str, account: TechnicalAccount | None, outcome: str, client: tuple[str, str]) -> None:
+    technical_account_login_attempt_record(
+        login=login, account=account, outcome=outcome, ip_address=client[0], application=client[1]
+    )
+
+
+def authenticate_account(header: str, *, client: tuple[str, str] = ("", "")) -> TechnicalAccount:
+    """The technical account of a ``cpro-account`` header; ``client`` is (IP, OAuth client id),
+    written in the journal of attempts."""
     login, password = _decode_account_header(header)
     wrong = _account_error(
         Code.ACCOUNT_INVALID,
@@ -195,20 +245,35 @@ def authenticate_account(header: str) -> TechnicalAccount:
         .filter(login=login)
         .first()
     )
-    if account is None:
-        raise wrong
     key = _cache_key(header)
-    verified = cache.get(key) == account.password
+    verified = account is not None and cache.get(key) == account.password
     if not verified:
-
-        verified = technical_account_authenticate(login=login, password=password) is not None
-        # The selector may refuse an expired account outright: tell the caller it is expired
-        # (only once the password is known to be right).
-        if not verified and account.expires_at <= timezone.now():
-            verified = check_password(password, account.password)
-        if verified:
-            cache.set(key, account.password, VERIFIED_ACCOUNT_TTL)
-    if not verified or not account.active:
+        # Lock-out per login (known or not, so that it reveals nothing), checked before the
+        # password so that a locked login cannot be guessed further. A header already verified
+        # above still passes: the connector that knows the password is not locked out by a
+        # stranger's attempts.
+        if _is_locked(login):
+            if cache.add(f"{_failures_key(login)}:journaled", 1, settings.CPRO_ACCOUNT_LOCKOUT_SECONDS):
+                _record(login, account, TechnicalAccountLoginAttempt.Outcome.LOCKED, client)
+            raise _locked_error(login)
+        if account is None:
+            check_password(password, _dummy_hash())
+            verified = False
+        else:
+            verified = technical_account_authenticate(login=login, password=password) is not None
+            # The selector may refuse an expired account outright: tell the caller it is expired
+            # (only once the password is known to be right).
+            if not verified and account.expires_at <= timezone.now():
+                verified = check_password(password, account.password)
+        if not verified:
+            _count_failure(login)
+            _record(login, account, TechnicalAccountLoginAttempt.Outcome.FAILURE, client)
+            raise wrong
+        cache.delete(_failures_key(login))
+        _record(login, account, TechnicalAccountLoginAttempt.Outcome.SUCCESS, client)
+        cache.set(key, account.password, VERIFIED_ACCOUNT_TTL)
+    assert account is not None
+    if not account.active:
         raise wrong
     if account.expires_at <= timezone.now():
         raise _account_error(
@@ -231,7 +296,10 @@ def authenticate_account(header: str) -> TechnicalAccount:
 class CproAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request: Any) -> tuple[ApiPrincipal, AccessToken]:
         token = authenticate_token(request.headers.get("Authorization", ""))
-        account = authenticate_account(request.headers.get("cpro-account", ""))
+        account = authenticate_account(
+            request.headers.get("cpro-account", ""),
+            client=(request.META.get("REMOTE_ADDR", ""), token.application.client_id),
+        )
         return ApiPrincipal(application=token.application, token=token, account=account), token
 
     def authenticate_header(self, request: Any) -> str:

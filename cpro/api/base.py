@@ -22,6 +22,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from invoices.validation.limits import MAX_API_FILE_BYTES
+
 from ..services import idempotency_key_answer, idempotency_key_claim, idempotency_key_release
 from .auth import BUYER, SUPPLIER, ApiPrincipal, CproAuthentication
 from .errors import NO_RESULT_LIBELLE, OK_LIBELLE, ApiError, Code, api_exception_handler
@@ -30,9 +32,9 @@ from .lenient import lenient_body, serializer_shape
 MiB = 1024 * 1024
 # A search or a status change fits in a few kilobytes; 1 MiB leaves room for long filters.
 DEFAULT_MAX_BODY = 1 * MiB
-# A deposit carries the file in base64 (4/3 of its size). Chorus Pro caps a deposit at 120 MB
-# (reference §5.3); the validation engine caps one document at 20 MiB and a batch at 120 MiB.
-DEPOSIT_MAX_BODY = math.ceil(120 * MiB * 4 / 3) + MiB
+# A deposit carries one file in base64 (4/3 of its size), at most MAX_API_FILE_BYTES (see there
+# why the API takes 20 MiB per call, not 120 MB); 1 MiB more for the other fields.
+DEPOSIT_MAX_BODY = math.ceil(MAX_API_FILE_BYTES * 4 / 3) + MiB
 
 
 def rate_limit_per_minute() -> int:
@@ -120,9 +122,9 @@ class CproView(APIView):
                 Code.INVALID_REQUEST,
                 _(
                     "Le corps de la requête (%(size).1f Mo) dépasse la taille maximale de %(max).1f Mo "
-                    "pour cette opération."
+                    "pour cette opération (un fichier de %(file)d Mo au plus par appel, encodé en base64)."
                 )
-                % {"size": length / MiB, "max": self.max_body / MiB},
+                % {"size": length / MiB, "max": self.max_body / MiB, "file": MAX_API_FILE_BYTES // MiB},
             )
         if self.side and request.user.kind != self.side:
             raise ApiError(

@@ -15,13 +15,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from invoices.validation.limits import MAX_API_FILE_BYTES
+
 logger = logging.getLogger(__name__)
+MiB = 1024 * 1024
 
 
 class Code:
@@ -43,6 +47,7 @@ class Code:
     ACCOUNT_INVALID = 40302
     ACCOUNT_EXPIRED = 40303
     ACCOUNT_FORBIDDEN = 40304  # valid account, but the operation belongs to the other side
+    ACCOUNT_LOCKED = 40305  # too many wrong passwords for this login: locked for a while
     RATE_LIMITED = 42900
     NOT_FOUND = 40400
     METHOD_NOT_ALLOWED = 40500
@@ -167,7 +172,15 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         )
     if isinstance(exc, RequestDataTooBig):
         return Response(
-            envelope(Code.INVALID_REQUEST, _("Le corps de la requête est trop volumineux.")), status=400
+            envelope(
+                Code.INVALID_REQUEST,
+                _(
+                    "Le corps de la requête dépasse %(max)d Mo : l'API accepte un fichier de %(file)d Mo "
+                    "au plus par appel, encodé en base64."
+                )
+                % {"max": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // MiB, "file": MAX_API_FILE_BYTES // MiB},
+            ),
+            status=400,
         )
     if isinstance(exc, exceptions.MethodNotAllowed):
         return Response(

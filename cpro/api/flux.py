@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from invoices.validation.limits import MAX_BATCH_BYTES
+from invoices.validation.limits import MAX_API_FILE_BYTES
 
 from ..flux import ACCEPTED_SYNTAXES, flow_deposit
 from .auth import SUPPLIER
@@ -26,7 +26,8 @@ S = serializers
 
 class DeposerFluxRequest(serializers.Serializer):
     fichierFlux = S.CharField(
-        help_text="Le fichier (XML, PDF Factur-X, ou archive .tar.gz / .zip), en base64."
+        help_text="Le fichier (XML, PDF Factur-X, ou archive .tar.gz / .zip), en base64 : "
+        "20 Mo au plus une fois décodé (corps de la requête : 28 Mo au plus)."
     )
     nomFichier = S.CharField(max_length=255)
     syntaxeFlux = S.ChoiceField(choices=ACCEPTED_SYNTAXES)
@@ -58,9 +59,8 @@ class DeposerFluxView(CproView):
         return idempotent(request, endpoint="deposer/flux", handler=self._deposit)
 
     def _deposit(self) -> Response:
-
         data = self.validated(DeposerFluxRequest)
-        content = b64decode_field(data["fichierFlux"], field="fichierFlux", max_bytes=MAX_BATCH_BYTES)
+        content = b64decode_field(data["fichierFlux"], field="fichierFlux", max_bytes=MAX_API_FILE_BYTES)
         name = data["nomFichier"].strip().replace("/", "_").replace("\\", "_")
         if not name:
             raise ApiError(Code.INVALID_REQUEST, _("nomFichier est obligatoire."))

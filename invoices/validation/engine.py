@@ -16,8 +16,9 @@ from contextlib import contextmanager
 from lxml import etree
 
 from . import extract, schematron, xsd
+from .active import facturx_active_content_issues
 from .detect import NS_ZUGFERD1, PROFILE_LABELS, detect_xml, unsupported_message
-from .limits import MAX_DOCUMENT_BYTES
+from .limits import MAX_DOCUMENT_BYTES, MAX_INVOICE_LINES
 from .pdf import (
     INVOICE_FILE_NAMES,
     PdfContent,
@@ -172,7 +173,39 @@ def _validate_xml_file(content: bytes, verdict: Verdict) -> None:
     _run_layers(root, verdict)
 
 
+_LINE_TAGS = (
+    "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}"
+    "IncludedSupplyChainTradeLineItem",
+    "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}InvoiceLine",
+    "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}CreditNoteLine",
+)
+
+
+def _too_many_lines(root: etree._Element) -> Issue | None:
+    """Refuse before the rules run: their memory grows with the number of lines."""
+    count = 0
+    for _element in root.iter(*_LINE_TAGS):
+        count += 1
+        if count > MAX_INVOICE_LINES:
+            break
+    if count <= MAX_INVOICE_LINES:
+        return None
+    return Issue(
+        "SECU-LIGNES",
+        ERROR,
+        Layer.SAFETY,
+        f"La facture compte plus de {MAX_INVOICE_LINES} lignes ; le portail en accepte au plus "
+        f"{MAX_INVOICE_LINES} par facture. Scindez-la en plusieurs factures ou regroupez des lignes.",
+        bt="BG-25",
+        bt_label="Ligne de facture",
+    )
+
+
 def _run_layers(root: etree._Element, verdict: Verdict) -> None:
+    too_many = _too_many_lines(root)
+    if too_many is not None:
+        verdict.add(too_many)
+        return
     # A Factur-X PDF carries CII: same schemas and rules as a standalone CII of that profile.
     syntax = DocumentFormat.CII if verdict.format == DocumentFormat.FACTURX_PDF else verdict.format
     with _timed(verdict, Layer.SYNTAX):
@@ -229,6 +262,8 @@ def _validate_pdf(content: bytes, verdict: Verdict) -> None:
     if etree.QName(root).namespace == NS_ZUGFERD1:
         _unsupported(verdict, "PDF ZUGFeRD 1.0 (non accepté)")
         return
+    with pdf_limits(), _timed(verdict, Layer.SAFETY):
+        verdict.extend(facturx_active_content_issues(pdf, content))
     _validate_facturx(pdf, name, data, root, verdict)
 
 

@@ -41,13 +41,53 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+# Every page a browser test opens is also checked against the Content-Security-Policy: a
+# violation (an inline script or style, a foreign resource) fails the test that met it.
+_RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`);
+});
+"""
+
+
+class CspWatch:
+    """CSP violations seen by one page, from the console and from securitypolicyviolation."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.seen: list[str] = []
+        page.add_init_script(_RECORD_VIOLATIONS)
+        page.on("console", self._console)
+        page.on("framenavigated", self._collect)
+
+    def _console(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.seen.append(f"{self.page.url}: {message.text}")
+
+    def _collect(self, frame=None) -> None:
+        try:
+            found = self.page.evaluate("window.__cspViolations || []")
+        except Exception:  # navigating: the next page reports its own
+            return
+        self.seen.extend(f"{self.page.url}: {v}" for v in found if f"{self.page.url}: {v}" not in self.seen)
+
+    def violations(self) -> list[str]:
+        self._collect()
+        return list(dict.fromkeys(self.seen))
+
+
 @pytest.fixture
 def browser_page(browser):
     context = browser.new_context(locale="fr-FR", accept_downloads=True)
     context.set_default_timeout(15_000)
     page = context.new_page()
+    watch = CspWatch(page)
+    page.csp_watch = watch
     yield page
+    violations = watch.violations()
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 def login(page, live_server, email: str, password: str) -> None:

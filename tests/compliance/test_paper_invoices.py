@@ -11,9 +11,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from freezegun import freeze_time
 
-from compliance.models import PaperInvoice, PaperSource
+from accounts.roles import Role
+from compliance.models import PaperInvoice, PaperInvoiceHistory, PaperSource
 from compliance.paper_import import PaperImportError
 from compliance.services import paper_invoices_import
+from entities.models import Service
+from tests.factories import BuyerMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +227,35 @@ def test_paper_invoice_list_is_paginated_in_constant_queries(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("compliance:paper_invoices"), {"page": "2"})
     assert len(response.context["page"].rows) == 20 and response.context["page"].has_next
+
+
+def test_only_a_manager_deletes_a_paper_invoice_and_leaves_a_history_row(client, carla, beaufort):
+    # Given a paper invoice recorded by Beaufort, and Emma, a plain user restricted to FINANCES
+    invoice = PaperInvoice.objects.create(
+        recipient=beaufort, supplier_siret="81234567600017", number="B-7",
+        invoice_date=date(2024, 1, 10), amount_ttc=Decimal("99.90"),
+    )
+    emma = UserFactory(email="emma@beaufort.test", first_name="Emma", last_name="Roux")
+    membership = BuyerMembershipFactory(user=emma, structure=beaufort, role=Role.USER)
+    membership.services.set(Service.objects.filter(structure=beaufort, code="FINANCES"))
+    url = reverse("compliance:paper_invoice_delete", args=[invoice.pk])
+    # When Emma tries to delete it
+    client.force_login(emma)
+    assert "B-7" in client.get(reverse("compliance:paper_invoices")).content.decode()
+    assert url not in client.get(reverse("compliance:paper_invoices")).content.decode()  # no button
+    response = client.post(url)
+    # Then she is refused, the invoice stays and nothing is written in the history
+    assert response.status_code == 403
+    assert PaperInvoice.objects.filter(pk=invoice.pk).exists()
+    assert not PaperInvoiceHistory.objects.exists()
+    # When Carla, the structure's manager, deletes it
+    client.force_login(carla)
+    assert client.post(url).status_code == 302
+    # Then it is gone, and the history says who deleted which invoice
+    assert not PaperInvoice.objects.filter(pk=invoice.pk).exists()
+    row = PaperInvoiceHistory.objects.get()
+    assert (row.action, row.number, row.supplier_siret, row.amount_ttc) == (
+        "SUPPRESSION", "B-7", "81234567600017", Decimal("99.90")
+    )
+    assert row.recipient == beaufort and row.actor == carla and row.actor_name == "Carla Petit"
+    assert row.paper_invoice_id == invoice.pk

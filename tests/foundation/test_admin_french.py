@@ -10,9 +10,9 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import label_for_field
 from django.urls import reverse
-from tracking.models import StatusEvent
 
 from accounts.models import TwoFactorAuthenticator
+from invoices.lifecycle.models import StatusEvent
 from invoices.models import Invoice
 
 pytestmark = pytest.mark.django_db

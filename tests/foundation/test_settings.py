@@ -139,3 +139,57 @@ def test_celery_runs_on_redis_or_rabbitmq_with_the_options_of_each(
     assert conf["cancel_on_loss"] is cancel_on_loss
     # and the settings do not assume Redis where there is none
     assert conf["cache"] == cache
+
+
+CACHE_PROBE = (
+    "import json, sys, django; django.setup(); from django.conf import settings as s;"
+    "from django.core.cache import cache;"
+    "value = sys.argv[1] if len(sys.argv) > 1 else '';"
+    "value and cache.set('login-failures', value, 60);"
+    "print(json.dumps({'cache': s.CACHES['default'], 'seen': cache.get('login-failures')}))"
+)
+
+
+def _cache_probe(env: dict[str, str], write: str = "") -> dict:
+    result = _run("", env, args=["-c", CACHE_PROBE, write])
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_cache_has_its_own_variable_and_a_prefix_per_installation(tmp_path):
+    # Given two installations on one Redis, each with its broker in its own database
+    first = {"CELERY_BROKER_URL": "redis://127.0.0.1:6379/9", "CHORUS_VAR_DIR": str(tmp_path),
+             "DATABASE_URL": "sqlite:////tmp/chorus-issue19-first.sqlite3"}
+    second = {**first, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/9",
+              "DATABASE_URL": "sqlite:////tmp/chorus-issue19-second.sqlite3"}
+    one, two = _cache_probe(first)["cache"], _cache_probe(second)["cache"]
+    # Then without CACHE_URL the cache follows the broker's own database, never a fixed DB 1
+    assert one["LOCATION"] == "redis://127.0.0.1:6379/9"
+    # and each installation has its own key prefix
+    assert one["KEY_PREFIX"] and two["KEY_PREFIX"] and one["KEY_PREFIX"] != two["KEY_PREFIX"]
+    # When CACHE_URL is set, it decides the location
+    own = _cache_probe({**first, "CACHE_URL": "rediscache://127.0.0.1:6379/9"})["cache"]
+    assert own["LOCATION"] == "redis://127.0.0.1:6379/9"
+    assert own["KEY_PREFIX"] == one["KEY_PREFIX"]
+
+
+def _redis_available() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _redis_available(), reason="needs Redis on 127.0.0.1:6379")
+def test_two_installations_on_one_redis_do_not_share_counters(tmp_path):
+    # Given two installations sharing one Redis database for their cache
+    first = {"CACHE_URL": "rediscache://127.0.0.1:6379/9", "CHORUS_VAR_DIR": str(tmp_path),
+             "DATABASE_URL": "sqlite:////tmp/chorus-issue19-first.sqlite3"}
+    second = {**first, "DATABASE_URL": "sqlite:////tmp/chorus-issue19-second.sqlite3"}
+    # When the first one counts a login failure
+    assert _cache_probe(first, write="5")["seen"] == "5"
+    # Then the second one does not see it
+    assert _cache_probe(second)["seen"] is None

@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from tracking.models import Notification
 
 from helpcentre.models import RequestStatus, SupportMessage, SupportRequest
+from notifications.models import Notification
 from tests.compliance.helpers import at, make_invoice
 from tests.helpcentre.test_support_requests import PDF, open_request
 

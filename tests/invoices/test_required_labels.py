@@ -7,12 +7,12 @@ import re
 
 import pytest
 from django.urls import reverse
-from entities.inbox.forms import BulkForm, ProcessForm
-from tracking.statuses import InvoiceStatus as S
 
+from invoices.lifecycle.statuses import InvoiceStatus as S
 from suppliers.forms import StructureCreateForm
 from tests.invoices.test_views import form_post
 from tracking.forms import ValidatorForm
+from tracking.inbox.forms import BulkForm, ProcessForm
 
 pytestmark = pytest.mark.django_db
 

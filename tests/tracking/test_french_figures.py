@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from tracking.statuses import InvoiceStatus as S
 
 from common.formats import (
     format_long_date,
@@ -21,6 +20,7 @@ from common.formats import (
     unit_label,
 )
 from compliance.exports import cell
+from invoices.lifecycle.statuses import InvoiceStatus as S
 from invoices.models import InvoiceLine
 
 from .factories import advance, make_invoice

@@ -322,6 +322,13 @@ def test_the_pdf_preview_checks_the_fingerprint(client, carla, acme, beaufort, f
     assert response["X-Frame-Options"] == "SAMEORIGIN" and response["Content-Disposition"].startswith(
         "inline"
     )
+    # The supplier's PDF never runs with the portal's origin: sandboxed document, sandboxed frame
+    assert response["Content-Security-Policy"] == "sandbox"
+    page = client.get(reverse("inbox:detail", args=[invoice.pk])).content.decode()
+    assert 'class="chorus-pdf-preview" sandbox=""' in page
+    # and the download is an attachment
+    download = client.get(reverse("invoices:document_download", args=[invoice.pk, document.pk]))
+    assert download["Content-Disposition"].startswith("attachment")
     Document.objects.filter(pk=document.pk).update(sha256="0" * 64)
     assert client.get(url).status_code == 409
 

@@ -5,7 +5,8 @@ point 7)."""
 from __future__ import annotations
 
 from django.urls import reverse
-from tracking.statuses import InvoiceStatus as S
+
+from invoices.lifecycle.statuses import InvoiceStatus as S
 
 from .factories import advance, make_invoice
 

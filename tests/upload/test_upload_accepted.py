@@ -41,7 +41,7 @@ def _renumber(xml: bytes, number: str) -> bytes:
 
 
 def _upload(client, name: str, content: bytes):
-    return client.post(URL, {"files": [SimpleUploadedFile(name, content)]})
+    return client.post(URL, {"files": [SimpleUploadedFile(name, content)]}, follow=True)
 
 
 def test_uploaded_cii_is_deposited_and_kept_byte_for_byte(client, alice, acme, software_invoice):

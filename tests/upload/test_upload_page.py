@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _upload(client, *files: tuple[str, bytes]):
-    return client.post(URL, {"files": [SimpleUploadedFile(n, c) for n, c in files]})
+    return client.post(URL, {"files": [SimpleUploadedFile(n, c) for n, c in files]}, follow=True)
 
 
 def test_buyer_cannot_reach_the_supplier_upload_page(client, carla):

@@ -376,7 +376,7 @@ class SoumettreView(CproView):
 
 # --- deposer/pdf --------------------------------------------------------------------------------
 class DeposerPdfRequest(serializers.Serializer):
-    fichierFacture = S.CharField(help_text="Le PDF, encodé en base64.")
+    fichierFacture = S.CharField(help_text="Le PDF, encodé en base64 (10 Mo au plus une fois décodé).")
     nomFichier = S.CharField(max_length=50)
     formatDepot = S.ChoiceField(
         choices=["PDF_NON_SIGNE", "PDF_SIGNE"], required=False, allow_null=True, allow_blank=True

@@ -26,7 +26,10 @@ S = serializers
 
 # --- Files --------------------------------------------------------------------------------------
 class AjouterFichierRequest(serializers.Serializer):
-    pieceJointeFichier = serializers.CharField(help_text="Le fichier, encodé en base64.")
+    pieceJointeFichier = serializers.CharField(
+        help_text="Le fichier, encodé en base64 (10 Mo au plus une fois décodé ; 120 Mo au plus pour "
+        "la facture et toutes ses pièces jointes)."
+    )
     pieceJointeNom = serializers.CharField(max_length=255)
     pieceJointeTypeMime = opt_str(100)
     pieceJointeExtension = opt_str(10)
