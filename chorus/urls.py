@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("cpro.urls")),
     path("", include("compliance.urls")),
     path("", include("helpcentre.urls")),
+    path("", include("portalpro.urls")),
 ]

@@ -27,6 +27,7 @@ from ..checks import (
 from ..choices import DocumentRole
 from ..cii import invoice_cii_xml, sha256_hex
 from ..data import InvoiceData
+from ..frameworks import framework_data_complete
 from ..models import Document, Invoice, InvoiceAllowanceCharge, InvoiceLine, VatLine
 from .common import (
     _apply_fields,
@@ -127,7 +128,7 @@ def invoice_deposit(
     ``original`` = (filename, bytes, content type) of a deposited file: it is the legal document,
     kept byte for byte, and its SHA-256 is the fingerprint. Without it, the portal generates the
     Factur-X after commit and the fingerprint is the SHA-256 of its CII XML."""
-    data = dataclasses.replace(data, channel=channel)
+    data = framework_data_complete(data=dataclasses.replace(data, channel=channel), supplier=supplier)
     original_name = ""
     original_sha = ""
     if original is not None:
