@@ -28,4 +28,5 @@ urlpatterns = [
     path("", include("compliance.urls")),
     path("", include("helpcentre.urls")),
     path("", include("portalpro.urls")),
+    path("", include("helpcentre.assistant_urls")),
 ]
