@@ -74,6 +74,8 @@ def assistant_answer(*, question: str) -> AssistantAnswer:
             .order_by("position", "pk")
             .first()
         )
-    answer.others = [a for a in ranked[1:] if answer.guide is None or a.pk != answer.guide.pk][:MAX_SUGGESTIONS]
+    answer.others = [a for a in ranked[1:] if answer.guide is None or a.pk != answer.guide.pk][
+        :MAX_SUGGESTIONS
+    ]
     answer.suggestions = [a.title for a in answer.others]
     return answer

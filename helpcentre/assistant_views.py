@@ -11,5 +11,9 @@ from .assistant import assistant_answer
 
 def assistant(request: HttpRequest) -> HttpResponse:
     answer = assistant_answer(question=request.GET.get("q", ""))
-    template = "helpcentre/assistant_answer.html" if request.GET.get("fragment") == "1" else "helpcentre/assistant.html"
+    template = (
+        "helpcentre/assistant_answer.html"
+        if request.GET.get("fragment") == "1"
+        else "helpcentre/assistant.html"
+    )
     return render(request, template, {"answer": answer})

@@ -88,35 +88,74 @@ def _technical_account(structure: SupplierStructure, login: str) -> None:
 def seed(*, users: dict[str, Any], suppliers: dict[str, Any], entities: dict[str, Any]) -> None:
     with transaction.atomic():
         court = _public(
-            COURT_SIRET, name="Tribunal judiciaire de Caen", category=PublicCategory.ETAT,
-            form_desk=FormDesk.JUSTICE, active=True, service_code_required=False, engagement_required=False,
-            engagement_or_service_required=False, address="Place Gambetta", postcode="14000", city="Caen",
+            COURT_SIRET,
+            name="Tribunal judiciaire de Caen",
+            category=PublicCategory.ETAT,
+            form_desk=FormDesk.JUSTICE,
+            active=True,
+            service_code_required=False,
+            engagement_required=False,
+            engagement_or_service_required=False,
+            address="Place Gambetta",
+            postcode="14000",
+            city="Caen",
         )
         customs = _public(
-            CUSTOMS_SIRET, name="Bureau de douane de Caen", category=PublicCategory.ETAT,
-            form_desk=FormDesk.DOUANE, active=True, service_code_required=False, engagement_required=False,
-            engagement_or_service_required=False, address="Quai de Juillet", postcode="14000", city="Caen",
+            CUSTOMS_SIRET,
+            name="Bureau de douane de Caen",
+            category=PublicCategory.ETAT,
+            form_desk=FormDesk.DOUANE,
+            active=True,
+            service_code_required=False,
+            engagement_required=False,
+            engagement_or_service_required=False,
+            address="Quai de Juillet",
+            postcode="14000",
+            city="Caen",
         )
         expert = demo_user(*EXPERT)
         farmer = demo_user(*FARMER)
         # Marie Lefèvre: no SIRET, no VAT number (not liable to VAT).
         lefevre = _supplier(
-            IdentifierType.PARTICULIER, LEFEVRE_ID, name="Marie Lefèvre", address="12 rue Écuyère",
-            postcode="14000", city="Caen", vat_number="", email=EXPERT[0], is_public=False,
+            IdentifierType.PARTICULIER,
+            LEFEVRE_ID,
+            name="Marie Lefèvre",
+            address="12 rue Écuyère",
+            postcode="14000",
+            city="Caen",
+            vat_number="",
+            email=EXPERT[0],
+            is_public=False,
         )
         _bank_account(lefevre, LEFEVRE_IBAN)
         _member(expert, lefevre)
         gaec = _supplier(
-            IdentifierType.SIRET, GAEC_SIRET, name="GAEC des Prés Verts", address="La Ferme des Prés",
-            postcode="14310", city="Villers-Bocage", vat_number=GAEC_VAT, is_public=False,
+            IdentifierType.SIRET,
+            GAEC_SIRET,
+            name="GAEC des Prés Verts",
+            address="La Ferme des Prés",
+            postcode="14310",
+            city="Villers-Bocage",
+            vat_number=GAEC_VAT,
+            is_public=False,
         )
         _bank_account(gaec, GAEC_IBAN)
         _member(farmer, gaec)
         kerlann = _supplier(
-            IdentifierType.SIRET, KERLANN_SIRET, name="EARL de Kerlann", address="Kerlann",
-            postcode="29800", city="Landerneau", vat_number=KERLANN_VAT, is_public=False,
+            IdentifierType.SIRET,
+            KERLANN_SIRET,
+            name="EARL de Kerlann",
+            address="Kerlann",
+            postcode="29800",
+            city="Landerneau",
+            vat_number=KERLANN_VAT,
+            is_public=False,
         )
-        for structure, login in ((lefevre, "TECH-LEFEVRE"), (gaec, "TECH-PRESVERTS"), (kerlann, "TECH-KERLANN")):
+        for structure, login in (
+            (lefevre, "TECH-LEFEVRE"),
+            (gaec, "TECH-PRESVERTS"),
+            (kerlann, "TECH-KERLANN"),
+        ):
             _technical_account(structure, login)
     users.update({"expert": expert, "farmer": farmer})
     suppliers.update({"lefevre": lefevre, "gaec": gaec, "kerlann": kerlann})

@@ -63,7 +63,9 @@ class MemoForm(DsfrBaseForm):
     attachments = MultipleFileField(
         label=_("Pièces jointes"),
         required=False,
-        help_text=_("La réquisition elle-même, et tout justificatif (PDF, image…), 10 Mo au plus par fichier."),
+        help_text=_(
+            "La réquisition elle-même, et tout justificatif (PDF, image…), 10 Mo au plus par fichier."
+        ),
     )
 
     def __init__(self, *args: Any, recipients: list[Any], ibans: list[str], **kwargs: Any) -> None:
@@ -128,9 +130,7 @@ class TicRefundForm(DsfrBaseForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["recipient_siret"].choices = [(r.siret, f"{r.name} ({r.siret})") for r in recipients]
-        self.fields["period"].choices = [
-            (p.key, f"{p.start:%d/%m/%Y} – {p.end:%d/%m/%Y}") for p in periods
-        ]
+        self.fields["period"].choices = [(p.key, f"{p.start:%d/%m/%Y} – {p.end:%d/%m/%Y}") for p in periods]
         self.fields["iban"].choices = [(iban, iban) for iban in ibans]
         self.rates = rates
         for rate in rates:

@@ -39,7 +39,9 @@ class TicRefundRate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["product", "period_start"], name="tic_rate_product_period"),
             models.CheckConstraint(name="tic_rate_positive", condition=Q(rate__gt=0)),
-            models.CheckConstraint(name="tic_rate_period_order", condition=Q(period_end__gte=F("period_start"))),
+            models.CheckConstraint(
+                name="tic_rate_period_order", condition=Q(period_end__gte=F("period_start"))
+            ),
         ]
 
     def __str__(self) -> str:

@@ -112,7 +112,9 @@ class TicRefundData:
     attachments: list[AttachmentData] = field(default_factory=list)
 
 
-def tic_refund_lines(*, period: TicPeriod, volumes: dict[str, Decimal]) -> list[tuple[TicRefundRate, Decimal, Decimal]]:
+def tic_refund_lines(
+    *, period: TicPeriod, volumes: dict[str, Decimal]
+) -> list[tuple[TicRefundRate, Decimal, Decimal]]:
     """(official rate, volume, amount) of each product with a volume: amount = volume × rate."""
     rows = []
     for rate in tic_rates(period=period):

@@ -38,7 +38,13 @@ class SignupForm(AccountSignupForm):
 
     NO_SIRET_FIELDS = ("address", "postcode", "city", "iban")
     field_order = [
-        "has_siret", "first_name", "last_name", "email", "password1", "password2", *NO_SIRET_FIELDS,
+        "has_siret",
+        "first_name",
+        "last_name",
+        "email",
+        "password1",
+        "password2",
+        *NO_SIRET_FIELDS,
     ]
 
     def clean(self) -> dict[str, Any]:
@@ -50,7 +56,11 @@ class SignupForm(AccountSignupForm):
         for name in self.NO_SIRET_FIELDS:
             if not (cleaned.get(name) or "").strip():
                 self.add_error(
-                    name, _("Sans SIRET, ce champ est obligatoire : il figure sur vos mémoires et sert au paiement.")
+                    name,
+                    _(
+                        "Sans SIRET, ce champ est obligatoire : il figure sur vos mémoires et sert au "
+                        "paiement."
+                    ),
                 )
         if cleaned.get("iban"):
             try:

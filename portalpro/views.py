@@ -24,8 +24,15 @@ from . import selectors, services
 from .forms import MemoForm, MemoLineFormSet, TicRefundForm
 
 # Where a check error on a data field is shown on these forms.
-_FIELDS = {"engagement_number": "requisition", "recipient_siret": "recipient_siret", "number": "number",
-           "invoice_date": "invoice_date", "iban": "iban", "attachments": "attachments", "comment": "comment"}
+_FIELDS = {
+    "engagement_number": "requisition",
+    "recipient_siret": "recipient_siret",
+    "number": "number",
+    "invoice_date": "invoice_date",
+    "iban": "iban",
+    "attachments": "attachments",
+    "comment": "comment",
+}
 
 
 def _supplier(request: HttpRequest) -> Any:
@@ -69,8 +76,11 @@ def home(request: HttpRequest) -> HttpResponse:
     if supplier is not None:
         for framework, url in ((Framework.A3, "portalpro:memo"), (Framework.A21, "portalpro:tic")):
             forms.append(
-                {"framework": Framework(framework), "url": url,
-                 "refusal": framework_refusal(supplier=supplier, framework=framework)}
+                {
+                    "framework": Framework(framework),
+                    "url": url,
+                    "refusal": framework_refusal(supplier=supplier, framework=framework),
+                }
             )
     return render(request, "portalpro/home.html", {"supplier": supplier, "forms": forms})
 
@@ -80,12 +90,17 @@ def home(request: HttpRequest) -> HttpResponse:
 def memo(request: HttpRequest) -> HttpResponse:
     supplier = _supplier(request)
     if supplier is None:
-        messages.warning(request, _("Pour déposer un mémoire, travaillez pour votre structure (ou votre compte sans SIRET)."))
+        messages.warning(
+            request,
+            _("Pour déposer un mémoire, travaillez pour votre structure (ou votre compte sans SIRET)."),
+        )
         return redirect("dashboard")
     liable = supplier_is_vat_liable(supplier=supplier)
     form = MemoForm(
-        request.POST or None, request.FILES or None,
-        recipients=selectors.justice_recipients(), ibans=_ibans(supplier),
+        request.POST or None,
+        request.FILES or None,
+        recipients=selectors.justice_recipients(),
+        ibans=_ibans(supplier),
     )
     formset = MemoLineFormSet(request.POST or None, prefix="lines")
     general: list[CheckError] = []
@@ -105,8 +120,13 @@ def memo(request: HttpRequest) -> HttpResponse:
             if f.has_changed() and f.cleaned_data
         ]
         data = services.MemoData(
-            recipient_siret=c["recipient_siret"], number=c["number"], invoice_date=c["invoice_date"],
-            requisition=c["requisition"], lines=lines, iban=c["iban"], comment=c["comment"],
+            recipient_siret=c["recipient_siret"],
+            number=c["number"],
+            invoice_date=c["invoice_date"],
+            requisition=c["requisition"],
+            lines=lines,
+            iban=c["iban"],
+            comment=c["comment"],
             attachments=_attachments(c["attachments"]),
         )
         try:
@@ -116,15 +136,24 @@ def memo(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Votre mémoire n° %(number)s est déposé : la juridiction le traite, vous êtes prévenu à chaque étape.")
+                _(
+                    "Votre mémoire n° %(number)s est déposé : la juridiction le traite, vous êtes "
+                    "prévenu à chaque étape."
+                )
                 % {"number": invoice.number},
             )
             return redirect("invoices:detail", pk=invoice.pk)
     return render(
         request,
         "portalpro/memo_form.html",
-        {"form": form, "formset": formset, "liable": liable, "general_errors": general, "refusal": refusal,
-         "supplier": supplier},
+        {
+            "form": form,
+            "formset": formset,
+            "liable": liable,
+            "general_errors": general,
+            "refusal": refusal,
+            "supplier": supplier,
+        },
     )
 
 
@@ -133,26 +162,42 @@ def memo(request: HttpRequest) -> HttpResponse:
 def tic(request: HttpRequest) -> HttpResponse:
     supplier = _supplier(request)
     if supplier is None:
-        messages.warning(request, _("Pour déposer une demande de remboursement, travaillez pour votre structure."))
+        messages.warning(
+            request, _("Pour déposer une demande de remboursement, travaillez pour votre structure.")
+        )
         return redirect("dashboard")
     refusal = framework_refusal(supplier=supplier, framework=Framework.A21)
     if refusal is not None:
-        return render(request, "portalpro/tic_form.html", {"refusal": refusal, "supplier": supplier}, status=403)
+        return render(
+            request, "portalpro/tic_form.html", {"refusal": refusal, "supplier": supplier}, status=403
+        )
     periods = selectors.tic_periods()
     key = request.POST.get("period") or request.GET.get("periode") or (periods[0].key if periods else "")
     period = selectors.TicPeriod.from_key(key) or (periods[0] if periods else None)
     rates = selectors.tic_rates(period=period) if period else []
     form = TicRefundForm(
-        request.POST or None, request.FILES or None,
-        recipients=selectors.customs_offices(), periods=periods, rates=rates, ibans=_ibans(supplier),
-        initial={"period": period.key if period else "", "number": f"TIC-{period.start:%Y}" if period else ""},
+        request.POST or None,
+        request.FILES or None,
+        recipients=selectors.customs_offices(),
+        periods=periods,
+        rates=rates,
+        ibans=_ibans(supplier),
+        initial={
+            "period": period.key if period else "",
+            "number": f"TIC-{period.start:%Y}" if period else "",
+        },
     )
     general: list[CheckError] = []
     if request.method == "POST" and form.is_valid() and period is not None:
         c = form.cleaned_data
         data = services.TicRefundData(
-            recipient_siret=c["recipient_siret"], number=c["number"], invoice_date=timezone.localdate(),
-            period=period, volumes=form.volumes(), iban=c["iban"], comment=c["comment"],
+            recipient_siret=c["recipient_siret"],
+            number=c["number"],
+            invoice_date=timezone.localdate(),
+            period=period,
+            volumes=form.volumes(),
+            iban=c["iban"],
+            comment=c["comment"],
             attachments=_attachments(c["attachments"]),
         )
         try:
@@ -162,7 +207,10 @@ def tic(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Votre demande de remboursement n° %(number)s est déposée (%(amount)s €) : le bureau de douane la traite.")
+                _(
+                    "Votre demande de remboursement n° %(number)s est déposée (%(amount)s €) : le "
+                    "bureau de douane la traite."
+                )
                 % {"number": invoice.number, "amount": invoice.amount_due},
             )
             return redirect("invoices:detail", pk=invoice.pk)

@@ -25,8 +25,12 @@ def test_a_person_without_siret_signs_up_and_sends_a_memo(live_server, browser_p
     page = browser_page
     # Given the Tribunal judiciaire de Caen in the directory
     PublicStructureFactory(
-        siret="17140000500020", name="Tribunal judiciaire de Caen", category=PublicCategory.ETAT,
-        form_desk=FormDesk.JUSTICE, postcode="14000", city="Caen",
+        siret="17140000500020",
+        name="Tribunal judiciaire de Caen",
+        category=PublicCategory.ETAT,
+        form_desk=FormDesk.JUSTICE,
+        postcode="14000",
+        city="Caen",
     )
     # When Marie, interpreter, chooses « Vous n'avez pas de SIRET » on the home page
     page.goto(f"{live_server.url}/")
@@ -93,9 +97,12 @@ def test_the_assistant_answers_how_to_follow_an_invoice(live_server, browser_pag
     answer = page.locator("#assistant-panel-answer")
     answer.locator("#assistant-reponse").wait_for()
     assert "Suivre une facture jusqu'à sa mise en paiement" in answer.inner_text()
-    assert answer.get_by_role("link", name="Suivre une facture jusqu'à sa mise en paiement").get_attribute(
-        "href"
-    ) == "/aide/suivre-une-facture/"
+    assert (
+        answer.get_by_role("link", name="Suivre une facture jusqu'à sa mise en paiement").get_attribute(
+            "href"
+        )
+        == "/aide/suivre-une-facture/"
+    )
     assert page.url == f"{live_server.url}/aide/"  # answered in place, by the panel's script
     # And without JavaScript, /assistant/?q=… gives the same answer as a page
     context = browser.new_context(locale="fr-FR", java_script_enabled=False)

@@ -20,7 +20,10 @@ def test_the_assistant_answers_how_to_follow_an_invoice_with_the_guide(client):
     answer = response.context["answer"]
     assert answer.best.slug == "suivre-une-facture" and answer.guide.slug == "suivre-une-facture"
     body = response.content.decode()
-    assert "Suivre une facture jusqu&#x27;à sa mise en paiement" in body or "Suivre une facture jusqu'à sa mise en paiement" in body
+    assert (
+        "Suivre une facture jusqu&#x27;à sa mise en paiement" in body
+        or "Suivre une facture jusqu'à sa mise en paiement" in body
+    )
     assert "Déposée, En cours d&#x27;acheminement" in body or "Déposée, En cours d'acheminement" in body
     assert reverse("helpcentre:article", args=["suivre-une-facture"]) in body
     # and follow-up questions, each a new question to the assistant
@@ -36,7 +39,8 @@ def test_a_faq_answer_links_to_the_guide_of_its_subject():
 
 def test_the_assistant_answers_about_portal_pro():
     assert assistant_answer(question="mémoire de frais de justice sans SIRET").best.slug in {
-        "memoire-de-frais-de-justice", "compte-sans-siret"
+        "memoire-de-frais-de-justice",
+        "compte-sans-siret",
     }
     assert assistant_answer(question="remboursement TICGN gaz naturel").best.slug == "remboursement-tic-ticgn"
 
@@ -55,5 +59,7 @@ def test_the_panel_is_on_every_page_and_works_as_a_plain_form(client):
     # Then the assistant's panel is there, a GET form to /assistant/
     assert 'id="assistant-panel"' in body and 'action="/assistant/"' in body
     # and its answer fragment is served on its own for the panel's script
-    fragment = client.get(reverse("assistant:ask"), {"q": "facture rejetée", "fragment": "1"}).content.decode()
+    fragment = client.get(
+        reverse("assistant:ask"), {"q": "facture rejetée", "fragment": "1"}
+    ).content.decode()
     assert fragment.lstrip().startswith('<div class="assistant-answer"') and "<html" not in fragment

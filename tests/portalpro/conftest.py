@@ -16,13 +16,21 @@ import pytest
 
 from entities.models import FormDesk, PublicCategory
 from suppliers.models import BankAccount, IdentifierType
-from tests.factories import PublicStructureFactory, SupplierMembershipFactory, SupplierStructureFactory, UserFactory
+from tests.factories import (
+    PublicStructureFactory,
+    SupplierMembershipFactory,
+    SupplierStructureFactory,
+    UserFactory,
+)
 
 # The shared corpus sits next to the repository (tests/invoices/conftest.py), or in /work/shared
 # when the repository is a worktree.
 _CORPUS = next(
-    (p for p in (Path(__file__).resolve().parents[3] / "shared" / "corpus", Path("/work/shared/corpus"))
-     if p.is_dir()),
+    (
+        p
+        for p in (Path(__file__).resolve().parents[3] / "shared" / "corpus", Path("/work/shared/corpus"))
+        if p.is_dir()
+    ),
     Path("/work/shared/corpus"),
 )
 EN16931_XSLT = _CORPUS / "validation" / "en16931-1.3.16" / "EN16931-CII-validation.xslt"
@@ -33,16 +41,24 @@ GAEC_IBAN = "FR7610107001011234567890129"
 @pytest.fixture
 def caen_court(db):
     return PublicStructureFactory(
-        siret="17140000500020", name="Tribunal judiciaire de Caen", category=PublicCategory.ETAT,
-        form_desk=FormDesk.JUSTICE, postcode="14000", city="Caen",
+        siret="17140000500020",
+        name="Tribunal judiciaire de Caen",
+        category=PublicCategory.ETAT,
+        form_desk=FormDesk.JUSTICE,
+        postcode="14000",
+        city="Caen",
     )
 
 
 @pytest.fixture
 def customs(db):
     return PublicStructureFactory(
-        siret="13000456700017", name="Bureau de douane de Caen", category=PublicCategory.ETAT,
-        form_desk=FormDesk.DOUANE, postcode="14000", city="Caen",
+        siret="13000456700017",
+        name="Bureau de douane de Caen",
+        category=PublicCategory.ETAT,
+        form_desk=FormDesk.DOUANE,
+        postcode="14000",
+        city="Caen",
     )
 
 
@@ -58,8 +74,12 @@ def court_clerk(caen_court):
 @pytest.fixture
 def lefevre(db):
     structure = SupplierStructureFactory(
-        identifier_type=IdentifierType.PARTICULIER, identifier="PART-LEFEVRE01", name="Marie Lefèvre",
-        address="12 rue Écuyère", postcode="14000", city="Caen",
+        identifier_type=IdentifierType.PARTICULIER,
+        identifier="PART-LEFEVRE01",
+        name="Marie Lefèvre",
+        address="12 rue Écuyère",
+        postcode="14000",
+        city="Caen",
     )
     BankAccount.objects.create(structure=structure, iban=MARIE_IBAN, label="Compte principal")
     return structure
@@ -75,8 +95,12 @@ def marie(lefevre):
 @pytest.fixture
 def gaec(db):
     structure = SupplierStructureFactory(
-        identifier="42345678900019", name="GAEC des Prés Verts", vat_number="FR82423456789",
-        address="Le Bourg", postcode="14310", city="Villers-Bocage",
+        identifier="42345678900019",
+        name="GAEC des Prés Verts",
+        vat_number="FR82423456789",
+        address="Le Bourg",
+        postcode="14310",
+        city="Villers-Bocage",
     )
     BankAccount.objects.create(structure=structure, iban=GAEC_IBAN, label="Compte de l'exploitation")
     return structure
@@ -92,8 +116,12 @@ def paul(gaec):
 @pytest.fixture
 def kerlann(db):
     structure = SupplierStructureFactory(
-        identifier="43345678700012", name="EARL de Kerlann", vat_number="FR13433456787",
-        address="Kerlann", postcode="29800", city="Landerneau",
+        identifier="43345678700012",
+        name="EARL de Kerlann",
+        vat_number="FR13433456787",
+        address="Kerlann",
+        postcode="29800",
+        city="Landerneau",
     )
     BankAccount.objects.create(structure=structure, iban=GAEC_IBAN, label="Compte")
     return structure

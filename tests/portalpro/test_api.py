@@ -35,12 +35,22 @@ def memo_body(**references):
         "dateFacture": "2026-11-30",
         "destinataire": {"codeDestinataire": "17140000500020", "codeServiceExecutant": ""},
         "cadreDeFacturation": {"codeCadreFacturation": "A3_MEMOIRE_JUSTICE"},
-        "references": {"deviseFacture": "EUR", "typeFacture": "FACTURE", "typeTva": "TVA_SUR_DEBIT",
-                       "numeroBonCommande": "REQ-2026-00417", **references},
+        "references": {
+            "deviseFacture": "EUR",
+            "typeFacture": "FACTURE",
+            "typeTva": "TVA_SUR_DEBIT",
+            "numeroBonCommande": "REQ-2026-00417",
+            **references,
+        },
         "lignePoste": [
-            {"lignePosteNumero": 1, "lignePosteDenomination": "Interprétariat, audience du 12 novembre",
-             "lignePosteQuantite": 3.5, "lignePosteUnite": "HUR", "lignePosteMontantUnitaireHT": 42,
-             "lignePosteTauxTva": "0"},
+            {
+                "lignePosteNumero": 1,
+                "lignePosteDenomination": "Interprétariat, audience du 12 novembre",
+                "lignePosteQuantite": 3.5,
+                "lignePosteUnite": "HUR",
+                "lignePosteMontantUnitaireHT": 42,
+                "lignePosteTauxTva": "0",
+            },
         ],
     }
 
@@ -54,12 +64,24 @@ def tic_body(**overrides):
         "cadreDeFacturation": {"codeCadreFacturation": "A21_DEMANDE_REMBOURSEMENT_TIC"},
         "references": {"deviseFacture": "EUR", "typeFacture": "FACTURE"},
         "lignePoste": [
-            {"lignePosteNumero": 1, "lignePosteReference": "GNR", "lignePosteDenomination": "Gazole non routier 2021",
-             "lignePosteQuantite": 85.5, "lignePosteUnite": "HLT", "lignePosteMontantUnitaireHT": 14.96,
-             "lignePosteTauxTva": "0"},
-            {"lignePosteNumero": 2, "lignePosteReference": "GN_COMBUSTIBLE",
-             "lignePosteDenomination": "Gaz naturel combustible 2021", "lignePosteQuantite": 12,
-             "lignePosteUnite": "MWH", "lignePosteMontantUnitaireHT": 7.89, "lignePosteTauxTva": "0"},
+            {
+                "lignePosteNumero": 1,
+                "lignePosteReference": "GNR",
+                "lignePosteDenomination": "Gazole non routier 2021",
+                "lignePosteQuantite": 85.5,
+                "lignePosteUnite": "HLT",
+                "lignePosteMontantUnitaireHT": 14.96,
+                "lignePosteTauxTva": "0",
+            },
+            {
+                "lignePosteNumero": 2,
+                "lignePosteReference": "GN_COMBUSTIBLE",
+                "lignePosteDenomination": "Gaz naturel combustible 2021",
+                "lignePosteQuantite": 12,
+                "lignePosteUnite": "MWH",
+                "lignePosteMontantUnitaireHT": 7.89,
+                "lignePosteTauxTva": "0",
+            },
         ],
     }
     body.update(overrides)

@@ -103,9 +103,16 @@ def test_the_memo_passes_the_en16931_rules_without_a_vat_number(marie, lefevre, 
         supplier=lefevre,
         actor=marie,
         memo=MemoData(
-            recipient_siret=caen_court.siret, number="MEM-XML-1", invoice_date=__import__("datetime").date(2026, 11, 2),
-            requisition="REQ-1", iban=MARIE_IBAN,
-            lines=[MemoLine(designation="Traduction", quantity=Decimal(12), unit="C62", unit_price=Decimal("25.5"))],
+            recipient_siret=caen_court.siret,
+            number="MEM-XML-1",
+            invoice_date=__import__("datetime").date(2026, 11, 2),
+            requisition="REQ-1",
+            iban=MARIE_IBAN,
+            lines=[
+                MemoLine(
+                    designation="Traduction", quantity=Decimal(12), unit="C62", unit_price=Decimal("25.5")
+                )
+            ],
         ),
     )
     # When its CII XML is written
@@ -113,7 +120,7 @@ def test_the_memo_passes_the_en16931_rules_without_a_vat_number(marie, lefevre, 
     # Then it passes the official EN 16931 schematron and carries the legal mention
     assert blocking(schematron_failures(xml, stylesheet=EN16931_XSLT)) == []
     assert b"TVA non applicable, art. 293 B du CGI" in xml
-    assert b"schemeID=\"VA\"" not in xml
+    assert b'schemeID="VA"' not in xml
 
 
 def test_a_memo_without_requisition_is_refused_saying_requisition(client, marie, lefevre, caen_court):
@@ -131,11 +138,17 @@ def test_a_memo_to_a_structure_that_is_not_a_court_is_refused(client, marie, lef
     # Given a service call that bypasses the list of courts
     with pytest.raises(InvoiceRejected) as exc:
         memo_submit(
-            supplier=lefevre, actor=marie,
+            supplier=lefevre,
+            actor=marie,
             memo=MemoData(
-                recipient_siret=beaufort.siret, number="M-1", invoice_date=__import__("datetime").date(2026, 11, 2),
-                requisition="REQ-9", iban=MARIE_IBAN,
-                lines=[MemoLine(designation="Heures", quantity=Decimal(1), unit="HUR", unit_price=Decimal(40))],
+                recipient_siret=beaufort.siret,
+                number="M-1",
+                invoice_date=__import__("datetime").date(2026, 11, 2),
+                requisition="REQ-9",
+                iban=MARIE_IBAN,
+                lines=[
+                    MemoLine(designation="Heures", quantity=Decimal(1), unit="HUR", unit_price=Decimal(40))
+                ],
             ),
         )
     # Then the memo is refused: Beaufort receives no memo of court fees
@@ -145,12 +158,23 @@ def test_a_memo_to_a_structure_that_is_not_a_court_is_refused(client, marie, lef
 def test_a_collaborator_not_liable_to_vat_cannot_charge_vat(marie, lefevre, caen_court):
     with pytest.raises(InvoiceRejected) as exc:
         memo_submit(
-            supplier=lefevre, actor=marie,
+            supplier=lefevre,
+            actor=marie,
             memo=MemoData(
-                recipient_siret=caen_court.siret, number="M-2", invoice_date=__import__("datetime").date(2026, 11, 2),
-                requisition="REQ-9", iban=MARIE_IBAN,
-                lines=[MemoLine(designation="Heures", quantity=Decimal(1), unit="HUR", unit_price=Decimal(40),
-                                vat_rate=Decimal(20))],
+                recipient_siret=caen_court.siret,
+                number="M-2",
+                invoice_date=__import__("datetime").date(2026, 11, 2),
+                requisition="REQ-9",
+                iban=MARIE_IBAN,
+                lines=[
+                    MemoLine(
+                        designation="Heures",
+                        quantity=Decimal(1),
+                        unit="HUR",
+                        unit_price=Decimal(40),
+                        vat_rate=Decimal(20),
+                    )
+                ],
             ),
         )
     assert "CPRO-A3-TVA" in [e.code for e in exc.value.errors]

@@ -84,11 +84,21 @@ def _walk_to_payment(invoice):
     from tracking.machine import invoice_transition
     from tracking.models import ActorRole
 
-    for step in (S.SERVICE_FAIT, S.MANDATEE, S.MISE_A_DISPOSITION_COMPTABLE, S.COMPTABILISEE,
-                 S.MISE_EN_PAIEMENT):
+    for step in (
+        S.SERVICE_FAIT,
+        S.MANDATEE,
+        S.MISE_A_DISPOSITION_COMPTABLE,
+        S.COMPTABILISEE,
+        S.MISE_EN_PAIEMENT,
+    ):
         changes = {"mandate_number": "MDT-DOU-1"} if step == S.MANDATEE else None
-        invoice_transition(invoice_id=invoice.pk, to=step, role=ActorRole.BUYER, actor=None,
-                           **({"changes": changes} if changes else {}))
+        invoice_transition(
+            invoice_id=invoice.pk,
+            to=step,
+            role=ActorRole.BUYER,
+            actor=None,
+            **({"changes": changes} if changes else {}),
+        )
 
 
 def test_the_refund_passes_the_en16931_rules(paul, gaec, customs):
@@ -97,13 +107,20 @@ def test_the_refund_passes_the_en16931_rules(paul, gaec, customs):
     from portalpro.services import TicRefundData, tic_refund_submit
 
     request = tic_refund_submit(
-        supplier=gaec, actor=paul,
+        supplier=gaec,
+        actor=paul,
         request=TicRefundData(
-            recipient_siret=customs.siret, number="TIC-XML", invoice_date=dt.date(2026, 11, 2),
-            period=TicPeriod.from_key(PERIOD_2021), volumes={"FIOUL_LOURD": Decimal("40")}, iban=GAEC_IBAN,
+            recipient_siret=customs.siret,
+            number="TIC-XML",
+            invoice_date=dt.date(2026, 11, 2),
+            period=TicPeriod.from_key(PERIOD_2021),
+            volumes={"FIOUL_LOURD": Decimal("40")},
+            iban=GAEC_IBAN,
         ),
     )
-    xml = invoice_cii_xml(invoice=request, lines=list(request.lines.all()), vat_lines=list(request.vat_lines.all()))
+    xml = invoice_cii_xml(
+        invoice=request, lines=list(request.lines.all()), vat_lines=list(request.vat_lines.all())
+    )
     assert blocking(schematron_failures(xml, stylesheet=EN16931_XSLT)) == []
     # BR-O-02: no seller VAT number on an invoice wholly outside the scope of VAT
     assert b"FR82423456789" not in xml
@@ -119,16 +136,21 @@ def test_a_farm_outside_the_experiment_is_told_why_naming_its_department(client,
     assert response.status_code == 403
     assert "Finistère (29)" in body and "expérimentation" in body
     # and a request sent by another way is refused with the same reason
+    from invoices.checks import InvoiceRejected
     from portalpro.selectors import TicPeriod
     from portalpro.services import TicRefundData, tic_refund_submit
-    from invoices.checks import InvoiceRejected
 
     with pytest.raises(InvoiceRejected) as exc:
         tic_refund_submit(
-            supplier=kerlann, actor=yann,
+            supplier=kerlann,
+            actor=yann,
             request=TicRefundData(
-                recipient_siret=customs.siret, number="TIC-1", invoice_date=dt.date(2026, 11, 2),
-                period=TicPeriod.from_key(PERIOD_2021), volumes={"GNR": Decimal(10)}, iban=GAEC_IBAN,
+                recipient_siret=customs.siret,
+                number="TIC-1",
+                invoice_date=dt.date(2026, 11, 2),
+                period=TicPeriod.from_key(PERIOD_2021),
+                volumes={"GNR": Decimal(10)},
+                iban=GAEC_IBAN,
             ),
         )
     (error,) = [e for e in exc.value.errors if e.code == "CPRO-A21-DEPARTEMENT"]
@@ -156,8 +178,14 @@ def test_a_request_without_any_volume_is_refused(client, paul, gaec, customs):
 
 @pytest.mark.parametrize(
     ("postcode", "department", "open_"),
-    [("14310", "14", True), ("75011", "75", True), ("02100", "02", True), ("29800", "29", False),
-     ("20167", "2A", False), ("97400", "974", False)],
+    [
+        ("14310", "14", True),
+        ("75011", "75", True),
+        ("02100", "02", True),
+        ("29800", "29", False),
+        ("20167", "2A", False),
+        ("97400", "974", False),
+    ],
 )
 def test_the_experiment_is_decided_by_the_department_of_the_head_office(gaec, postcode, department, open_):
     from invoices.frameworks import department_of, framework_refusal
