@@ -203,3 +203,15 @@ def test_a_person_without_siret_may_not_send_an_ordinary_invoice(marie, lefevre,
     refusal = framework_refusal(supplier=lefevre, framework=Framework.A1)
     assert refusal.code == "CPRO-CADRE-PARTICULIER"
     assert "mémoires de frais de justice" in refusal.message
+
+
+def test_the_invoice_form_offers_only_the_frameworks_the_supplier_may_send(client, marie, alice):
+    # Given Marie without a SIRET: the invoice form sends her to the forms open to her
+    client.force_login(marie)
+    response = client.get(reverse("invoices:create"))
+    assert response.status_code == 302 and response["Location"] == reverse("portalpro:home")
+    # Given Alice (ACME, Angers): the invoice form offers neither memos nor TIC/TICGN refunds
+    client.force_login(alice)
+    form = client.get(reverse("invoices:create")).context["form"]
+    choices = [code for code, _label in form.fields["framework"].choices]
+    assert Framework.A1 in choices and Framework.A3 not in choices and Framework.A21 not in choices

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         # Each later part (invoices, API accounts…) seeds after the structures exist, in its
         # own transaction: their side effects (documents, notifications) run after commit.
         for module_name in (
-            "invoices.demo", "tracking.demo", "cpro.demo", "compliance.demo", "portalpro.demo"
+            "invoices.demo", "tracking.demo", "cpro.demo", "portalpro.demo", "compliance.demo"
         ):
             package = module_name.split(".")[0]
             if importlib.util.find_spec(package) is None or importlib.util.find_spec(module_name) is None:
