@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 
-from .choices import Framework, VatCategory
+from .choices import Framework, VatCategory, VatRegime
 from .data import InvoiceData
 from .errors import CheckError
 
@@ -287,4 +287,7 @@ def framework_data_complete(*, data: InvoiceData, supplier: SupplierStructure) -
         dataclasses.replace(line, vat_category=line.vat_category or VatCategory.NOT_SUBJECT)
         for line in data.lines
     ]
-    return dataclasses.replace(data, lines=lines, vat_exemption_reason=mention)
+    # Shown as « Exonération de TVA — <mention> » on the invoice page and its PDF.
+    return dataclasses.replace(
+        data, lines=lines, vat_regime=VatRegime.EXONERATION, vat_exemption_reason=mention
+    )
