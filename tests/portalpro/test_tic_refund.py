@@ -193,3 +193,24 @@ def test_the_experiment_is_decided_by_the_department_of_the_head_office(gaec, po
     gaec.postcode = postcode
     assert department_of(postcode) == department
     assert (framework_refusal(supplier=gaec, framework=Framework.A21) is None) is open_
+
+
+def test_an_admin_edits_the_official_rates_and_the_form_uses_them(client, admin_user, paul, customs):
+    # Given an admin on the rates table
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:portalpro_ticrefundrate_changelist")).status_code == 200
+    # When a new period is published and entered
+    rate = TicRefundRate.objects.create(
+        product="GNR",
+        period_start=dt.date(2022, 1, 1),
+        period_end=dt.date(2022, 12, 31),
+        rate=Decimal("14.96"),
+        unit="HLT",
+        unit_label="hectolitre",
+        source="Arrêté de test",
+    )
+    # Then the farmer's form offers that period and its rate, most recent first
+    client.force_login(paul)
+    form = client.get(reverse("portalpro:tic")).context["form"]
+    assert form.fields["period"].choices[0][0] == "2022-01-01_2022-12-31"
+    assert [r.pk for r in form.rates] == [rate.pk]
