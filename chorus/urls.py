@@ -34,4 +34,6 @@ urlpatterns = [
     path("", include("compliance.urls")),
     path("", include("helpcentre.urls")),
     path("", include("edi.urls")),
+    path("", include("portalpro.urls")),
+    path("", include("helpcentre.assistant_urls")),
 ]

@@ -32,6 +32,15 @@ PAYMENT_DELAY_DAYS: dict[str, int] = {
 }
 
 
+class FormDesk(models.TextChoices):
+    """Which Chorus Portal Pro forms a public structure receives (DDFiP notice « Chorus Portal
+    Pro »): the memos of court fees go to the courts of the Ministry of Justice, the TIC/TICGN
+    refund requests to the customs offices (DGDDI)."""
+
+    JUSTICE = "JUSTICE", _("Juridiction ou service du ministère de la Justice (mémoires de frais de justice)")
+    DOUANE = "DOUANE", _("Bureau de douane (demandes de remboursement de TIC/TICGN)")
+
+
 class PublicStructure(models.Model):
     identifier_type = models.CharField(_("type d'identifiant"), max_length=20, default="SIRET")
     siret = models.CharField(_("SIRET"), max_length=20, unique=True)
@@ -65,6 +74,9 @@ class PublicStructure(models.Model):
     edi_receiver = models.BooleanField(_("récepteur EDI"), default=False)
     is_moa = models.BooleanField(_("maître d'ouvrage"), default=False)
     is_moa_only = models.BooleanField(_("maître d'ouvrage uniquement"), default=False)
+    form_desk = models.CharField(
+        _("formulaires Chorus Portal Pro reçus"), max_length=10, choices=FormDesk.choices, blank=True
+    )
     active = models.BooleanField(_("active"), default=True)
     address = models.CharField(_("adresse"), max_length=255, blank=True)
     address_complement1 = models.CharField(_("complément d'adresse 1"), max_length=255, blank=True)

@@ -217,7 +217,11 @@ def invoice_cii_xml(
     agreement = _ram(transaction, "ApplicableHeaderTradeAgreement")
     if parties["buyer"].get("service_code"):
         _ram(agreement, "BuyerReference", parties["buyer"]["service_code"])  # BT-10
-    _seller(agreement, parties["seller"])
+    seller = parties["seller"]
+    if vat_lines and all(row.category == VatCategory.NOT_SUBJECT for row in vat_lines):
+        # BR-O-02: an invoice wholly « not subject to VAT » carries no seller VAT number.
+        seller = {**seller, "vat_number": ""}
+    _seller(agreement, seller)
     _buyer(agreement, parties["buyer"])
     if invoice.engagement_number:
         order = _ram(agreement, "BuyerOrderReferencedDocument")
@@ -243,8 +247,8 @@ def invoice_cii_xml(
         tax = _ram(settlement, "ApplicableTradeTax")
         _ram(tax, "CalculatedAmount", amount(row.amount))  # BT-117
         _ram(tax, "TypeCode", "VAT")
-        if row.category == VatCategory.EXEMPT:
-            _ram(tax, "ExemptionReason", invoice.vat_exemption_reason)  # BT-120 (BR-E-10)
+        if row.category in (VatCategory.EXEMPT, VatCategory.NOT_SUBJECT):
+            _ram(tax, "ExemptionReason", invoice.vat_exemption_reason)  # BT-120 (BR-E-10, BR-O-10)
         _ram(tax, "BasisAmount", amount(row.base))  # BT-116
         _ram(tax, "CategoryCode", row.category)  # BT-118
         due_code = VAT_DUE_DATE_CODE.get(invoice.vat_regime)

@@ -31,6 +31,7 @@ from .forms import (
     invoice_initial,
     line_initial,
 )
+from .frameworks import PORTAL_PRO_FRAMEWORKS, frameworks_open_to
 from .selectors import (
     invoice_document_get,
     invoice_documents,
@@ -88,6 +89,10 @@ def _render_form(
 
     if recipient:
         form.show_recipient_requirements(recipient.get("recipient"), recipient.get("services") or [])
+    # The frameworks this supplier may send (invoices.frameworks, the one rule); the forms of
+    # Chorus Portal Pro (memos, TIC/TICGN refunds) have their own pages.
+    offered = set(_entry_frameworks(supplier)) | {str(form["framework"].value() or "")}
+    form.fields["framework"].choices = [(c, label) for c, label in Framework.choices if c in offered]
     context = {
         "form": form,
         "formset": formset,
@@ -103,6 +108,10 @@ def _render_form(
         **(recipient or {}),
     }
     return render(request, "invoices/form.html", context, status=status)
+
+
+def _entry_frameworks(supplier: Any) -> list[str]:
+    return [f for f in frameworks_open_to(supplier=supplier) if f not in PORTAL_PRO_FRAMEWORKS]
 
 
 def _posted_forms(
@@ -128,6 +137,13 @@ def invoice_create(request: HttpRequest) -> HttpResponse:
     if workspace is None:
         messages.warning(request, _("Pour saisir une facture, travaillez pour une structure fournisseur."))
         return redirect("dashboard")
+    if not _entry_frameworks(workspace.structure):
+        # A person without a SIRET sends only the forms open to individuals (justice memos).
+        messages.info(
+            request,
+            _("Sans SIRET, vous ne pouvez pas saisir de facture : déposez vos mémoires de frais de justice."),
+        )
+        return redirect("portalpro:home")
     return _entry(request, supplier=workspace.structure, draft=None)
 
 

@@ -13,7 +13,7 @@ LAYERS = [
     ["chorus"],
     ["edi"],  # feeds the API's deposit flows (cpro.flux)
     ["cpro"],  # lists the help centre's request categories (rechercher/categorieSollicitation)
-    ["compliance", "helpcentre"],
+    ["compliance", "helpcentre", "portalpro"],
     ["tracking"],
     ["notifications"],
     ["invoices"],

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "cpro",
     "compliance",
     "helpcentre",
+    "portalpro",
     "edi",
     "chorus",
 ]
@@ -228,7 +229,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Chorus] "
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
-ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
+# The sign-up offers « Vous avez un SIRET / Vous n'avez pas de SIRET » (Chorus Portal Pro).
+ACCOUNT_SIGNUP_FORM_CLASS = "portalpro.signup.SignupForm"
 # Lock-out after repeated failures: 5 failed logins per account per 15 minutes (and per IP).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/15m/ip,5/15m/key",

@@ -65,6 +65,7 @@ from .parties import (
     duplicate_error,
     supplier_actor_errors,
 )
+from .portal_forms import _check_portal_forms
 from .routing import _check_framework, _check_routing, _resolve_original
 from .seller import _check_foreign_seller_vat, seller_is_foreign
 
@@ -116,6 +117,7 @@ def invoice_check(*, invoice: Invoice) -> list[CheckError]:
     _check_supplier(errors, supplier=invoice.supplier, actor=None)
     _check_routing(errors, resolved, data=data, supplier=invoice.supplier)
     _check_framework(errors, resolved, data=data, supplier=invoice.supplier, amount_due=invoice.amount_due)
+    _check_portal_forms(errors, resolved, data=data, supplier=invoice.supplier)
     _check_duplicate(errors, data=data, supplier=invoice.supplier, exclude_id=invoice.pk)
     return errors
 
@@ -173,6 +175,7 @@ def invoice_data_resolve(
         supplier=supplier,
         amount_due=totals.amount_due if totals else None,
     )
+    _check_portal_forms(errors, resolved, data=data, supplier=supplier)
     _check_seller_vat(errors, data=data, supplier=supplier)
     _check_foreign_seller_vat(errors, data=data, supplier=supplier)
     _check_attachments(errors, data=data, stored_sizes=stored_attachment_sizes)

@@ -16,6 +16,7 @@ from suppliers.selectors import user_can_send_invoices
 from ..choices import (
     Framework,
     InvoiceKind,
+    VatCategory,
 )
 from ..data import InvoiceData
 from ..errors import CheckError
@@ -201,7 +202,11 @@ def duplicate_error(*, number: str, year: int, deposited_at: dt.datetime | None 
 
 
 def _check_seller_vat(errors: list[CheckError], *, data: InvoiceData, supplier: SupplierStructure) -> None:
-    """An invoice the portal writes itself states the seller's VAT number (BT-31)."""
+    """An invoice the portal writes itself states the seller's VAT number (BT-31), unless it is
+    wholly « not subject to VAT » (category O: a memo of a collaborator not liable to VAT, a tax
+    refund), which carries none (BR-O-02)."""
+    if data.lines and all(line.vat_category == VatCategory.NOT_SUBJECT for line in data.lines):
+        return
     if data.channel in GENERATED_CHANNELS and not (data.seller_vat_number or supplier.vat_number):
         errors.append(
             CheckError(

@@ -33,6 +33,7 @@ from ..checks import (
 from ..choices import DocumentRole
 from ..cii import invoice_cii_xml, sha256_hex
 from ..data import AttachmentData, InvoiceData
+from ..frameworks import framework_data_complete
 from ..models import DepositFlow, Document, Invoice, InvoiceAllowanceCharge, InvoiceLine, VatLine
 from .common import (
     _apply_fields,
@@ -184,7 +185,7 @@ def invoice_deposit(
     Factur-X before availability and the fingerprint is the SHA-256 of its CII XML.
 
     Storage is written before the transaction (the original, the attachments), never inside."""
-    data = dataclasses.replace(data, channel=channel)
+    data = framework_data_complete(data=dataclasses.replace(data, channel=channel), supplier=supplier)
     original_name = ""
     original_sha = ""
     now = timezone.now()

@@ -14,12 +14,13 @@ from edi import demo as edi_demo
 from entities import demo as entities_demo
 from helpcentre import demo as helpcentre_demo
 from invoices import demo as invoices_demo
+from portalpro import demo as portalpro_demo
 from suppliers import demo as suppliers_demo
 from tracking import demo as tracking_demo
 
 # Each later part (invoices, API accounts…) seeds after the structures exist, in its own
 # transaction: their side effects (documents, notifications) run after commit.
-LATER_PARTS = (invoices_demo, tracking_demo, cpro_demo, compliance_demo, helpcentre_demo, edi_demo)
+LATER_PARTS = (invoices_demo, tracking_demo, cpro_demo, portalpro_demo, compliance_demo, helpcentre_demo, edi_demo)
 
 
 class Command(BaseCommand):
