@@ -21,16 +21,14 @@ from .errors import ApiError, Code
 from .factures.common import TAG_SUPPLIER
 from .fields import b64decode_field, cpro_schema, fmt_date, opt_bool, opt_int, reply_out
 
-S = serializers
-
 
 class DeposerFluxRequest(serializers.Serializer):
-    fichierFlux = S.CharField(
+    fichierFlux = serializers.CharField(
         help_text="Le fichier (XML, PDF Factur-X, ou archive .tar.gz / .zip), en base64 : "
         "20 Mo au plus une fois décodé (corps de la requête : 28 Mo au plus)."
     )
-    nomFichier = S.CharField(max_length=255)
-    syntaxeFlux = S.ChoiceField(choices=ACCEPTED_SYNTAXES)
+    nomFichier = serializers.CharField(max_length=255)
+    syntaxeFlux = serializers.ChoiceField(choices=ACCEPTED_SYNTAXES)
     avecSignature = opt_bool()
     idUtilisateurCourant = opt_int()
 
@@ -44,9 +42,9 @@ class DeposerFluxView(CproView):
         response=reply_out(
             "DeposerFluxReponse",
             {
-                "numeroFluxDepot": S.CharField(),
-                "dateDepot": S.CharField(),
-                "syntaxeFlux": S.CharField(),
+                "numeroFluxDepot": serializers.CharField(),
+                "dateDepot": serializers.CharField(),
+                "syntaxeFlux": serializers.CharField(),
             },
         ),
         summary="Déposer un flux de factures (CII, UBL, Factur-X, ou un lot .tar.gz)",

@@ -43,8 +43,6 @@ from .official import FactureOut, official_facture
 
 TAG_SUPPLIER = "Factures – fournisseur"
 TAG_BUYER = "Factures – destinataire et valideur"
-S = serializers
-
 
 def _money_filter(**kwargs: Any) -> serializers.DecimalField:
     return serializers.DecimalField(
@@ -129,31 +127,31 @@ def _common_row(invoice: Any) -> dict[str, Any]:
 
 
 ROW_FIELDS: dict[str, serializers.Field] = {
-    "numeroFacture": S.CharField(),
-    "dateFacture": S.CharField(allow_null=True),
-    "dateDepot": S.CharField(allow_null=True),
-    "dateHeureEtatCourant": S.CharField(allow_null=True),
-    "statut": S.CharField(),
-    "typeFacture": S.CharField(),
-    "typeDemandePaiement": S.CharField(),
-    "cadreFacturation": S.CharField(),
-    "idDestinataire": S.IntegerField(allow_null=True),
-    "codeDestinataire": S.CharField(),
-    "designationDestinataire": S.CharField(),
-    "idServiceExecutant": S.IntegerField(allow_null=True),
-    "codeServiceExecutant": S.CharField(),
-    "nomServiceExecutant": S.CharField(),
-    "idFournisseur": S.IntegerField(),
-    "codeFournisseur": S.CharField(),
-    "designationFournisseur": S.CharField(),
-    "typeIdentifiantFournisseur": S.CharField(),
-    "codeServiceFournisseur": S.CharField(),
-    "montantHT": S.FloatField(),
-    "montantTTC": S.FloatField(),
-    "montantAPayer": S.FloatField(),
-    "devise": S.CharField(),
-    "numeroBonCommande": S.CharField(),
-    "numeroMarche": S.CharField(),
+    "numeroFacture": serializers.CharField(),
+    "dateFacture": serializers.CharField(allow_null=True),
+    "dateDepot": serializers.CharField(allow_null=True),
+    "dateHeureEtatCourant": serializers.CharField(allow_null=True),
+    "statut": serializers.CharField(),
+    "typeFacture": serializers.CharField(),
+    "typeDemandePaiement": serializers.CharField(),
+    "cadreFacturation": serializers.CharField(),
+    "idDestinataire": serializers.IntegerField(allow_null=True),
+    "codeDestinataire": serializers.CharField(),
+    "designationDestinataire": serializers.CharField(),
+    "idServiceExecutant": serializers.IntegerField(allow_null=True),
+    "codeServiceExecutant": serializers.CharField(),
+    "nomServiceExecutant": serializers.CharField(),
+    "idFournisseur": serializers.IntegerField(),
+    "codeFournisseur": serializers.CharField(),
+    "designationFournisseur": serializers.CharField(),
+    "typeIdentifiantFournisseur": serializers.CharField(),
+    "codeServiceFournisseur": serializers.CharField(),
+    "montantHT": serializers.FloatField(),
+    "montantTTC": serializers.FloatField(),
+    "montantAPayer": serializers.FloatField(),
+    "devise": serializers.CharField(),
+    "numeroBonCommande": serializers.CharField(),
+    "numeroMarche": serializers.CharField(),
 }
 
 
@@ -170,11 +168,11 @@ def supplier_row(invoice: Any) -> dict[str, Any]:
 SupplierRowOut = shape(
     "FactureFournisseur",
     {
-        "identifiantFactureCPP": S.IntegerField(),
+        "identifiantFactureCPP": serializers.IntegerField(),
         **ROW_FIELDS,
-        "numeroFluxDepot": S.CharField(),
-        "modeDepot": S.CharField(),
-        "rejetTraite": S.BooleanField(),
+        "numeroFluxDepot": serializers.CharField(),
+        "modeDepot": serializers.CharField(),
+        "rejetTraite": serializers.BooleanField(),
     },
 )
 
@@ -190,9 +188,9 @@ def recipient_row(invoice: Any) -> dict[str, Any]:
 RecipientRowOut = shape(
     "FactureRecipiendaire",
     {
-        "idFacture": S.IntegerField(),
+        "idFacture": serializers.IntegerField(),
         **ROW_FIELDS,
-        "factureTelechargeeParDestinataire": S.BooleanField(),
+        "factureTelechargeeParDestinataire": serializers.BooleanField(),
     },
 )
 
@@ -299,25 +297,25 @@ DetailOut = reply_out(
         # The official shape (issue 12): what go-choruspro and the other connectors decode.
         "facture": FactureOut(),
         # The flat fields below are this portal's earlier shape, kept for its existing clients.
-        "identifiantFactureCPP": S.IntegerField(),
-        "idFacture": S.IntegerField(),
-        "numeroFacture": S.CharField(),
-        "dateFacture": S.CharField(allow_null=True),
-        "dateDepot": S.CharField(allow_null=True),
-        "dateHeureEtatCourant": S.CharField(allow_null=True),
-        "statut": S.CharField(),
-        "modeDepot": S.CharField(),
-        "numeroFluxDepot": S.CharField(),
-        "commentaire": S.CharField(),
-        "empreinteCertificatDepot": S.CharField(),
-        "cadreDeFacturation": S.DictField(),
-        "fournisseur": S.DictField(),
-        "destinataire": S.DictField(),
-        "references": S.DictField(),
-        "lignePoste": S.ListField(child=S.DictField()),
-        "ligneTva": S.ListField(child=S.DictField()),
-        "montantTotal": S.DictField(),
-        "pieceJointe": S.ListField(child=S.DictField()),
+        "identifiantFactureCPP": serializers.IntegerField(),
+        "idFacture": serializers.IntegerField(),
+        "numeroFacture": serializers.CharField(),
+        "dateFacture": serializers.CharField(allow_null=True),
+        "dateDepot": serializers.CharField(allow_null=True),
+        "dateHeureEtatCourant": serializers.CharField(allow_null=True),
+        "statut": serializers.CharField(),
+        "modeDepot": serializers.CharField(),
+        "numeroFluxDepot": serializers.CharField(),
+        "commentaire": serializers.CharField(),
+        "empreinteCertificatDepot": serializers.CharField(),
+        "cadreDeFacturation": serializers.DictField(),
+        "fournisseur": serializers.DictField(),
+        "destinataire": serializers.DictField(),
+        "references": serializers.DictField(),
+        "lignePoste": serializers.ListField(child=serializers.DictField()),
+        "ligneTva": serializers.ListField(child=serializers.DictField()),
+        "montantTotal": serializers.DictField(),
+        "pieceJointe": serializers.ListField(child=serializers.DictField()),
     },
 )
 
@@ -386,11 +384,11 @@ def common_search_fields() -> dict[str, serializers.Field]:
         "numeroFacture": opt_str(60),
         "numeroBonCommande": opt_str(50),
         "numeroMarche": opt_str(50),
-        "statutCourant": opt_list(S.ChoiceField(choices=InvoiceStatus.values), 30),
-        "typeFacture": S.ChoiceField(
+        "statutCourant": opt_list(serializers.ChoiceField(choices=InvoiceStatus.values), 30),
+        "typeFacture": serializers.ChoiceField(
             choices=InvoiceKind.values, required=False, allow_null=True, allow_blank=True
         ),
-        "cadreFacturation": S.ChoiceField(
+        "cadreFacturation": serializers.ChoiceField(
             choices=Framework.values, required=False, allow_null=True, allow_blank=True
         ),
         "periodeDateDepotDu": LenientDateField(),
@@ -430,12 +428,12 @@ class ProcessedReply:
 
     def serializer(self) -> serializers.Serializer:
         fields: dict[str, serializers.Field] = {
-            self.id_key: S.IntegerField(),
-            "numeroFacture": S.CharField(),
-            self.date_key: S.CharField(),
+            self.id_key: serializers.IntegerField(),
+            "numeroFacture": serializers.CharField(),
+            self.date_key: serializers.CharField(),
         }
         if self.status_key:
-            fields[self.status_key] = S.CharField()
+            fields[self.status_key] = serializers.CharField()
         return reply_out(self.name, fields)
 
     def response(self, invoice: Any, event: Any) -> Response:

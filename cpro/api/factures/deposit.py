@@ -46,7 +46,6 @@ from ..fields import (
 from .common import TAG_SUPPLIER, attachment_content, check_errors_to_api
 from .supplier import PJComplementaireIn
 
-S = serializers
 MONEY_FIELD = {"max_digits": 17, "decimal_places": 6, "required": False, "allow_null": True}
 
 
@@ -56,42 +55,42 @@ LignePosteIn = inline_serializer(
     {
         "lignePosteNumero": opt_int(),
         "lignePosteReference": opt_str(100),
-        "lignePosteDenomination": S.CharField(max_length=512),
-        "lignePosteQuantite": S.DecimalField(max_digits=19, decimal_places=4),
+        "lignePosteDenomination": serializers.CharField(max_length=512),
+        "lignePosteQuantite": serializers.DecimalField(max_digits=19, decimal_places=4),
         "lignePosteUnite": opt_str(
             20, help_text="Texte libre du fournisseur (« lot », « heure »…) ou code UN/ECE (C62, HUR…)."
         ),
-        "lignePosteMontantUnitaireHT": S.DecimalField(max_digits=19, decimal_places=6),
-        "lignePosteMontantRemiseHT": S.DecimalField(**MONEY_FIELD),
+        "lignePosteMontantUnitaireHT": serializers.DecimalField(max_digits=19, decimal_places=6),
+        "lignePosteMontantRemiseHT": serializers.DecimalField(**MONEY_FIELD),
         "lignePosteTauxTva": opt_str(10),
-        "lignePosteTauxTvaManuel": S.DecimalField(**MONEY_FIELD),
+        "lignePosteTauxTvaManuel": serializers.DecimalField(**MONEY_FIELD),
     },
 )
 LigneTvaIn = inline_serializer(
     "LigneTva",
     {
         "ligneTvaTaux": opt_str(10),
-        "ligneTvaTauxManuel": S.DecimalField(**MONEY_FIELD),
+        "ligneTvaTauxManuel": serializers.DecimalField(**MONEY_FIELD),
         # 0 when not given: a Go connector omits zero amounts (an exempt rate has no VAT).
-        "ligneTvaMontantBaseHtParTaux": S.DecimalField(**MONEY_FIELD),
-        "ligneTvaMontantTvaParTaux": S.DecimalField(**MONEY_FIELD),
+        "ligneTvaMontantBaseHtParTaux": serializers.DecimalField(**MONEY_FIELD),
+        "ligneTvaMontantTvaParTaux": serializers.DecimalField(**MONEY_FIELD),
     },
 )
 
 
 class SoumettreRequest(serializers.Serializer):
-    modeDepot = S.ChoiceField(
+    modeDepot = serializers.ChoiceField(
         choices=["SAISIE_API", "DEPOT_PDF_API", "DEPOT_PDF_SIGNE_API"],
         required=False,
         allow_null=True,
         allow_blank=True,
     )
-    numeroFactureSaisi = S.CharField(max_length=60)
+    numeroFactureSaisi = serializers.CharField(max_length=60)
     # Optional, as in the official API: the deposit date when not given (issue 12).
     dateFacture = LenientDateField(help_text="AAAA-MM-JJ ; la date du dépôt par défaut.")
     destinataire = inline_serializer(
         "SoumettreDestinataire",
-        {"codeDestinataire": S.CharField(max_length=20), "codeServiceExecutant": opt_str(100)},
+        {"codeDestinataire": serializers.CharField(max_length=20), "codeServiceExecutant": opt_str(100)},
     )
     fournisseur = inline_serializer(
         "SoumettreFournisseur",
@@ -106,7 +105,7 @@ class SoumettreRequest(serializers.Serializer):
     cadreDeFacturation = inline_serializer(
         "SoumettreCadre",
         {
-            "codeCadreFacturation": S.ChoiceField(
+            "codeCadreFacturation": serializers.ChoiceField(
                 choices=Framework.values, required=False, allow_null=True, allow_blank=True
             ),
             "codeStructureValideur": opt_str(20),
@@ -119,13 +118,13 @@ class SoumettreRequest(serializers.Serializer):
         "SoumettreReferences",
         {
             "deviseFacture": opt_str(3),
-            "typeFacture": S.ChoiceField(
+            "typeFacture": serializers.ChoiceField(
                 choices=InvoiceKind.values, required=False, allow_null=True, allow_blank=True
             ),
-            "typeTva": S.ChoiceField(
+            "typeTva": serializers.ChoiceField(
                 choices=VatRegime.values, required=False, allow_null=True, allow_blank=True
             ),
-            "modePaiement": S.ChoiceField(
+            "modePaiement": serializers.ChoiceField(
                 choices=PaymentMode.values, required=False, allow_null=True, allow_blank=True
             ),
             "numeroBonCommande": opt_str(50),
@@ -136,17 +135,17 @@ class SoumettreRequest(serializers.Serializer):
         required=False,
         allow_null=True,
     )
-    lignePoste = S.ListField(child=LignePosteIn, min_length=1, max_length=1000)
+    lignePoste = serializers.ListField(child=LignePosteIn, min_length=1, max_length=1000)
     ligneTva = opt_list(LigneTvaIn, 20)
     montantTotal = inline_serializer(
         "SoumettreMontantTotal",
         {
-            "montantHtTotal": S.DecimalField(**MONEY_FIELD),
-            "montantTVA": S.DecimalField(**MONEY_FIELD),
-            "montantTtcTotal": S.DecimalField(**MONEY_FIELD),
-            "montantRemiseGlobaleTTC": S.DecimalField(**MONEY_FIELD),
+            "montantHtTotal": serializers.DecimalField(**MONEY_FIELD),
+            "montantTVA": serializers.DecimalField(**MONEY_FIELD),
+            "montantTtcTotal": serializers.DecimalField(**MONEY_FIELD),
+            "montantRemiseGlobaleTTC": serializers.DecimalField(**MONEY_FIELD),
             "motifRemiseGlobaleTTC": opt_str(255),
-            "montantAPayer": S.DecimalField(**MONEY_FIELD),
+            "montantAPayer": serializers.DecimalField(**MONEY_FIELD),
         },
         required=False,
         allow_null=True,
@@ -321,12 +320,12 @@ class SoumettreView(CproView):
         response=reply_out(
             "SoumettreReponse",
             {
-                "identifiantFactureCPP": S.IntegerField(),
-                "numeroFacture": S.CharField(),
-                "dateDepot": S.CharField(),
-                "statutFacture": S.CharField(),
-                "identifiantStructure": S.CharField(),
-                "empreinteCertificatDepot": S.CharField(),
+                "identifiantFactureCPP": serializers.IntegerField(),
+                "numeroFacture": serializers.CharField(),
+                "dateDepot": serializers.CharField(),
+                "statutFacture": serializers.CharField(),
+                "identifiantStructure": serializers.CharField(),
+                "empreinteCertificatDepot": serializers.CharField(),
             },
         ),
         summary="Déposer une facture à partir de ses données (saisie API)",
@@ -376,9 +375,9 @@ class SoumettreView(CproView):
 
 # --- deposer/pdf --------------------------------------------------------------------------------
 class DeposerPdfRequest(serializers.Serializer):
-    fichierFacture = S.CharField(help_text="Le PDF, encodé en base64 (10 Mo au plus une fois décodé).")
-    nomFichier = S.CharField(max_length=50)
-    formatDepot = S.ChoiceField(
+    fichierFacture = serializers.CharField(help_text="Le PDF, encodé en base64 (10 Mo au plus une fois décodé).")
+    nomFichier = serializers.CharField(max_length=50)
+    formatDepot = serializers.ChoiceField(
         choices=["PDF_NON_SIGNE", "PDF_SIGNE"], required=False, allow_null=True, allow_blank=True
     )
     idUtilisateurCourant = opt_int()
@@ -396,18 +395,18 @@ class DeposerPdfView(CproView):
         response=reply_out(
             "DeposerPdfReponse",
             {
-                "pieceJointeId": S.IntegerField(),
-                "dateFacture": S.CharField(allow_null=True),
-                "numeroFacture": S.CharField(),
-                "codeDestinataire": S.CharField(),
-                "codeFournisseur": S.CharField(),
-                "codeServiceExecutant": S.CharField(),
-                "numeroBonCommande": S.CharField(),
-                "typeFacture": S.CharField(),
-                "codeDeviseFacture": S.CharField(),
-                "montantHtTotal": S.FloatField(allow_null=True),
-                "montantTVA": S.FloatField(allow_null=True),
-                "montantAPayer": S.FloatField(allow_null=True),
+                "pieceJointeId": serializers.IntegerField(),
+                "dateFacture": serializers.CharField(allow_null=True),
+                "numeroFacture": serializers.CharField(),
+                "codeDestinataire": serializers.CharField(),
+                "codeFournisseur": serializers.CharField(),
+                "codeServiceExecutant": serializers.CharField(),
+                "numeroBonCommande": serializers.CharField(),
+                "typeFacture": serializers.CharField(),
+                "codeDeviseFacture": serializers.CharField(),
+                "montantHtTotal": serializers.FloatField(allow_null=True),
+                "montantTVA": serializers.FloatField(allow_null=True),
+                "montantAPayer": serializers.FloatField(allow_null=True),
             },
         ),
         summary="Déposer un PDF de facture (à compléter par soumettre)",

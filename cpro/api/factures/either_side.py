@@ -26,8 +26,6 @@ from ..errors import ApiError, Code
 from ..fields import cpro_schema, fmt_minute, opt_int, opt_str, reply_out, req_int, shape
 from .common import TAG_SUPPLIER, get_invoice
 
-S = serializers
-
 
 # --- consulter/historique -----------------------------------------------------------------------
 class ConsulterHistoriqueRequest(serializers.Serializer):
@@ -38,12 +36,12 @@ class ConsulterHistoriqueRequest(serializers.Serializer):
 HistoOut = shape(
     "HistoStatut",
     {
-        "histoStatutId": S.IntegerField(),
-        "histoStatutCode": S.CharField(),
-        "histoStatutDatePassage": S.CharField(),
-        "histoStatutCommentaire": S.CharField(),
-        "histoStatutUtilisateurNom": S.CharField(),
-        "histoStatutUtilisateurPrenom": S.CharField(),
+        "histoStatutId": serializers.IntegerField(),
+        "histoStatutCode": serializers.CharField(),
+        "histoStatutDatePassage": serializers.CharField(),
+        "histoStatutCommentaire": serializers.CharField(),
+        "histoStatutUtilisateurNom": serializers.CharField(),
+        "histoStatutUtilisateurPrenom": serializers.CharField(),
     },
 )
 
@@ -54,9 +52,9 @@ class ConsulterHistoriqueView(CproView):
         response=reply_out(
             "ConsulterHistoriqueReponse",
             {
-                "idFacture": S.IntegerField(),
-                "numeroFacture": S.CharField(),
-                "statutCourantCode": S.CharField(),
+                "idFacture": serializers.IntegerField(),
+                "numeroFacture": serializers.CharField(),
+                "statutCourantCode": serializers.CharField(),
                 "historiquesDesStatuts": inline_serializer(
                     "HistoriquesDesStatuts", {"histoStatut": HistoOut(many=True)}
                 ),
@@ -185,7 +183,7 @@ class TelechargerGroupeView(CproView):
     @cpro_schema(
         request=TelechargerGroupeRequest,
         response=reply_out(
-            "TelechargerGroupeReponse", {"fichierResultat": S.CharField(), "nomFichier": S.CharField()}
+            "TelechargerGroupeReponse", {"fichierResultat": serializers.CharField(), "nomFichier": serializers.CharField()}
         ),
         summary="Télécharger des factures (PDF, PIVOT = XML, ORIGINAL = fichier déposé)",
         tag=TAG_SUPPLIER,

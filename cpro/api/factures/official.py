@@ -16,8 +16,6 @@ from invoices.choices import DEFAULT_UNIT, UNITS, WORKS_FRAMEWORKS, DocumentRole
 from ...ids import public_cpp_id, supplier_cpp_id
 from ..fields import fmt_date, fmt_minute, money, shape
 
-S = serializers
-
 
 def _unit(code: str) -> tuple[int | None, str]:
 
@@ -199,33 +197,33 @@ def _obj(name: str, fields: dict[str, serializers.Field]) -> serializers.Seriali
 
 def _page_fields(suffix: str) -> dict[str, serializers.Field]:
     return {
-        f"nbResultatsParPage{suffix}": S.IntegerField(),
-        f"pageCourante{suffix}": S.IntegerField(),
-        f"pages{suffix}": S.IntegerField(),
-        f"total{suffix}": S.IntegerField(),
+        f"nbResultatsParPage{suffix}": serializers.IntegerField(),
+        f"pageCourante{suffix}": serializers.IntegerField(),
+        f"pages{suffix}": serializers.IntegerField(),
+        f"total{suffix}": serializers.IntegerField(),
     }
 
 
 def _texts(*names: str) -> dict[str, serializers.Field]:
-    return {name: S.CharField() for name in names}
+    return {name: serializers.CharField() for name in names}
 
 
 def _numbers(*names: str) -> dict[str, serializers.Field]:
-    return {name: S.FloatField() for name in names}
+    return {name: serializers.FloatField() for name in names}
 
 
 FactureOut = shape(
     "Facture",
     {
-        "identifiantFactureCPP": S.IntegerField(),
+        "identifiantFactureCPP": serializers.IntegerField(),
         **_texts("numeroFacture", "statutFacture", "modeDepot", "commentaire"),
         "cadreDeFacturation": _obj(
             "FactureCadreDeFacturation",
             {
-                "codeCadreFacturation": S.CharField(),
-                "idValideur1": S.IntegerField(required=False),
+                "codeCadreFacturation": serializers.CharField(),
+                "idValideur1": serializers.IntegerField(required=False),
                 **{
-                    k: S.CharField(required=False)
+                    k: serializers.CharField(required=False)
                     for k in ("codeValideur1", "raisonSocialeValideur1", "typeIdentifiantValideur1")
                 },
             },
@@ -233,7 +231,7 @@ FactureOut = shape(
         "fournisseur": _obj(
             "FactureDetailFournisseur",
             {
-                "idFournisseur": S.IntegerField(),
+                "idFournisseur": serializers.IntegerField(),
                 **_texts(
                     "codeFournisseur",
                     "typeIdentifiantFournisseur",
@@ -254,8 +252,8 @@ FactureOut = shape(
         "destinataire": _obj(
             "FactureDestinataire",
             {
-                "idDestinataire": S.IntegerField(),
-                "idServiceExecutant": S.IntegerField(),
+                "idDestinataire": serializers.IntegerField(),
+                "idServiceExecutant": serializers.IntegerField(),
                 **_texts(
                     "codeDestinataire",
                     "libelleDestinataire",
@@ -280,11 +278,11 @@ FactureOut = shape(
                     "numeroDpMandat",
                     "typeFactureTravaux",
                 ),
-                "dateFacture": S.DateField(allow_null=True),
-                "dateDepot": S.DateField(allow_null=True),
-                "dateCreationFacture": S.CharField(help_text="AAAA-MM-JJ HH:MM"),
-                "dateEcheancePaiement": S.DateField(allow_null=True),
-                "tailleTotalePiecesJointes": S.FloatField(),
+                "dateFacture": serializers.DateField(allow_null=True),
+                "dateDepot": serializers.DateField(allow_null=True),
+                "dateCreationFacture": serializers.CharField(help_text="AAAA-MM-JJ HH:MM"),
+                "dateEcheancePaiement": serializers.DateField(allow_null=True),
+                "tailleTotalePiecesJointes": serializers.FloatField(),
             },
         ),
         "montantTotal": _obj(
@@ -298,7 +296,7 @@ FactureOut = shape(
                     "montantTtcTotal",
                     "montantAPayer",
                 ),
-                "motifRemiseGlobaleTTC": S.CharField(),
+                "motifRemiseGlobaleTTC": serializers.CharField(),
             },
         ),
         "lignesDePoste": _obj(
@@ -307,14 +305,14 @@ FactureOut = shape(
                 "lignePoste": shape(
                     "FactureLignePoste",
                     {
-                        "lignePosteNumero": S.IntegerField(),
+                        "lignePosteNumero": serializers.IntegerField(),
                         **_texts(
                             "lignePosteReference",
                             "lignePosteDenomination",
                             "lignePosteUniteLibelle",
                             "lignePosteTauxTva",
                         ),
-                        "lignePosteUniteCode": S.IntegerField(
+                        "lignePosteUniteCode": serializers.IntegerField(
                             required=False, help_text="Rang de l'unité UN/ECE dans la liste du portail."
                         ),
                         **_numbers(
@@ -353,9 +351,9 @@ FactureOut = shape(
                 "pieceJointe": shape(
                     "FacturePieceJointe",
                     {
-                        "pieceJointeId": S.IntegerField(),
-                        "pieceJointeIdLiaison": S.IntegerField(),
-                        "pieceJointeNumeroLigneFacture": S.IntegerField(),
+                        "pieceJointeId": serializers.IntegerField(),
+                        "pieceJointeIdLiaison": serializers.IntegerField(),
+                        "pieceJointeNumeroLigneFacture": serializers.IntegerField(),
                         **_texts(
                             "pieceJointeDesignation",
                             "pieceJointeExtension",
@@ -369,14 +367,14 @@ FactureOut = shape(
         ),
         "pieceJointePrincipale": shape(
             "FacturePieceJointePrincipale",
-            {"idPieceJointePrincipale": S.IntegerField(), "idLiaisonPieceJointePrincipale": S.IntegerField()},
+            {"idPieceJointePrincipale": serializers.IntegerField(), "idLiaisonPieceJointePrincipale": serializers.IntegerField()},
         )(required=False),
         "piecePrecedente": shape(
             "FacturePiecePrecedente",
             {
-                "idPiecePrecedente": S.IntegerField(),
-                "numeroPiecePrecedente": S.CharField(),
-                "cadreFacturationPiecePrecedente": S.CharField(),
+                "idPiecePrecedente": serializers.IntegerField(),
+                "numeroPiecePrecedente": serializers.CharField(),
+                "cadreFacturationPiecePrecedente": serializers.CharField(),
             },
         )(required=False),
     },

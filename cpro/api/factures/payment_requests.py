@@ -36,7 +36,6 @@ from ..fields import (
 )
 from .common import TAG_BUYER, _money_filter, apply_common_filters
 
-S = serializers
 ROLES = ("FOURNISSEUR", "DESTINATAIRE", "VALIDATEUR", "MOA", "MOE")
 
 
@@ -60,11 +59,11 @@ class RechercherDemandePaiementRequest(serializers.Serializer):
         help_text="Par défaut FOURNISSEUR pour un compte fournisseur, DESTINATAIRE sinon.",
     )
     typeDemandePaiement = opt_str(30)
-    cadreFacturation = S.ChoiceField(
+    cadreFacturation = serializers.ChoiceField(
         choices=Framework.values, required=False, allow_null=True, allow_blank=True
     )
-    typeFacture = S.ChoiceField(choices=InvoiceKind.values, required=False, allow_null=True, allow_blank=True)
-    statutCourant = S.ChoiceField(
+    typeFacture = serializers.ChoiceField(choices=InvoiceKind.values, required=False, allow_null=True, allow_blank=True)
+    statutCourant = serializers.ChoiceField(
         choices=InvoiceStatus.values, required=False, allow_null=True, allow_blank=True
     )
     numeroFacture = opt_str(60)
@@ -95,32 +94,32 @@ class RechercherDemandePaiementRequest(serializers.Serializer):
 DemandePaiementOut = shape(
     "DemandePaiement",
     {
-        "idDemandePaiement": S.IntegerField(),
-        "numeroDemandePaiement": S.CharField(),
-        "typeDemandePaiement": S.CharField(),
-        "cadreFacturation": S.CharField(),
-        "typeFacture": S.CharField(),
-        "etatCourant": S.CharField(),
-        "dateDepot": S.DateField(allow_null=True),
-        "dateFournisseur": S.DateField(allow_null=True),
-        "dateHeureEtatCourant": S.DateTimeField(allow_null=True),
-        "montantHT": S.FloatField(),
-        "montantTTC": S.FloatField(),
-        "montantAPayer": S.FloatField(),
-        "idStructureFournisseur": S.IntegerField(),
-        "identifiantStructureFournisseur": S.CharField(),
-        "idStructureDestinataire": S.IntegerField(),
-        "identifiantStructureDestinataire": S.CharField(),
-        "idServiceDestinataire": S.IntegerField(),
-        "codeServiceDestinataire": S.CharField(),
-        "nomServiceDestinataire": S.CharField(),
-        "idStructureValideur1": S.IntegerField(),
-        "numeroBonCommande": S.CharField(),
-        "numeroMarche": S.CharField(),
-        "numeroFactureOrigine": S.CharField(),
-        "numeroDpMandat": S.CharField(),
-        "dpOuDpArchive": S.CharField(),
-        "nombreResultatTotal": S.CharField(),
+        "idDemandePaiement": serializers.IntegerField(),
+        "numeroDemandePaiement": serializers.CharField(),
+        "typeDemandePaiement": serializers.CharField(),
+        "cadreFacturation": serializers.CharField(),
+        "typeFacture": serializers.CharField(),
+        "etatCourant": serializers.CharField(),
+        "dateDepot": serializers.DateField(allow_null=True),
+        "dateFournisseur": serializers.DateField(allow_null=True),
+        "dateHeureEtatCourant": serializers.DateTimeField(allow_null=True),
+        "montantHT": serializers.FloatField(),
+        "montantTTC": serializers.FloatField(),
+        "montantAPayer": serializers.FloatField(),
+        "idStructureFournisseur": serializers.IntegerField(),
+        "identifiantStructureFournisseur": serializers.CharField(),
+        "idStructureDestinataire": serializers.IntegerField(),
+        "identifiantStructureDestinataire": serializers.CharField(),
+        "idServiceDestinataire": serializers.IntegerField(),
+        "codeServiceDestinataire": serializers.CharField(),
+        "nomServiceDestinataire": serializers.CharField(),
+        "idStructureValideur1": serializers.IntegerField(),
+        "numeroBonCommande": serializers.CharField(),
+        "numeroMarche": serializers.CharField(),
+        "numeroFactureOrigine": serializers.CharField(),
+        "numeroDpMandat": serializers.CharField(),
+        "dpOuDpArchive": serializers.CharField(),
+        "nombreResultatTotal": serializers.CharField(),
     },
 )
 

@@ -43,9 +43,6 @@ from .common import (
     search_reply,
 )
 
-S = serializers
-
-
 # --- rechercher/recipiendaire -------------------------------------------------------------------
 RechercherRecipiendaireRequest = type(
     "RechercherRecipiendaireRequest",
@@ -63,7 +60,7 @@ RechercherRecipiendaireRequest = type(
             50,
         ),
         "factureTelechargeeParDestinataire": opt_bool(),
-        "listeTypeFacture": opt_list(S.ChoiceField(choices=InvoiceKind.values), 3),
+        "listeTypeFacture": opt_list(serializers.ChoiceField(choices=InvoiceKind.values), 3),
         "rechercheSirenFournisseur": opt_bool(),
         "recupererTaille": opt_bool(),
         "paramRecherche": page_params("RechercherRecipiendairePagination"),
@@ -82,10 +79,10 @@ class RechercherRecipiendaireView(CproView):
             "listeFactures",
             RecipientRowOut(many=True),
             {
-                "pageCourante": S.IntegerField(),
-                "pages": S.IntegerField(),
-                "nbResultatsParPage": S.IntegerField(),
-                "total": S.IntegerField(),
+                "pageCourante": serializers.IntegerField(),
+                "pages": serializers.IntegerField(),
+                "nbResultatsParPage": serializers.IntegerField(),
+                "total": serializers.IntegerField(),
             },
         ),
         summary="Rechercher les factures reçues",

@@ -42,9 +42,6 @@ from .common import (
     supplier_row,
 )
 
-S = serializers
-
-
 # --- rechercher/fournisseur ---------------------------------------------------------------------
 RechercherFournisseurRequest = type(
     "RechercherFournisseurRequest",
@@ -52,7 +49,7 @@ RechercherFournisseurRequest = type(
     {
         **common_search_fields(),
         "numeroFluxDepot": opt_str(40),
-        "modeDepot": S.ChoiceField(choices=Channel.values, required=False, allow_null=True, allow_blank=True),
+        "modeDepot": serializers.ChoiceField(choices=Channel.values, required=False, allow_null=True, allow_blank=True),
         "rejetTraite": opt_bool(),
         "listeDestinataire": opt_list(
             inline_serializer(
@@ -176,7 +173,7 @@ class RecyclerRequest(serializers.Serializer):
     identifiantFactureCPP = req_int()
     destinataire = inline_serializer(
         "RecyclerDestinataire",
-        {"codeDestinataire": S.CharField(max_length=20), "codeServiceExecutant": opt_str(100)},
+        {"codeDestinataire": serializers.CharField(max_length=20), "codeServiceExecutant": opt_str(100)},
     )
     reference = inline_serializer(
         "RecyclerReference", {"numeroBonCommande": opt_str(50)}, required=False, allow_null=True

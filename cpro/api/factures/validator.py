@@ -43,9 +43,6 @@ from .common import (
     search_reply,
 )
 
-S = serializers
-
-
 # --- rechercher/valideur ------------------------------------------------------------------------
 RechercherValideurRequest = type(
     "RechercherValideurRequest",
@@ -170,7 +167,7 @@ class StatutsVisiblesValideurView(CproView):
         response=reply_out(
             "StatutsVisiblesValideurReponse",
             {
-                "listeStatutFacture": shape("StatutFactureVisible", {"codeStatutFacture": S.CharField()})(
+                "listeStatutFacture": shape("StatutFactureVisible", {"codeStatutFacture": serializers.CharField()})(
                     many=True
                 )
             },
@@ -201,7 +198,7 @@ class CorrigerValideurView(CproView):
 
     @cpro_schema(
         request=CorrigerValideurRequest,
-        response=reply_out("CorrigerValideurReponse", {"idFacture": S.IntegerField()}),
+        response=reply_out("CorrigerValideurReponse", {"idFacture": serializers.IntegerField()}),
         summary="Corriger le valideur d'une facture de sous-traitant ou de cotraitant",
         tag=TAG_BUYER,
         operation_id="factures_corriger_valideur_facture",

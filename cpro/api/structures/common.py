@@ -18,8 +18,6 @@ from ..errors import unknown
 from ..fields import fmt_day_start, shape
 
 TAG = "Structures"
-S = serializers
-
 
 def unknown_structure() -> Exception:
     return unknown(_("La structure demandée est inconnue."))
@@ -55,16 +53,16 @@ def structure_ids(structure: Any, *, supplier: bool) -> tuple[int, str]:
 AdresseOut = inline_serializer(
     "AdressePostale",
     {
-        "adresse": S.CharField(),
-        "complementAdresse1": S.CharField(),
-        "complementAdresse2": S.CharField(),
-        "codePostal": S.CharField(),
-        "ville": S.CharField(),
-        "pays": S.CharField(),
-        "telephone": S.CharField(),
-        "fax": S.CharField(),
-        "indicatifTelephone": S.CharField(),
-        "indicatifFax": S.CharField(),
+        "adresse": serializers.CharField(),
+        "complementAdresse1": serializers.CharField(),
+        "complementAdresse2": serializers.CharField(),
+        "codePostal": serializers.CharField(),
+        "ville": serializers.CharField(),
+        "pays": serializers.CharField(),
+        "telephone": serializers.CharField(),
+        "fax": serializers.CharField(),
+        "indicatifTelephone": serializers.CharField(),
+        "indicatifFax": serializers.CharField(),
     },
 )
 
@@ -88,13 +86,13 @@ def address_of(structure: Any) -> dict[str, str]:
 ServiceFoundOut = shape(
     "ServiceTrouve",
     {
-        "idService": S.IntegerField(),
-        "codeService": S.CharField(),
-        "libelleService": S.CharField(),
-        "estActif": S.BooleanField(),
-        "statutService": S.CharField(),
-        "dateDbtService": S.CharField(allow_null=True),
-        "dateFinService": S.CharField(allow_null=True),
+        "idService": serializers.IntegerField(),
+        "codeService": serializers.CharField(),
+        "libelleService": serializers.CharField(),
+        "estActif": serializers.BooleanField(),
+        "statutService": serializers.CharField(),
+        "dateDbtService": serializers.CharField(allow_null=True),
+        "dateFinService": serializers.CharField(allow_null=True),
     },
 )
 

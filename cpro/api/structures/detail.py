@@ -11,8 +11,6 @@ from ..base import CproView, ok
 from ..fields import cpro_schema, fmt_datetime, opt_str, reply_out, req_int
 from .common import TAG, AdresseOut, address_of, is_supplier, resolve_structure, structure_ids
 
-S = serializers
-
 
 # --- consulter ----------------------------------------------------------------------------------
 class ConsulterStructureRequest(serializers.Serializer):
@@ -30,28 +28,28 @@ class ConsulterStructureView(CproView):
                 "informationGenerales": inline_serializer(
                     "InformationGeneralesStructure",
                     {
-                        "idStructureCPP": S.IntegerField(),
-                        "identifiantStructure": S.CharField(),
-                        "typeIdentifiantStructure": S.CharField(),
-                        "raisonSocialeStructure": S.CharField(),
-                        "libelleStructure": S.CharField(),
-                        "nomStructure": S.CharField(),
-                        "prenomStructure": S.CharField(),
-                        "emailStructure": S.CharField(),
-                        "numeroTVA": S.CharField(),
-                        "numeroRcsStructure": S.CharField(),
-                        "structurePriveePublique": S.CharField(),
-                        "estValideurDeleguee": S.BooleanField(),
-                        "dateExpirationMotPasseCompteTech": S.CharField(allow_null=True),
-                        "idStructureOrigine": S.IntegerField(allow_null=True),
-                        "listeStructureDupliquees": S.ListField(child=S.DictField()),
+                        "idStructureCPP": serializers.IntegerField(),
+                        "identifiantStructure": serializers.CharField(),
+                        "typeIdentifiantStructure": serializers.CharField(),
+                        "raisonSocialeStructure": serializers.CharField(),
+                        "libelleStructure": serializers.CharField(),
+                        "nomStructure": serializers.CharField(),
+                        "prenomStructure": serializers.CharField(),
+                        "emailStructure": serializers.CharField(),
+                        "numeroTVA": serializers.CharField(),
+                        "numeroRcsStructure": serializers.CharField(),
+                        "structurePriveePublique": serializers.CharField(),
+                        "estValideurDeleguee": serializers.BooleanField(),
+                        "dateExpirationMotPasseCompteTech": serializers.CharField(allow_null=True),
+                        "idStructureOrigine": serializers.IntegerField(allow_null=True),
+                        "listeStructureDupliquees": serializers.ListField(child=serializers.DictField()),
                     },
                 ),
                 "adressePostaleDuSiege": AdresseOut,
                 "parametres": inline_serializer(
                     "ParametresStructure",
                     {
-                        name: S.BooleanField()
+                        name: serializers.BooleanField()
                         for name in (
                             "codeServiceDoitEtreRenseigne",
                             "numeroEJDoitEtreRenseigne",

@@ -26,8 +26,6 @@ from ..fields import (
 )
 from .common import TAG, AdresseOut, ServiceFoundOut, address_of, is_supplier, resolve_structure, service_row
 
-S = serializers
-
 
 # --- services -----------------------------------------------------------------------------------
 class RechercherServicesRequest(serializers.Serializer):
@@ -70,20 +68,20 @@ class ConsulterServiceView(CproView):
                 "informationsGenerales": inline_serializer(
                     "InformationsGeneralesService",
                     {
-                        "codeService": S.CharField(),
-                        "nomService": S.CharField(),
-                        "descriptionService": S.CharField(),
+                        "codeService": serializers.CharField(),
+                        "nomService": serializers.CharField(),
+                        "descriptionService": serializers.CharField(),
                     },
                 ),
                 "parametres": inline_serializer(
                     "ParametresService",
                     {
-                        "dateCreation": S.CharField(allow_null=True),
-                        "dateDebutValidite": S.CharField(allow_null=True),
-                        "dateFinValidite": S.CharField(allow_null=True),
-                        "dateModification": S.CharField(allow_null=True),
-                        "miseEnPaiement": S.BooleanField(),
-                        "numeroEngagement": S.BooleanField(),
+                        "dateCreation": serializers.CharField(allow_null=True),
+                        "dateDebutValidite": serializers.CharField(allow_null=True),
+                        "dateFinValidite": serializers.CharField(allow_null=True),
+                        "dateModification": serializers.CharField(allow_null=True),
+                        "miseEnPaiement": serializers.BooleanField(),
+                        "numeroEngagement": serializers.BooleanField(),
                     },
                 ),
                 "adressePostale": AdresseOut,

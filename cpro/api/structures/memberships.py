@@ -26,8 +26,6 @@ from ..fields import (
 )
 from .common import TAG, ServiceFoundOut, service_row, structure_ids, unknown_structure
 
-S = serializers
-
 
 # --- attachments of users -----------------------------------------------------------------------
 class ListerRattachementsRequest(serializers.Serializer):
@@ -42,16 +40,16 @@ class ListerRattachementsRequest(serializers.Serializer):
 RattachementServiceOut = shape(
     "RattachementServiceUtilisateur",
     {
-        "idRattachement": S.IntegerField(),
-        "idService": S.IntegerField(allow_null=True),
-        "codeService": S.CharField(),
-        "nomService": S.CharField(),
-        "statutRattachement": S.CharField(),
-        "dateDebut": S.CharField(allow_null=True),
-        "dateFin": S.CharField(allow_null=True),
-        "commentaire": S.CharField(),
-        "adresseEmailUtilisateur": S.CharField(),
-        "roleUtilisateur": S.CharField(),
+        "idRattachement": serializers.IntegerField(),
+        "idService": serializers.IntegerField(allow_null=True),
+        "codeService": serializers.CharField(),
+        "nomService": serializers.CharField(),
+        "statutRattachement": serializers.CharField(),
+        "dateDebut": serializers.CharField(allow_null=True),
+        "dateFin": serializers.CharField(allow_null=True),
+        "commentaire": serializers.CharField(),
+        "adresseEmailUtilisateur": serializers.CharField(),
+        "roleUtilisateur": serializers.CharField(),
     },
 )
 
@@ -64,12 +62,12 @@ class ListerRattachementsUtilisateurView(CproView):
         response=reply_out(
             "ListerRattachementsUtilisateurReponse",
             {
-                "idStructure": S.IntegerField(),
-                "identifiantStructure": S.CharField(),
-                "designationStructure": S.CharField(),
+                "idStructure": serializers.IntegerField(),
+                "identifiantStructure": serializers.CharField(),
+                "designationStructure": serializers.CharField(),
                 "listeServices": RattachementServiceOut(many=True),
                 "parametresRetour": PaginationOut,
-                "premierService": S.BooleanField(),
+                "premierService": serializers.BooleanField(),
             },
         ),
         summary="Rattachements des utilisateurs à sa structure",
@@ -154,14 +152,14 @@ class MonCompteRattachementsView(CproView):
                 "listeStructureRattachement": shape(
                     "RattachementStructure",
                     {
-                        "idRattachementStructure": S.IntegerField(),
-                        "idStructure": S.IntegerField(),
-                        "identifiantStructure": S.CharField(),
-                        "typeIdentifiantStructure": S.CharField(),
-                        "designationStructure": S.CharField(),
-                        "roleUtilisateur": S.CharField(),
-                        "statutRattachementStructure": S.CharField(),
-                        "statutUtilisateur": S.CharField(),
+                        "idRattachementStructure": serializers.IntegerField(),
+                        "idStructure": serializers.IntegerField(),
+                        "identifiantStructure": serializers.CharField(),
+                        "typeIdentifiantStructure": serializers.CharField(),
+                        "designationStructure": serializers.CharField(),
+                        "roleUtilisateur": serializers.CharField(),
+                        "statutRattachementStructure": serializers.CharField(),
+                        "statutUtilisateur": serializers.CharField(),
                         "listeServicesRattache": ServiceFoundOut(many=True),
                     },
                 )(many=True),

@@ -17,8 +17,6 @@ from ..base import CproView, list_ok, uncounted_page
 from ..fields import cpro_schema, opt_bool, opt_str, page_params, page_reply_out, read_page, shape
 from .common import TAG, structure_ids
 
-S = serializers
-
 
 # --- rechercher ---------------------------------------------------------------------------------
 class RechercherStructuresRequest(serializers.Serializer):
@@ -49,11 +47,11 @@ class RechercherStructuresRequest(serializers.Serializer):
 StructureFoundOut = shape(
     "StructureTrouvee",
     {
-        "idStructureCPP": S.IntegerField(),
-        "identifiantStructure": S.CharField(),
-        "typeIdentifiantStructure": S.CharField(),
-        "designationStructure": S.CharField(),
-        "statut": S.CharField(),
+        "idStructureCPP": serializers.IntegerField(),
+        "identifiantStructure": serializers.CharField(),
+        "typeIdentifiantStructure": serializers.CharField(),
+        "designationStructure": serializers.CharField(),
+        "statut": serializers.CharField(),
     },
 )
 

@@ -41,7 +41,6 @@ from ..fields import (
 )
 from .common import TAG
 
-S = serializers
 LANG = {"codeLangue": opt_str(2, help_text="FR ou EN (les libellés restent en français).")}
 
 
@@ -105,10 +104,10 @@ TypesPjView = _rows_view(
     "RecupererTypesPieceJointe",
     "listeTypePieceJointe",
     {
-        "idTypePieceJointe": S.IntegerField(),
-        "codeTypePieceJointe": S.CharField(),
-        "libelleTypePieceJointe": S.CharField(),
-        "typeObjet": S.CharField(),
+        "idTypePieceJointe": serializers.IntegerField(),
+        "codeTypePieceJointe": serializers.CharField(),
+        "libelleTypePieceJointe": serializers.CharField(),
+        "typeObjet": serializers.CharField(),
     },
     _attachment_types,
     "Types de pièce jointe (par type d'objet : STRUCTURE, DEMANDE_PAIEMENT…)",
@@ -120,16 +119,16 @@ TypesPjView = _rows_view(
 AttachmentOut = shape(
     "PieceJointeTrouvee",
     {
-        "pieceJointeId": S.IntegerField(),
-        "pieceJointeDesignation": S.CharField(),
-        "pieceJointeExtension": S.CharField(),
-        "pieceJointeObjetId": S.IntegerField(),
-        "pieceJointeTypeCode": S.CharField(),
-        "pieceJointeTypeLibelle": S.CharField(),
-        "pieceJointeUtilisateurId": S.IntegerField(),
-        "pieceJointeStructureId": S.IntegerField(required=False),
-        "pieceJointeStructureCode": S.CharField(required=False),
-        "pieceJointeStructureRaisonSociale": S.CharField(required=False),
+        "pieceJointeId": serializers.IntegerField(),
+        "pieceJointeDesignation": serializers.CharField(),
+        "pieceJointeExtension": serializers.CharField(),
+        "pieceJointeObjetId": serializers.IntegerField(),
+        "pieceJointeTypeCode": serializers.CharField(),
+        "pieceJointeTypeLibelle": serializers.CharField(),
+        "pieceJointeUtilisateurId": serializers.IntegerField(),
+        "pieceJointeStructureId": serializers.IntegerField(required=False),
+        "pieceJointeStructureCode": serializers.CharField(required=False),
+        "pieceJointeStructureRaisonSociale": serializers.CharField(required=False),
     },
 )
 
@@ -268,9 +267,9 @@ def _actives_works(view: CproView, data: dict[str, Any]) -> list[dict[str, Any]]
 
 
 ACTIVE_ITEM = {
-    "idStructureCPP": S.IntegerField(),
-    "identifiant": S.CharField(),
-    "designationStructure": S.CharField(),
+    "idStructureCPP": serializers.IntegerField(),
+    "identifiant": serializers.CharField(),
+    "designationStructure": serializers.CharField(),
 }
 ActivesFournisseurView = _rows_view(
     "RecupererStructuresActivesFournisseur",
@@ -310,7 +309,7 @@ def _bank_accounts(view: CproView, data: dict[str, Any]) -> list[dict[str, Any]]
 CoordBancValidesView = _rows_view(
     "RecupererCoordonneesBancairesValides",
     "listeCoordonneeBancaire",
-    {"idCoordonneeBancaire": S.IntegerField(), "nomCoordonneeBancaire": S.CharField()},
+    {"idCoordonneeBancaire": serializers.IntegerField(), "nomCoordonneeBancaire": serializers.CharField()},
     _bank_accounts,
     "Coordonnées bancaires valides de sa structure (codeCoordonneesBancairesFournisseur de soumettre)",
     {
@@ -334,7 +333,7 @@ WORKS_INVOICE_TYPES = (
 TypeFactureTravauxView = _rows_view(
     "RecupererTypesFactureTravaux",
     "listeTypeFactureTravaux",
-    {"typeFactureTravaux": S.CharField()},
+    {"typeFactureTravaux": serializers.CharField()},
     lambda view, data: [{"typeFactureTravaux": t} for t in WORKS_INVOICE_TYPES],
     "Types de facture de travaux",
 )
@@ -348,7 +347,7 @@ def _identifier_types(view: CproView, data: dict[str, Any]) -> list[dict[str, st
 TypeIdentifiantStructureView = _rows_view(
     "RecupererTypesIdentifiantStructure",
     "listeTypeIdentifiant",
-    {"typeIdentifiantStructure": S.CharField()},
+    {"typeIdentifiantStructure": serializers.CharField()},
     _identifier_types,
     "Types d'identifiant de structure (SIRET, UE_HORS_FRANCE, HORS_UE, RIDET, TAHITI, AUTRE, PARTICULIER)",
 )
@@ -376,7 +375,7 @@ def _states_of_type(view: CproView, data: dict[str, Any]) -> list[dict[str, str]
 EtatTypeDpView = _rows_view(
     "RecupererEtatParTypeDemandePaiement",
     "listeEtatDemandePaiement",
-    {"etatDemandePaiement": S.CharField()},
+    {"etatDemandePaiement": serializers.CharField()},
     _states_of_type,
     "États possibles d'une demande de paiement selon son type",
     {"typeDemandePaiement": opt_str(30, help_text="FACTURE (défaut) ou FACTURE_TRAVAUX.")},
@@ -402,7 +401,7 @@ def _refusal_reasons(view: CproView, data: dict[str, Any]) -> list[dict[str, Any
 MotifsRefusAValiderView = _rows_view(
     "RecupererMotifsRefusFactureAValider",
     "listeMotifRefusFactureAValider",
-    {"idMotif": S.IntegerField(), "codeMotif": S.CharField(), "libelleMotif": S.CharField()},
+    {"idMotif": serializers.IntegerField(), "codeMotif": serializers.CharField(), "libelleMotif": serializers.CharField()},
     _refusal_reasons,
     "Motifs de refus d'une facture à valider (A9, A12)",
     {"codeCadreFacturationAValider": opt_str(60)},
@@ -421,14 +420,14 @@ class InformationSiretView(CproView):
         response=reply_out(
             "ConsulterInformationSiretReponse",
             {
-                "siret": S.CharField(),
-                "siren": S.CharField(),
-                "raisonSociale": S.CharField(),
-                "adresse": S.CharField(),
-                "estActif": S.BooleanField(),
-                "siege": S.CharField(),
-                "categorieEntreprise": S.CharField(),
-                "nonDiffusibleInsee": S.BooleanField(),
+                "siret": serializers.CharField(),
+                "siren": serializers.CharField(),
+                "raisonSociale": serializers.CharField(),
+                "adresse": serializers.CharField(),
+                "estActif": serializers.BooleanField(),
+                "siege": serializers.CharField(),
+                "categorieEntreprise": serializers.CharField(),
+                "nonDiffusibleInsee": serializers.BooleanField(),
             },
         ),
         summary="Informations d'un SIRET connu du portail (structure publique ou fournisseur)",
@@ -505,9 +504,9 @@ class CategoriesRequest(serializers.Serializer):
 CategorieOut = shape(
     "CategorieSollicitation",
     {
-        "idTechniqueCategorie": S.IntegerField(),
-        "codeCategorie": S.CharField(),
-        "libelleCategorie": S.CharField(),
+        "idTechniqueCategorie": serializers.IntegerField(),
+        "codeCategorie": serializers.CharField(),
+        "libelleCategorie": serializers.CharField(),
     },
 )
 
@@ -565,12 +564,12 @@ class SousCategoriesSollicitationView(CproView):
                     "ssCategorie": shape(
                         "SousCategorieSollicitation",
                         {
-                            "idTechniqueCategorie": S.IntegerField(),
-                            "code": S.CharField(),
-                            "libelle": S.CharField(),
-                            "estActif": S.BooleanField(),
-                            "dateCreation": S.CharField(),
-                            "dateDerniereModification": S.CharField(),
+                            "idTechniqueCategorie": serializers.IntegerField(),
+                            "code": serializers.CharField(),
+                            "libelle": serializers.CharField(),
+                            "estActif": serializers.BooleanField(),
+                            "dateCreation": serializers.CharField(),
+                            "dateDerniereModification": serializers.CharField(),
                         },
                     )(many=True),
                 },

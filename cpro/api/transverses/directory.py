@@ -23,8 +23,6 @@ from ..errors import ApiError, Code
 from ..fields import cpro_schema, opt_str, page_params, page_reply_out, read_page, reply_out, shape
 from .common import TAG
 
-S = serializers
-
 
 # --- Directory of recipients --------------------------------------------------------------------
 class RechercherDestinataireRequest(serializers.Serializer):
@@ -37,11 +35,11 @@ class RechercherDestinataireRequest(serializers.Serializer):
 DestinataireOut = shape(
     "DestinataireTrouve",
     {
-        "idStructureCPP": S.IntegerField(),
-        "siret": S.CharField(),
-        "nomDestinataire": S.CharField(),
-        "adresseCodePostal": S.CharField(),
-        "adresseVille": S.CharField(),
+        "idStructureCPP": serializers.IntegerField(),
+        "siret": serializers.CharField(),
+        "nomDestinataire": serializers.CharField(),
+        "adresseCodePostal": serializers.CharField(),
+        "adresseVille": serializers.CharField(),
     },
 )
 
@@ -103,7 +101,7 @@ class TelechargerAnnuaireView(CproView):
 
     @cpro_schema(
         request=inline_serializer("TelechargerAnnuaireRequete", {}),
-        response=reply_out("TelechargerAnnuaireReponse", {"fichierResultat": S.CharField()}),
+        response=reply_out("TelechargerAnnuaireReponse", {"fichierResultat": serializers.CharField()}),
         summary="Télécharger l'annuaire des destinataires (CSV en base64)",
         tag=TAG,
         operation_id="transverses_telecharger_annuaire_destinataire",

@@ -21,8 +21,6 @@ from ..factures.common import attachment_content
 from ..fields import b64decode_field, cpro_schema, opt_int, opt_list, opt_str, reply_out, req_int
 from .common import TAG
 
-S = serializers
-
 
 # --- Files --------------------------------------------------------------------------------------
 class AjouterFichierRequest(serializers.Serializer):
@@ -41,7 +39,7 @@ class AjouterFichierView(CproView):
 
     @cpro_schema(
         request=AjouterFichierRequest,
-        response=reply_out("AjouterFichierReponse", {"pieceJointeId": S.IntegerField()}),
+        response=reply_out("AjouterFichierReponse", {"pieceJointeId": serializers.IntegerField()}),
         summary="Ajouter une pièce jointe à utiliser dans soumettre ou completer",
         tag=TAG,
         operation_id="transverses_ajouter_fichier",
@@ -83,7 +81,7 @@ class TelechargerPieceJointeView(CproView):
         request=TelechargerPieceJointeRequest,
         response=reply_out(
             "TelechargerPieceJointeReponse",
-            {"pieceJointe": S.CharField(), "pieceJointeNom": S.CharField()},
+            {"pieceJointe": serializers.CharField(), "pieceJointeNom": serializers.CharField()},
         ),
         summary="Télécharger une pièce jointe (la sienne, ou les documents d'une facture visible)",
         tag=TAG,

@@ -25,7 +25,6 @@ from .common import TAG
 
 logger = logging.getLogger(__name__)
 
-S = serializers
 LANG = {"codeLangue": opt_str(2, help_text="FR ou EN (les libellés restent en français).")}
 
 
@@ -104,28 +103,28 @@ def _reference_view(
 TauxTvaView = _reference_view(
     "RecupererTauxTva",
     "listeTauxTva",
-    {"codeTauxTva": S.CharField(), "libelleTauxTva": S.CharField(), "valeurTauxTva": S.FloatField()},
+    {"codeTauxTva": serializers.CharField(), "libelleTauxTva": serializers.CharField(), "valeurTauxTva": serializers.FloatField()},
     lambda d: referentials.vat_rates(),
     "Taux de TVA de référence",
 )
 DevisesView = _reference_view(
     "RecupererDevises",
     "listeDevises",
-    {"codeDevise": S.CharField(), "libelleDevise": S.CharField()},
+    {"codeDevise": serializers.CharField(), "libelleDevise": serializers.CharField()},
     lambda d: referentials.currencies(),
     "Devises (ISO 4217)",
 )
 PaysView = _reference_view(
     "RecupererPays",
     "listePays",
-    {"codePays": S.CharField(), "libellePays": S.CharField()},
+    {"codePays": serializers.CharField(), "libellePays": serializers.CharField()},
     lambda d: referentials.countries(),
     "Pays (ISO 3166-1)",
 )
 CadreFacturationView = _reference_view(
     "RecupererCadreFacturation",
     "listeCadreFacturation",
-    {"codeCadreFacturation": S.CharField(), "libelleCadreFacturation": S.CharField()},
+    {"codeCadreFacturation": serializers.CharField(), "libelleCadreFacturation": serializers.CharField()},
     lambda d: referentials.frameworks(d.get("typeDemandePaiement")),
     "Cadres de facturation",
     {"typeDemandePaiement": opt_str(50)},
@@ -133,7 +132,7 @@ CadreFacturationView = _reference_view(
 ModeReglementsView = _reference_view(
     "RecupererModesReglement",
     "listeModePaiement",
-    {"modePaiement": S.CharField(), "libelleModePaiement": S.CharField()},
+    {"modePaiement": serializers.CharField(), "libelleModePaiement": serializers.CharField()},
     lambda d: referentials.payment_modes(),
     "Modes de règlement",
     {},
@@ -141,7 +140,7 @@ ModeReglementsView = _reference_view(
 TypeDpView = _reference_view(
     "RecupererTypesDemandePaiement",
     "listeTypeDemandePaiement",
-    {"typeDemandePaiement": S.CharField()},
+    {"typeDemandePaiement": serializers.CharField()},
     lambda d: referentials.payment_request_types(),
     "Types de demande de paiement",
     {},
@@ -149,7 +148,7 @@ TypeDpView = _reference_view(
 ModeDepotView = _reference_view(
     "RecupererModesDepot",
     "listeModeDepot",
-    {"modeDepot": S.CharField()},
+    {"modeDepot": serializers.CharField()},
     lambda d: referentials.deposit_modes(),
     "Modes de dépôt",
     {},
@@ -157,14 +156,14 @@ ModeDepotView = _reference_view(
 MotifsExonerationView = _reference_view(
     "RecupererMotifsExonerationTva",
     "listeMotifsExonerationTva",
-    {"codeMotifExonerationTva": S.CharField(), "libelleMotifExonerationTva": S.CharField()},
+    {"codeMotifExonerationTva": serializers.CharField(), "libelleMotifExonerationTva": serializers.CharField()},
     lambda d: referentials.vat_exemptions(),
     "Motifs d'exonération de TVA",
 )
 FormatFluxView = _reference_view(
     "RecupererFormatFlux",
     "listeFormatFlux",
-    {"formatFlux": S.CharField()},
+    {"formatFlux": serializers.CharField()},
     lambda d: [
         {"formatFlux": s} for s in ("IN_DP_E1_CII_16B", "IN_DP_E1_UBL_INVOICE", "IN_DP_E2_CII_FACTURX")
     ],
@@ -183,7 +182,7 @@ class EtatsTraitementView(CproView):
         response=_list_out(
             "RecupererEtatsTraitement",
             "listeStatutsPossiblesPourTraitement",
-            {"statutPossiblePourTraitement": S.CharField()},
+            {"statutPossiblePourTraitement": serializers.CharField()},
         ),
         summary="Statuts qu'un destinataire peut donner depuis un statut",
         tag=TAG,

@@ -17,8 +17,6 @@ from ..errors import unknown
 from ..fields import cpro_schema, fmt_datetime, opt_str, reply_out, shape
 from .common import TAG
 
-S = serializers
-
 
 # --- Deposit reports ----------------------------------------------------------------------------
 class ConsulterCRRequest(serializers.Serializer):
@@ -30,19 +28,19 @@ class ConsulterCRRequest(serializers.Serializer):
 ErreurTechniqueOut = shape(
     "ErreurTechnique",
     {
-        "codeErreur": S.CharField(),
-        "libelleErreur": S.CharField(),
-        "numeroDP": S.CharField(),
+        "codeErreur": serializers.CharField(),
+        "libelleErreur": serializers.CharField(),
+        "numeroDP": serializers.CharField(),
     },
 )
 ErreurDPOut = shape(
     "ErreurDP",
     {
-        "identifiantFournisseur": S.CharField(),
-        "identifiantDestinataire": S.CharField(),
-        "numeroDP": S.CharField(),
-        "codeErreurDP": S.CharField(),
-        "libelleErreurDP": S.CharField(),
+        "identifiantFournisseur": serializers.CharField(),
+        "identifiantDestinataire": serializers.CharField(),
+        "numeroDP": serializers.CharField(),
+        "codeErreurDP": serializers.CharField(),
+        "libelleErreurDP": serializers.CharField(),
     },
 )
 
@@ -62,13 +60,13 @@ class ConsulterCRView(CproView):
         response=reply_out(
             "ConsulterCRReponse",
             {
-                "numeroFluxDepot": S.CharField(),
-                "nomFichierFlux": S.CharField(),
-                "dateDepotFlux": S.CharField(),
-                "dateHeureEtatCourantFlux": S.CharField(allow_null=True),
-                "etatCourantFlux": S.CharField(),
-                "codeInterfaceFlux": S.CharField(),
-                "fichierCR": S.CharField(),
+                "numeroFluxDepot": serializers.CharField(),
+                "nomFichierFlux": serializers.CharField(),
+                "dateDepotFlux": serializers.CharField(),
+                "dateHeureEtatCourantFlux": serializers.CharField(allow_null=True),
+                "etatCourantFlux": serializers.CharField(),
+                "codeInterfaceFlux": serializers.CharField(),
+                "fichierCR": serializers.CharField(),
             },
         ),
         summary="Compte rendu d'un flux déposé",
@@ -102,12 +100,12 @@ class ConsulterCRDetailleView(CproView):
         response=reply_out(
             "ConsulterCRDetailleReponse",
             {
-                "numeroFluxDepot": S.CharField(),
-                "nomFichier": S.CharField(),
-                "dateDepotFlux": S.CharField(),
-                "dateHeureEtatCourantFlux": S.CharField(allow_null=True),
-                "etatCourantDepotFlux": S.CharField(),
-                "codeInterfaceDepotFlux": S.CharField(),
+                "numeroFluxDepot": serializers.CharField(),
+                "nomFichier": serializers.CharField(),
+                "dateDepotFlux": serializers.CharField(),
+                "dateHeureEtatCourantFlux": serializers.CharField(allow_null=True),
+                "etatCourantDepotFlux": serializers.CharField(),
+                "codeInterfaceDepotFlux": serializers.CharField(),
                 "listeErreurTechnique": ErreurTechniqueOut(many=True),
                 "listeErreurDP": ErreurDPOut(many=True),
             },
