@@ -20,7 +20,7 @@ app_name = "cpro"
 FACTURES = "cpro/factures/v1/"
 STRUCTURES = "cpro/structures/v1/"
 TRANSVERSES = "cpro/transverses/v1/"
-U_PREFIX = "cpro/utilisateurs/v1/"
+UTILISATEURS = "cpro/utilisateurs/v1/"
 
 # One row per endpoint (route, view, URL name), in the order of the OpenAPI schema and its documentation.
 API_ROUTES: list[tuple[str, type[APIView], str]] = [
@@ -78,7 +78,7 @@ API_ROUTES: list[tuple[str, type[APIView], str]] = [
     ),
     # --- utilisateurs ---
     (
-        U_PREFIX + "monCompte/recuperer/rattachements",
+        UTILISATEURS + "monCompte/recuperer/rattachements",
         structures.MonCompteRattachementsView,
         "utilisateurs_mon_compte_rattachements",
     ),
