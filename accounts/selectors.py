@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from django.contrib.auth.hashers import check_password, make_password
+from django.db.models import Manager
 from django.utils import timezone
 
-from .models import TechnicalAccount, structure_field
+from .models import MembershipBase, TechnicalAccount, structure_field
 from .roles import MembershipStatus
 
 if TYPE_CHECKING:
-    from entities.models import PublicStructure
-    from suppliers.models import SupplierStructure
+    from entities.models import BuyerMembership, PublicStructure
+    from suppliers.models import SupplierMembership, SupplierStructure
 
-    from .models import Membership, User
+    from .models import User
+
+M = TypeVar("M", bound=MembershipBase)
 
 
 def technical_account_authenticate(*, login: str, password: str) -> TechnicalAccount | None:
@@ -51,16 +54,18 @@ def technical_account_expires_soon(*, account: TechnicalAccount, days: int = 15)
     return account.expires_at <= timezone.now() + timedelta(days=days)
 
 
-def user_pending_requests(*, user: User, limit: int = 50) -> tuple[list[Membership], list[Membership]]:
+def user_pending_requests(
+    *, user: User, limit: int = 50
+) -> tuple[list[SupplierMembership], list[BuyerMembership]]:
     """The user's requests to join supplier and public structures that are not approved yet
     ("Mes demandes"), through the memberships' reverse relations of the user."""
-    lists = []
-    for manager in (user.supplier_memberships, user.buyer_memberships):  # type: ignore[attr-defined]
-        lists.append(
-            list(
-                manager.exclude(status=MembershipStatus.ACTIVE)
-                .select_related("structure")
-                .order_by("-requested_at")[:limit]
-            )
-        )
-    return lists[0], lists[1]
+    return (
+        _not_approved(user.supplier_memberships, limit=limit),
+        _not_approved(user.buyer_memberships, limit=limit),
+    )
+
+
+def _not_approved(manager: Manager[M], *, limit: int) -> list[M]:
+    return list(
+        manager.exclude(status=MembershipStatus.ACTIVE).select_related("structure").order_by("-requested_at")[:limit]
+    )

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     Membership = SupplierMembership | BuyerMembership
     Structure = SupplierStructure | PublicStructure
 
-M = TypeVar("M", bound="Membership")
+# Constrained, not bound: each operation is checked once for each kind of membership.
+M = TypeVar("M", "SupplierMembership", "BuyerMembership")
 
 
 # --- Memberships -------------------------------------------------------------------------------
@@ -44,14 +45,16 @@ M = TypeVar("M", bound="Membership")
 def _lock_structure(model: type[Membership], structure_id: int) -> None:
     """Serialise every membership change of one structure (row lock on the structure)."""
     structure_model = model._meta.get_field("structure").related_model
-    structure_model.objects.select_for_update().filter(pk=structure_id).values_list("pk").first()
+    structure_model._default_manager.select_for_update().filter(pk=structure_id).values_list("pk").first()
 
 
-def _actor_membership(model: type[M], structure_id: int, actor: User) -> M | None:
+def _actor_membership(model: type[Membership], structure_id: int, actor: User) -> Membership | None:
     return model.objects.filter(user=actor, structure_id=structure_id, status=MembershipStatus.ACTIVE).first()
 
 
-def _require_manager(model: type[M], structure_id: int, actor: User, *, by_staff: bool) -> M | None:
+def _require_manager(
+    model: type[Membership], structure_id: int, actor: User, *, by_staff: bool
+) -> Membership | None:
     """Only the structure's managers (principal or secondary) decide; staff only from the admin."""
     if by_staff:
         if not actor.is_staff:
@@ -75,7 +78,7 @@ def membership_request(*, model: type[M], user: User, structure: Structure) -> M
     """Ask to join ``structure``: the request waits for a manager's approval."""
     with transaction.atomic():
         _lock_structure(model, structure.pk)
-        existing = model.objects.filter(user=user, structure=structure).first()
+        existing = model.objects.filter(user=user, structure_id=structure.pk).first()
         if existing is not None:
             if existing.status == MembershipStatus.ACTIVE:
                 raise ValidationError(
@@ -100,7 +103,7 @@ def membership_request(*, model: type[M], user: User, structure: Structure) -> M
         try:
             with transaction.atomic():
                 membership = model.objects.create(
-                    user=user, structure=structure, role=Role.USER, status=MembershipStatus.PENDING
+                    user=user, structure_id=structure.pk, role=Role.USER, status=MembershipStatus.PENDING
                 )
             _notify_managers_on_commit(model=model, membership_id=membership.pk)
             return membership
@@ -246,7 +249,7 @@ def _require_structure_manager(structure: Structure, actor: User | None) -> None
     is the platform itself (demo data, management commands)."""
     if actor is None:
         return
-    membership_model = type(structure)._meta.get_field("memberships").related_model
+    membership_model: type[Membership] = structure.memberships.model
     _require_manager(membership_model, structure.pk, actor, by_staff=False)
 
 
@@ -327,8 +330,7 @@ def technical_account_renew(
 
     The former password stops working at once (it is replaced, not kept).
     """
-    structure = account.supplier_structure or account.public_structure
-    _require_structure_manager(structure, actor)
+    _require_structure_manager(_account_structure(account), actor)
     validity = _validity(validity_days)
     clear = password or _new_password()
     now = timezone.now()
@@ -340,8 +342,7 @@ def technical_account_renew(
 
 
 def technical_account_deactivate(*, account: TechnicalAccount, actor: User | None) -> TechnicalAccount:
-    structure = account.supplier_structure or account.public_structure
-    _require_structure_manager(structure, actor)
+    _require_structure_manager(_account_structure(account), actor)
     TechnicalAccount.objects.filter(pk=account.pk).update(active=False)
     account.refresh_from_db()
     return account
@@ -352,8 +353,16 @@ def technical_account_mark_used(*, account: TechnicalAccount) -> None:
     TechnicalAccount.objects.filter(pk=account.pk).update(last_used_at=timezone.now())
 
 
+def _account_structure(account: TechnicalAccount) -> Structure:
+    structure = account.supplier_structure or account.public_structure
+    assert structure is not None  # technical_account_one_structure: exactly one of the two is set
+    return structure
+
+
 def structure_identifier(structure: Structure) -> str:
-    return getattr(structure, "identifier", None) or structure.siret
+    identifier: str | None = getattr(structure, "identifier", None)
+    # Without an identifier, a public structure: this app cannot import its model to narrow the union.
+    return identifier or structure.siret  # type: ignore[union-attr]
 
 
 def technical_account_login_attempt_record(

@@ -92,6 +92,8 @@ def paper_invoice_record(
         raise ValidationError(errors)
     siret = str(clean["supplier_siret"])
     number = str(clean["number"])
+    amount_ttc = clean["amount_ttc"]
+    assert isinstance(amount_ttc, Decimal)  # paper_import.parse_amount's result
     duplicate = ValidationError(
         {
             "number": [
@@ -114,7 +116,7 @@ def paper_invoice_record(
                 supplier_id=_supplier_ids_by_siret([siret]).get(siret),
                 number=number,
                 invoice_date=data.invoice_date,
-                amount_ttc=clean["amount_ttc"],
+                amount_ttc=amount_ttc,
                 source=source,
                 recorded_by=actor,
             )
@@ -173,7 +175,7 @@ def _already_recorded(*, recipient: PublicStructure, rows: list[PaperRow]) -> li
             number__in={row.number for row in chunk},
         ).values_list("supplier_siret", "number", "invoice_date")
         for key in existing:
-            line = wanted.get(tuple(key))
+            line = wanted.get(key)
             if line is not None:
                 errors.append(
                     (

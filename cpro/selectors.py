@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db.models import QuerySet
@@ -19,6 +20,9 @@ from suppliers.models import SupplierMembership, SupplierStructure
 
 from .models import AccessToken, ApiAttachment, OAuthApplication
 from .services import token_hash
+
+if TYPE_CHECKING:
+    from .api.auth import ApiPrincipal
 
 
 @cache
@@ -58,40 +62,43 @@ def oauth_application_get_for_user(*, user: User, pk: int) -> OAuthApplication |
     return qs.first()
 
 
-def flow_get_for_supplier(*, number: str, supplier: object) -> object | None:
+def flow_get_for_supplier(*, number: str, supplier: SupplierStructure | None) -> DepositFlow | None:
     """The deposit flow ``number`` if ``supplier`` deposited it; None (as unknown) otherwise."""
 
     return DepositFlow.objects.filter(number=number, supplier=supplier).first()
 
 
-def api_attachment_get(*, principal: object, pk: int) -> ApiAttachment | None:
+def api_attachment_get(*, principal: ApiPrincipal, pk: int) -> ApiAttachment | None:
     """A file added by the caller's structure; another structure's id answers as unknown."""
-    account = principal.account  # type: ignore[attr-defined]
+    account = principal.account
     if account.supplier_structure_id:
         return ApiAttachment.objects.filter(pk=pk, supplier_id=account.supplier_structure_id).first()
     return ApiAttachment.objects.filter(pk=pk, public_structure_id=account.public_structure_id).first()
 
 
-def public_structure_by_pk(*, pk: int) -> object | None:
+def public_structure_by_pk(*, pk: int) -> PublicStructure | None:
     """An active public structure by its ``idStructureCPP`` (directory data, visible to all)."""
 
     return PublicStructure.objects.filter(pk=pk, active=True).first()
 
 
-def service_by_pk(*, structure: object, pk: int) -> object | None:
+def service_by_pk(*, structure: PublicStructure, pk: int) -> Service | None:
 
     return Service.objects.filter(pk=pk, structure=structure).first()
 
 
-def services_page(*, structure: object) -> QuerySet:
+def services_page(*, structure: PublicStructure) -> QuerySet[Service]:
 
     return Service.objects.filter(structure=structure).order_by("code", "pk")
 
 
-def structure_members(*, structure: object, email: str = "", user_id: int | None = None) -> QuerySet:
+def structure_members(
+    *, structure: SupplierStructure | PublicStructure, email: str = "", user_id: int | None = None
+) -> QuerySet[BuyerMembership] | QuerySet[SupplierMembership]:
     """Members of ``structure`` (supplier or public), with their user; for public structures the
     services each is restricted to are prefetched (no N+1)."""
 
+    qs: QuerySet[BuyerMembership] | QuerySet[SupplierMembership]
     if isinstance(structure, PublicStructure):
         qs = BuyerMembership.objects.filter(structure=structure).prefetch_related("services")
     else:
@@ -124,18 +131,19 @@ def invoices_for_validator(*, validator: SupplierStructure) -> QuerySet[Invoice]
     return _with_parties(invoices_visible_to_validator(validator=validator))
 
 
-def invoice_for_principal(*, principal: object, pk: int, side: str | None = None) -> object | None:
+def invoice_for_principal(*, principal: ApiPrincipal, pk: int, side: str | None = None) -> Invoice | None:
     """The invoice ``pk`` if the caller's structure may see it (as supplier, recipient or
     validator); None otherwise, exactly as for an unknown id."""
-    account = principal.account  # type: ignore[attr-defined]
-    if account.supplier_structure_id:
+    supplier, recipient = principal.account.supplier_structure, principal.account.public_structure
+    if supplier is not None:
         if side in (None, "fournisseur"):
-            found = invoices_for_supplier(supplier=account.supplier_structure).filter(pk=pk).first()
+            found = invoices_for_supplier(supplier=supplier).filter(pk=pk).first()
             if found is not None or side == "fournisseur":
                 return found
         if side in (None, "valideur"):
-            return invoices_for_validator(validator=account.supplier_structure).filter(pk=pk).first()
+            return invoices_for_validator(validator=supplier).filter(pk=pk).first()
         return None
-    if side in (None, "acheteur"):
-        return invoices_for_recipient(recipient=account.public_structure).filter(pk=pk).first()
+    # technical_account_one_structure: without a supplier structure, the account has a public one.
+    if side in (None, "acheteur") and recipient is not None:
+        return invoices_for_recipient(recipient=recipient).filter(pk=pk).first()
     return None

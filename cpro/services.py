@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
@@ -14,11 +14,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import TechnicalAccount, User
+from entities.models import PublicStructure
 from invoices.attachments import attachment_errors, content_type_for, extension_of
 from invoices.models import Invoice
 
 from .api.errors import ApiError, Code
 from .models import TOKEN_LIFETIME_SECONDS, AccessToken, ApiAttachment, IdempotencyKey, OAuthApplication
+
+if TYPE_CHECKING:
+    from .api.auth import ApiPrincipal
 
 # Idempotency keys are kept one day (a connector retries within minutes; Stripe keeps 24 h).
 IDEMPOTENCY_RETENTION = timedelta(hours=24)
@@ -154,7 +158,7 @@ def idempotency_key_release(*, record_id: int) -> None:
     """The request was refused or failed: forget the key so that it may be retried."""
     IdempotencyKey.objects.filter(pk=record_id, response_status=0).delete()
 
-def api_attachment_create(*, principal: object, name: str, content: bytes) -> ApiAttachment:
+def api_attachment_create(*, principal: ApiPrincipal, name: str, content: bytes) -> ApiAttachment:
     """Store a file sent through the API, under the rules of Chorus Pro attachments (reference
     §5.3: name ≤ 50 characters with an allowed extension, 1 byte to 10 MB, content matching the
     extension). Raises ``ApiError`` (20006) with the French reasons."""
@@ -167,7 +171,7 @@ def api_attachment_create(*, principal: object, name: str, content: bytes) -> Ap
             " ".join(e.message for e in errors),
             errors=[{"champ": "pieceJointeFichier", "message": e.message} for e in errors],
         )
-    account = principal.account  # type: ignore[attr-defined]
+    account = principal.account
     attachment = ApiAttachment(
         supplier_id=account.supplier_structure_id,
         public_structure_id=account.public_structure_id,
@@ -183,7 +187,7 @@ def api_attachment_create(*, principal: object, name: str, content: bytes) -> Ap
     return attachment
 
 
-def invoices_mark_downloaded(*, invoice_ids: list[int], recipient: object) -> int:
+def invoices_mark_downloaded(*, invoice_ids: list[int], recipient: PublicStructure | None) -> int:
     """``factureTelechargeeParDestinataire``: the recipient downloaded these invoices
     (reference §1.5). Only its own invoices, only the flag."""
 

@@ -22,7 +22,7 @@ import os
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncssh
 from django.conf import settings
@@ -45,6 +45,9 @@ from invoices.validation.limits import MAX_BATCH_BYTES
 
 from . import formats, storage
 from .models import EdiAction, EdiConnection, EdiFile, EdiFileKind, EdiFileState, EdiKey, EdiLog
+
+if TYPE_CHECKING:
+    from suppliers.models import SupplierStructure
 
 logger = logging.getLogger("edi")
 EXPORT_BATCH = 200  # status events exported per connection and per sweep (bounded work)
@@ -363,7 +366,7 @@ def edi_refuse(*, connection: EdiConnection, name: str, code: str, message: str)
         flow_number="", filename=name, state=FlowStatus.REJETE, at=now,
         errors=[formats.ReportError(nature="TECHNIQUE", code=code, message=f"[{code}] {message}")],
         invoices=[], receiver=connection.account.login,
-        receiver_name=connection.account.supplier_structure.name,
+        receiver_name=_supplier_structure(connection).name,
     )
     storage.write_return(connection.account.login, report, content)
     EdiFile.objects.create(
@@ -401,8 +404,14 @@ def edi_returns_export(*, connection_id: int) -> int:
         _release(connection_id)
 
 
+def _supplier_structure(connection: EdiConnection) -> SupplierStructure:
+    structure = connection.account.supplier_structure
+    assert structure is not None  # an EDI connection belongs to a supplier structure's technical account
+    return structure
+
+
 def _export_reports(connection: EdiConnection) -> int:
-    login, structure = connection.account.login, connection.account.supplier_structure
+    login, structure = connection.account.login, _supplier_structure(connection)
     pending = (
         EdiFile.objects.filter(connection=connection, kind=EdiFileKind.DEPOT, state=EdiFileState.PRIS)
         .exclude(flow__status=FlowStatus.EN_ATTENTE)
@@ -412,6 +421,7 @@ def _export_reports(connection: EdiConnection) -> int:
     written = 0
     for row in pending:
         flow = row.flow
+        assert flow is not None  # a file taken in (PRIS) has its deposit flow
         at = flow.processed_at or timezone.now()
         name = formats.report_name(at=at, flow_number=flow.number)
         invoices = list(Invoice.objects.filter(flow=flow).order_by("pk").values_list("number", "pk"))
@@ -436,7 +446,7 @@ def _export_reports(connection: EdiConnection) -> int:
 
 
 def _export_statuses(connection: EdiConnection) -> int:
-    login, structure = connection.account.login, connection.account.supplier_structure
+    login, structure = connection.account.login, _supplier_structure(connection)
     cursor = connection.status_cursor
     # Indexed and bounded: primary key range after the cursor, this structure's invoices only.
     events = list(

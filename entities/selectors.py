@@ -168,8 +168,10 @@ def directory_search(
     results = list(qs[offset : offset + limit])
     if with_services:
         for structure in results:
-            structure.services_truncated = len(structure.active_services) > SERVICES_PER_STRUCTURE
-            del structure.active_services[SERVICES_PER_STRUCTURE:]
+            active = structure.active_services  # type: ignore[attr-defined]  # set by Prefetch(to_attr=...)
+            # An attribute of the instance for the views, not a model field.
+            structure.services_truncated = len(active) > SERVICES_PER_STRUCTURE  # type: ignore[attr-defined]
+            del active[SERVICES_PER_STRUCTURE:]
     return results
 
 

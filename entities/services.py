@@ -6,6 +6,7 @@ The bulk import of the official directory lives in ``entities.directory_import``
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -30,7 +31,7 @@ def public_structure_save(*, structure: PublicStructure) -> PublicStructure:
     return structure
 
 
-def _check_validity(valid_from, valid_to) -> None:
+def _check_validity(valid_from: date | None, valid_to: date | None) -> None:
     if valid_from and valid_to and valid_to < valid_from:
         raise ValidationError(
             {"valid_to": [_("La fin de validité ne peut pas précéder son début.")]}, code="dates"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Q
 
+from accounts.models import User
 from common.pagination import PageResult, page_slice
 
 from .models import (
@@ -18,6 +19,9 @@ from .models import (
     Topic,
 )
 from .search import articles_search
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 __all__ = [
     "article_get",
@@ -35,7 +39,7 @@ def article_get(*, slug: str) -> HelpArticle | None:
     return HelpArticle.objects.filter(slug=slug, published=True).first()
 
 
-def articles_by_topic(*, kind: str) -> list[tuple[str, list[HelpArticle]]]:
+def articles_by_topic(*, kind: str) -> list[tuple[StrOrPromise, list[HelpArticle]]]:
     """Published articles of a kind, grouped by topic in the topics' order."""
 
     groups: dict[str, list[HelpArticle]] = {}
@@ -46,21 +50,21 @@ def articles_by_topic(*, kind: str) -> list[tuple[str, list[HelpArticle]]]:
     return [(Topic(topic).label, groups[topic]) for topic in Topic.values if topic in groups]
 
 
-def guides() -> list[tuple[str, list[HelpArticle]]]:
+def guides() -> list[tuple[StrOrPromise, list[HelpArticle]]]:
     return articles_by_topic(kind=ArticleKind.GUIDE)
 
 
-def faq() -> list[tuple[str, list[HelpArticle]]]:
+def faq() -> list[tuple[StrOrPromise, list[HelpArticle]]]:
     return articles_by_topic(kind=ArticleKind.FAQ)
 
 
-def support_requests_for_user(*, user: Any, page: int = 1) -> PageResult[SupportRequest]:
+def support_requests_for_user(*, user: User, page: int = 1) -> PageResult[SupportRequest]:
     qs = SupportRequest.objects.filter(author=user).order_by("-last_message_at", "-id")
     rows, has_next = page_slice(qs, page)
     return PageResult(rows=rows, number=max(page, 1), has_next=has_next)
 
 
-def support_request_get_for_user(*, user: Any, pk: int) -> SupportRequest | None:
+def support_request_get_for_user(*, user: User, pk: int) -> SupportRequest | None:
     """The request if ``user`` wrote it (or belongs to the support team), else None: another
     user's request answers exactly like an unknown one."""
     if not getattr(user, "is_authenticated", False):
@@ -79,7 +83,7 @@ def support_messages(*, support_request: SupportRequest) -> list:
     )
 
 
-def support_attachment_get_for_user(*, user: Any, pk: int) -> SupportAttachment | None:
+def support_attachment_get_for_user(*, user: User, pk: int) -> SupportAttachment | None:
     if not getattr(user, "is_authenticated", False):
         return None
     qs = SupportAttachment.objects.select_related("message__request").filter(pk=pk)
@@ -89,7 +93,7 @@ def support_attachment_get_for_user(*, user: Any, pk: int) -> SupportAttachment 
 
 
 def support_requests_for_staff(
-    *, user: Any, status: str = "", category: str = "", taken: str = "", q: str = "", page: int = 1
+    *, user: User, status: str = "", category: str = "", taken: str = "", q: str = "", page: int = 1
 ) -> PageResult[SupportRequest]:
     """The support team's list: by default the requests waiting for it (open or in progress),
     the least recently answered first within the most recent activity."""

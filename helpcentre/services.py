@@ -78,14 +78,15 @@ def _store(upload: UploadedFile) -> StoredFile:
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    extension = upload.name.rsplit(".", 1)[-1].lower()
+    name = upload.name or ""  # checked by ``attachment_errors`` before
+    extension = name.rsplit(".", 1)[-1].lower()
     today = timezone.localdate()
     path = default_storage.save(f"sollicitations/{today:%Y/%m}/{uuid.uuid4().hex}.{extension}", upload)
     return StoredFile(
         path=path,
-        name=upload.name,
-        content_type=content_type_for(upload.name),
-        size=upload.size,
+        name=name,
+        content_type=content_type_for(name),
+        size=upload.size or 0,
         sha256=digest.hexdigest(),
     )
 

@@ -4,14 +4,14 @@ preferences per structure."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import QuerySet
 
+from accounts.models import User
 from accounts.roles import MembershipStatus, Role
 from common.pagination import recent_page
-from entities.models import BuyerMembership
-from suppliers.models import SupplierMembership
+from entities.models import BuyerMembership, PublicStructure
+from suppliers.models import SupplierMembership, SupplierStructure
 
 from .models import Notification, NotificationMode, NotificationPreference
 
@@ -20,7 +20,7 @@ UNREAD_CAP = 99
 
 
 def notifications_page(
-    *, user: Any, unread_only: bool = False, before: str | None = None, limit: int = PAGE_SIZE
+    *, user: User, unread_only: bool = False, before: str | None = None, limit: int = PAGE_SIZE
 ) -> tuple[list[Notification], str | None]:
     """One page of the user's notifications, newest first (keyset on the index
     ``notification_recipient_recent``), and the cursor of the next page."""
@@ -30,7 +30,7 @@ def notifications_page(
     return recent_page(qs, cursor=before, limit=limit)
 
 
-def unread_count(*, user: Any, cap: int = UNREAD_CAP) -> int:
+def unread_count(*, user: User, cap: int = UNREAD_CAP) -> int:
     """Unread notifications, counted up to ``cap + 1`` (shown "99+"): bounded on every page."""
     if not getattr(user, "is_authenticated", False):
         return 0
@@ -40,13 +40,13 @@ def unread_count(*, user: Any, cap: int = UNREAD_CAP) -> int:
 @dataclass(frozen=True)
 class PreferenceRow:
     key: str  # "fournisseur:<id>" / "acheteur:<id>"
-    structure: Any
+    structure: SupplierStructure | PublicStructure
     is_supplier: bool
     is_principal: bool
     mode: str
 
 
-def preference_rows(*, user: Any) -> list[PreferenceRow]:
+def preference_rows(*, user: User) -> list[PreferenceRow]:
     """Each structure the user belongs to, with the current choice (2 + 1 queries)."""
     chosen = {
         (p.supplier_structure_id, p.public_structure_id): p.mode
@@ -67,18 +67,18 @@ def preference_rows(*, user: Any) -> list[PreferenceRow]:
                 chosen.get((m.structure_id, None), NotificationMode.EVERY_EVENT),
             )
         )
-    for m in (
+    for bm in (
         BuyerMembership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
         .select_related("structure")
         .order_by("structure__name", "pk")
     ):
         rows.append(
             PreferenceRow(
-                f"acheteur:{m.structure_id}",
-                m.structure,
+                f"acheteur:{bm.structure_id}",
+                bm.structure,
                 False,
-                m.role == Role.PRINCIPAL,
-                chosen.get((None, m.structure_id), NotificationMode.EVERY_EVENT),
+                bm.role == Role.PRINCIPAL,
+                chosen.get((None, bm.structure_id), NotificationMode.EVERY_EVENT),
             )
         )
     return rows

@@ -22,7 +22,7 @@ from .selectors import supplier_structure_find
 
 # Structures without an official number get one from the portal, as Chorus Pro does for private
 # persons and for companies still being registered ("en cours d'immatriculation").
-GENERATED_PREFIX = {IdentifierType.PARTICULIER: "PART-", IdentifierType.AUTRE: "IMMAT-"}
+GENERATED_PREFIX: dict[str, str] = {IdentifierType.PARTICULIER: "PART-", IdentifierType.AUTRE: "IMMAT-"}
 
 # Data fields a manager may change (the identifier itself never changes: Chorus Pro's "Modifier
 # l'identifiant" creates a new structure, reference §3.1).

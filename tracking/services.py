@@ -305,6 +305,7 @@ def invoice_recycle(
     if errors:
         raise InvalidRequest(errors)
     new_recipient, new_service = resolved.recipient, resolved.service
+    assert new_recipient is not None  # no routing error: the checks found the recipient
     now = timezone.now()
     text = comment.strip() or _("Recyclage vers %(name)s%(service)s.") % {
         "name": new_recipient.name,

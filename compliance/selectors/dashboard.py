@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, F, FloatField, Max, Q, Sum, Window
 from django.db.models.functions import Cast, NullIf, RowNumber
@@ -26,6 +26,9 @@ from ..models import (
     SupplierCompliance,
 )
 from .common import PER_PAGE, PageResult, month_start, months_back, page_slice
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAPER_INVOICES_SHOWN = 5
 
@@ -106,7 +109,7 @@ SUPPLIER_STATES: dict[str, tuple[str, Any]] = {
 @dataclass
 class CategoryRow:
     category: str
-    label: str
+    label: StrOrPromise
     obligation_on: date
     obliged: int = 0
     electronic_only: int = 0
@@ -176,7 +179,7 @@ class SupplierRow:
     last_reminder: datetime | None = None
 
     @property
-    def category_label(self) -> str:
+    def category_label(self) -> StrOrPromise:
         return ComplianceCategory(self.category).label
 
     def state(self, as_of: date) -> str:
@@ -257,14 +260,14 @@ def _attach_paper_invoices(rows: list[SupplierRow], filters: DashboardFilters) -
         )
         .order_by("supplier_siret", "-invoice_date", "-id")
     )
-    for r in latest:
-        by_key[r["supplier_siret"]].paper_invoices.append(
+    for line in latest:
+        by_key[line["supplier_siret"]].paper_invoices.append(
             PaperLine(
-                number=r["number"],
-                invoice_date=r["invoice_date"],
-                amount_ttc=r["amount_ttc"],
-                recipient_name=r["recipient__name"],
-                recipient_siret=r["recipient__siret"],
+                number=line["number"],
+                invoice_date=line["invoice_date"],
+                amount_ttc=line["amount_ttc"],
+                recipient_name=line["recipient__name"],
+                recipient_siret=line["recipient__siret"],
             )
         )
 
@@ -281,7 +284,7 @@ def _attach_reminders(rows: list[SupplierRow]) -> None:
         .order_by()
     )
     for row in rows:
-        row.last_reminder = last.get(row.supplier_id)
+        row.last_reminder = last.get(row.supplier_id) if row.supplier_id else None
 
 
 # --- public structures --------------------------------------------------------------------------------
@@ -306,7 +309,7 @@ class StructureRow:
         return self.electronic / self.total if self.total else None
 
     @property
-    def category_label(self) -> str:
+    def category_label(self) -> StrOrPromise:
         return (
             PublicCategory(self.category).label if self.category in PublicCategory.values else self.category
         )
@@ -362,7 +365,7 @@ def compliance_structures(
 @dataclass
 class ShareRow:
     key: Any
-    label: str
+    label: StrOrPromise
     electronic: int
     paper: int
 

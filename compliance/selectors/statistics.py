@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F, FloatField, Q, Sum
 from django.db.models.functions import Cast, ExtractYear, NullIf
@@ -23,6 +23,9 @@ from ..models import (
     YearlyActivity,
 )
 from .common import PER_PAGE, PageResult, month_start, months_back, page_slice
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def stats_snapshot() -> PlatformSnapshot | None:
@@ -92,7 +95,7 @@ def stats_yearly() -> list[YearRow]:
     return rows
 
 
-def stats_by_channel(*, year: int) -> list[tuple[str, str, int]]:
+def stats_by_channel(*, year: int) -> list[tuple[str, StrOrPromise, int]]:
     per_channel = dict(
         MonthlyVolume.objects.filter(month__year=year)
         .exclude(channel=PAPER)
@@ -104,7 +107,7 @@ def stats_by_channel(*, year: int) -> list[tuple[str, str, int]]:
     return [(channel, label, per_channel.get(channel, 0)) for channel, label in Channel.choices]
 
 
-def stats_by_status(*, year: int) -> list[tuple[str, str, int]]:
+def stats_by_status(*, year: int) -> list[tuple[str, StrOrPromise, int]]:
     per_status = dict(
         MonthlyVolume.objects.filter(month__year=year)
         .exclude(channel=PAPER)

@@ -208,7 +208,7 @@ def invoice_transition(
         values = {**_clock_changes(row=row, current=current, to=to, now=now), **dict(changes or {})}
         # Compare-and-set: only one of two concurrent changes from the same status wins. The
         # timestamp of the current status also guards against A→B→A between read and write.
-        guard = {"status_changed_at": row["status_changed_at"]}
+        guard: dict[str, datetime | bool | None] = {"status_changed_at": row["status_changed_at"]}
         if row["status_changed_at"] is None:
             guard = {"status_changed_at__isnull": True}
         updated = Invoice.objects.filter(pk=invoice_id, status=current, **guard).update(

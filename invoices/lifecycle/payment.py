@@ -18,11 +18,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
 from .models import EcbRate
 from .statuses import InvoiceStatus as S
+
+if TYPE_CHECKING:
+    from ..models import Invoice
 
 INTEREST_POINTS = Decimal("8")  # décret 2013-269, art. 8: ECB rate + 8 points
 FIXED_INDEMNITY = Decimal("40.00")  # décret 2013-269, art. 9
@@ -150,6 +154,7 @@ def lateness(
     )
     rate, half_year, current = Decimal("0"), None, True
     if late:
+        assert effective_due is not None  # days late are counted from a due date
         # Interest starts to run the day after the due date.
         start = effective_due + timedelta(days=1)
         ecb, half_year = ecb_rate_for(start)
@@ -168,7 +173,7 @@ def lateness(
     )
 
 
-def invoice_lateness(invoice, *, today: date | None = None) -> Lateness:
+def invoice_lateness(invoice: Invoice, *, today: date | None = None) -> Lateness:
     """``lateness`` of an ``invoices.Invoice`` (interest on the amount due, TTC).
 
     A credit note is not paid by the buyer: it is never late.

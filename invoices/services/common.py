@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from accounts.models import User
+from suppliers.models import SupplierStructure
 
 from ..amounts import Totals
 from ..attachments import content_type_for
@@ -28,7 +29,7 @@ from ..models import Document, Invoice, InvoiceAllowanceCharge, InvoiceLine, Vat
 logger = logging.getLogger(__name__)
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: Any) -> User | None:
     """The person behind ``actor`` (a technical API account is not one)."""
 
     return actor if isinstance(actor, User) else None
@@ -136,8 +137,12 @@ def _replace_vat_lines(invoice: Invoice, *, totals: Totals) -> list[VatLine]:
     return VatLine.objects.bulk_create(_build_vat_lines(invoice, totals=totals))
 
 
-def _parties_snapshot(*, supplier: Any, data: InvoiceData, resolved: Resolved) -> dict[str, Any]:
+def _parties_snapshot(
+    *, supplier: SupplierStructure, data: InvoiceData, resolved: Resolved
+) -> dict[str, Any]:
     recipient = resolved.recipient
+    # Data that passed the checks has a recipient: the routing check resolved it.
+    assert recipient is not None
     snapshot: dict[str, Any] = {
         "seller": {
             "name": supplier.name,
@@ -202,7 +207,7 @@ def _attachments_store(attachments: Sequence[AttachmentData]) -> list[tuple[str,
 
 
 def _record_attachments(
-    invoice: Invoice, *, stored: list[tuple[str, AttachmentData, str]], actor: Any
+    invoice: Invoice, *, stored: Sequence[tuple[str, AttachmentData, str]], actor: Any
 ) -> None:
     Document.objects.bulk_create(
         [

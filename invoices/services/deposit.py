@@ -21,6 +21,7 @@ from invoices.lifecycle.models import ActorRole
 from invoices.lifecycle.statuses import InvoiceStatus
 from suppliers.models import SupplierStructure
 
+from ..amounts import Totals
 from ..attachments import content_type_for
 from ..checks import (
     CheckError,
@@ -91,14 +92,15 @@ def invoice_send(*, invoice: Invoice, actor: Any) -> Invoice:
     number, year = invoice.number.strip(), invoice.invoice_year
     now = timezone.now()
     seen = invoice_draft_resolve(invoice=invoice, actor=actor)
-    if seen.invoice.status != InvoiceStatus.BROUILLON:
+    seen_invoice, seen_data = _draft_resolved(seen)
+    if seen_invoice.status != InvoiceStatus.BROUILLON:
         raise InvoiceRejected([_already_sent_error()])
     if seen.errors:
         raise InvoiceRejected(seen.errors)
-    has_own = Document.objects.filter(invoice=seen.invoice, role=DocumentRole.INVOICE).exists()
+    has_own = Document.objects.filter(invoice=seen_invoice, role=DocumentRole.INVOICE).exists()
     written = None
     if not has_own:
-        written = _portal_facturx_store(supplier=seen.invoice.supplier, data=seen.data, resolved=seen, at=now)
+        written = _portal_facturx_store(supplier=seen_invoice.supplier, data=seen_data, resolved=seen, at=now)
     try:
         # Durable: the top-level transaction of a deposit, never nested in a caller's (the
         # dispatch of the status change runs after this commit, and no I/O happens inside).
@@ -110,17 +112,17 @@ def invoice_send(*, invoice: Invoice, actor: Any) -> Invoice:
             )
             if locked is None or locked.status != InvoiceStatus.BROUILLON:
                 raise InvoiceRejected([_already_sent_error()])
-            if locked.updated_at != seen.invoice.updated_at:
+            if locked.updated_at != seen_invoice.updated_at:
                 raise InvoiceRejected([_changed_meanwhile_error()])
             resolved = invoice_draft_resolve(invoice=locked, actor=actor)
-            locked, data = resolved.invoice, resolved.data
+            locked, data = _draft_resolved(resolved)
             number = data.number.strip()
             year = data.invoice_date.year if data.invoice_date else None
             if resolved.errors:
                 raise InvoiceRejected(resolved.errors)
-            totals = resolved.totals
+            totals = _checked_totals(resolved)
             _apply_fields(locked, data=data, totals=totals, routing=resolved)
-            locked.invoice_year = data.invoice_date.year
+            locked.invoice_year = _checked_year(data)
             locked.parties = _parties_snapshot(supplier=locked.supplier, data=data, resolved=resolved)
             locked.deposited_at = now
             locked.save()
@@ -157,6 +159,24 @@ def invoice_send(*, invoice: Invoice, actor: Any) -> Invoice:
     return Invoice.objects.get(pk=invoice.pk)
 
 
+def _draft_resolved(resolved: Resolved) -> tuple[Invoice, InvoiceData]:
+    """The draft and its data, which ``invoice_draft_resolve`` always sets."""
+    assert resolved.invoice is not None and resolved.data is not None
+    return resolved.invoice, resolved.data
+
+
+def _checked_totals(resolved: Resolved) -> Totals:
+    """The recomputed totals, which a resolve without errors always holds."""
+    assert resolved.totals is not None
+    return resolved.totals
+
+
+def _checked_year(data: InvoiceData) -> int:
+    """The invoice's year: data that passed the checks has an invoice date."""
+    assert data.invoice_date is not None
+    return data.invoice_date.year
+
+
 def _legal_document_record(invoice: Invoice, written: _LegalDocument) -> Document:
     return Document.objects.create(
         invoice=invoice,
@@ -171,7 +191,7 @@ def _legal_document_record(invoice: Invoice, written: _LegalDocument) -> Documen
 
 def invoice_deposit(
     *,
-    supplier: Any,
+    supplier: SupplierStructure,
     data: InvoiceData,
     actor: Any,
     channel: str,
@@ -226,7 +246,7 @@ def invoice_deposit(
         if not _is_duplicate(exc):
             raise
         raise InvoiceRejected(
-            [duplicate_error(number=data.number.strip(), year=data.invoice_date.year)]
+            [duplicate_error(number=data.number.strip(), year=_checked_year(data))]
         ) from exc
     except BaseException:
         _files_delete([name for name, *_rest in stored])
@@ -265,12 +285,13 @@ def invoice_deposit_record(
         source_format=data.source_format,
         flow=flow,
         created_by=_user(actor),
-        invoice_year=data.invoice_date.year,
+        invoice_year=_checked_year(data),
     )
-    _apply_fields(invoice, data=data, totals=resolved.totals, routing=resolved)
+    totals = _checked_totals(resolved)
+    _apply_fields(invoice, data=data, totals=totals, routing=resolved)
     invoice.parties = _parties_snapshot(supplier=supplier, data=data, resolved=resolved)
-    lines = _build_lines(invoice, data=data, totals=resolved.totals)
-    vat_lines = _build_vat_lines(invoice, totals=resolved.totals)
+    lines = _build_lines(invoice, data=data, totals=totals)
+    vat_lines = _build_vat_lines(invoice, totals=totals)
     adjustments = _build_allowances_charges(invoice, data=data)
     # The fingerprint is the SHA-256 of the legal document as served: the deposited file, or
     # the Factur-X the portal wrote before this transaction (``written``). Without either

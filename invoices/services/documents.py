@@ -149,4 +149,5 @@ def deposit_certificate_pdf(*, invoice: Invoice) -> bytes:
 
 
 def _type_label(invoice: Invoice) -> str:
-    return {InvoiceKind.AVOIR: "Avoir", InvoiceKind.ACOMPTE: "Facture d'acompte"}.get(invoice.kind, "Facture")
+    labels: dict[str, str] = {InvoiceKind.AVOIR: "Avoir", InvoiceKind.ACOMPTE: "Facture d'acompte"}
+    return labels.get(invoice.kind, "Facture")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from common.identifiers import compact_identifier
 from entities.selectors import public_structure_get_active, service_get
 from invoices.lifecycle.statuses import InvoiceStatus
-from suppliers.models import IdentifierType
+from suppliers.models import IdentifierType, SupplierStructure
 from suppliers.selectors import supplier_structure_find, user_can_send_invoices
 
 from ..attachments import HEAD_BYTES, attachment_errors
@@ -41,7 +41,7 @@ from .common import (
 
 
 def invoice_draft_save(
-    *, supplier: Any, data: InvoiceData, actor: Any, invoice: Invoice | None = None
+    *, supplier: SupplierStructure, data: InvoiceData, actor: Any, invoice: Invoice | None = None
 ) -> Invoice:
     """Create or update a draft. Nothing is sent and the business checks do not block: only what
     cannot be stored (or may not be done by ``actor``) is refused."""
@@ -122,7 +122,8 @@ def invoice_attachment_remove(*, invoice: Invoice, document_id: int, actor: Any)
             return
         name = document.file.name
         document.delete()
-        transaction.on_commit(lambda: _files_delete_unreferenced([name]))
+        if name:
+            transaction.on_commit(lambda: _files_delete_unreferenced([name]))
 
 
 def _require_member(*, invoice: Invoice, actor: Any) -> None:
@@ -150,7 +151,7 @@ def _not_a_draft_error() -> CheckError:
     )
 
 
-def _draft_errors(*, data: InvoiceData, supplier: Any, actor: Any) -> list[CheckError]:
+def _draft_errors(*, data: InvoiceData, supplier: SupplierStructure, actor: Any) -> list[CheckError]:
     """What prevents storing a draft at all: the actor's rights and values the database refuses."""
     errors = supplier_actor_errors(supplier=supplier, actor=actor)
     limits = (
@@ -232,7 +233,7 @@ def _draft_errors(*, data: InvoiceData, supplier: Any, actor: Any) -> list[Check
     return errors
 
 
-def _draft_routing(*, data: InvoiceData, supplier: Any) -> Resolved:
+def _draft_routing(*, data: InvoiceData, supplier: SupplierStructure) -> Resolved:
     """Recipient, service and validator of a draft, when what was typed designates them."""
 
     resolved = Resolved()

@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from entities.models import PublicStructure
+from entities.models import BuyerMembership, PublicStructure
 from invoices.lifecycle.machine import BUYER_STATUSES
 from invoices.lifecycle.statuses import InvoiceStatus as S
 from invoices.models import Invoice
@@ -45,19 +45,23 @@ SORTS: dict[str, tuple[str, bool]] = {
 DEFAULT_SORT = "-depot"
 
 
-def membership_service_ids(membership: Any) -> list[int] | None:
+def membership_service_ids(membership: BuyerMembership) -> list[int] | None:
     """The services a buyer is restricted to, or None for the whole structure."""
     ids = [s.pk for s in membership.services.all()]
     return ids or None
 
 
-def visible_invoices(*, structure: Any, service_ids: Iterable[int] | None = None) -> QuerySet[Invoice]:
+def visible_invoices(
+    *, structure: PublicStructure, service_ids: Iterable[int] | None = None
+) -> QuerySet[Invoice]:
     """Every invoice of ``structure`` the buyer may see: the one rule of
     ``invoices.selectors.invoices_visible_to_buyer``."""
     return invoices_visible_to_buyer(structure=structure, service_ids=service_ids)
 
 
-def received_invoice_get(*, structure: Any, invoice_id: int, service_ids: Iterable[int] | None = None) -> Any:
+def received_invoice_get(
+    *, structure: PublicStructure, invoice_id: int, service_ids: Iterable[int] | None = None
+) -> Invoice | None:
     """One received invoice, or None: another structure's (or another service's) id is unknown."""
     return (
         visible_invoices(structure=structure, service_ids=service_ids)
@@ -85,7 +89,7 @@ class Filters:
 
 @dataclass(frozen=True)
 class ReceivedPage:
-    invoices: list[Any]
+    invoices: list[Invoice]
     next_cursor: str | None
     sort: str
 
@@ -155,7 +159,7 @@ def apply_filters(qs: QuerySet, filters: Filters) -> QuerySet:
     return qs
 
 
-def encode_cursor(sort: str, invoice: Any) -> str:
+def encode_cursor(sort: str, invoice: Invoice) -> str:
     field, _desc = SORTS[sort]
     value = getattr(invoice, field)
     raw = value.isoformat() if hasattr(value, "isoformat") else ("" if value is None else str(value))
@@ -198,7 +202,7 @@ def _after(qs: QuerySet, sort: str, cursor: str | None) -> QuerySet:
 
 def received_invoices(
     *,
-    structure: Any,
+    structure: PublicStructure,
     service_ids: Iterable[int] | None = None,
     filters: Filters | None = None,
     sort: str = DEFAULT_SORT,
@@ -207,13 +211,14 @@ def received_invoices(
 ) -> ReceivedPage:
     """A page of the invoices received by ``structure`` (keyset: pass ``next_cursor`` back as
     ``after``). ``service_ids`` restricts to those services (a restricted buyer)."""
-    from django.db.models import F
+    from django.db.models import F, OrderBy
 
     sort = sort if sort in SORTS else DEFAULT_SORT
     limit = max(1, min(limit, PAGE_MAX))
     field, desc = SORTS[sort]
     qs = apply_filters(visible_invoices(structure=structure, service_ids=service_ids), filters or Filters())
     qs = _after(qs, sort, after)
+    ordering: list[str | OrderBy]
     if field == "due_date":
         ordering = [F("due_date").asc(nulls_last=True), "pk"]
     else:
@@ -231,7 +236,9 @@ class StatusCount:
     capped: bool  # "1 000+"
 
 
-def status_counts(*, structure: Any, service_ids: Iterable[int] | None = None) -> list[StatusCount]:
+def status_counts(
+    *, structure: PublicStructure, service_ids: Iterable[int] | None = None
+) -> list[StatusCount]:
     """Invoices per status, each count capped at COUNT_CAP: one query per status on the
     (recipient, status, -deposited_at) index reading at most COUNT_CAP + 1 entries, so never an
     unbounded COUNT however many invoices the structure received."""
@@ -252,7 +259,7 @@ def bounded_count(qs: QuerySet, cap: int | None = None) -> tuple[int, bool]:
 
 
 def received_count(
-    *, structure: Any, service_ids: Iterable[int] | None = None, filters: Filters | None = None
+    *, structure: PublicStructure, service_ids: Iterable[int] | None = None, filters: Filters | None = None
 ) -> tuple[int, bool]:
     """How many invoices the search finds (capped at COUNT_CAP, like the status chips), for the
     page count of the pagination."""
