@@ -147,6 +147,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis re-delivers unacknowledged messages after this delay (must exceed the time limit).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 600)}
 CELERY_BEAT_SCHEDULE: dict = {}
+# The sweeper (``tracking.lifecycle_sweep``, every CHORUS_SWEEP_INTERVAL_SECONDS) re-enqueues
+# work left this long: a chain of automatic steps takes well under a second, so a minute means a
+# lost message or a killed worker, recovered without waiting for the visibility timeout.
+CHORUS_SWEEP_GRACE_SECONDS = env.int("CHORUS_SWEEP_GRACE_SECONDS", 60)
+# A buyer who has not chosen a preference gets each "new invoice" by e-mail up to this many a
+# day, then the rest in the daily digest (issue #18 §5); choosing "every event" keeps them all.
+NOTIFICATIONS_NEW_INVOICE_EMAILS_PER_DAY = env.int("NOTIFICATIONS_NEW_INVOICE_EMAILS_PER_DAY", 5)
 
 # --- E-mail -----------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
