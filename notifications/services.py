@@ -13,7 +13,7 @@ minutes back to A_ENVOYER (the worker died mid-way).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -59,13 +59,29 @@ def structure_fields(structure: Any) -> dict[str, Any]:
     return structure_field(structure)
 
 
-def notification_mode(*, user: User, structure: Any) -> str:
-    """The user's preference for ``structure`` (every event when never chosen)."""
+def notification_mode(*, user: User, structure: Any, kind: str = "") -> str:
+    """The user's preference for ``structure``. Never chosen: every event, except for the
+    "new invoice to process" of a buyer who already received
+    ``NOTIFICATIONS_NEW_INVOICE_EMAILS_PER_DAY`` of them today: the rest of the day goes to the
+    daily digest (issue #18 §5: 1 000 deposits must not mean 1 000 e-mails to one buyer)."""
     fields = structure_fields(structure)
     if not fields:
         return NotificationMode.EVERY_EVENT
     mode = NotificationPreference.objects.filter(user=user, **fields).values_list("mode", flat=True).first()
-    return mode or NotificationMode.EVERY_EVENT
+    if mode:
+        return mode
+    if kind == Kind.TO_PROCESS and _new_invoices_today(user) >= settings.NOTIFICATIONS_NEW_INVOICE_EMAILS_PER_DAY:
+        return NotificationMode.DAILY_DIGEST
+    return NotificationMode.EVERY_EVENT
+
+
+def _new_invoices_today(user: User) -> int:
+    """How many "to process" notifications ``user`` received since midnight (Paris), capped."""
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    cap = settings.NOTIFICATIONS_NEW_INVOICE_EMAILS_PER_DAY
+    return Notification.objects.filter(recipient=user, kind=Kind.TO_PROCESS, created_at__gte=midnight)[
+        :cap
+    ].count()
 
 
 def is_principal_manager(*, user: User, structure: Any) -> bool:
@@ -93,7 +109,7 @@ def notification_create(
     ``dedupe_key``, or None when the user's preference for ``structure`` is "nothing"."""
     if not recipient.is_active:
         return None
-    mode = notification_mode(user=recipient, structure=structure)
+    mode = notification_mode(user=recipient, structure=structure, kind=kind)
     if mode == NotificationMode.NOTHING:
         if not (
             kind in ALWAYS_FOR_PRINCIPAL

@@ -26,7 +26,7 @@ from .routing import invoice_step_enqueue as invoice_step_enqueue  # re-exported
 logger = logging.getLogger(__name__)
 
 
-def status_event_dispatch(*, event_id: int) -> int:
+def status_event_dispatch(*, event_id: int, checked: bool = False) -> int:
     """Run the automatic steps that follow ``event_id`` in this unit of work, then notify the
     chain once (issue #17: one task per chain, not one per status).
 
@@ -40,7 +40,7 @@ def status_event_dispatch(*, event_id: int) -> int:
     invoice_id, notified_at = row
     last = event_id
     if notified_at is None:
-        produced = invoice_chain_run(invoice_id=invoice_id)
+        produced = invoice_chain_run(invoice_id=invoice_id, checked=checked)
         if produced:
             last = produced[-1]
     return status_event_notify(event_id=last)
@@ -55,10 +55,11 @@ def invoices_dispatch(*, invoice_ids: list[int]) -> int:
         .annotate(first=Min("pk"))
         .values_list("invoice_id", "first")
     )
-    return sum(status_event_dispatch(event_id=firsts[pk]) for pk in invoice_ids if pk in firsts)
+    # The deposit's checks ran a moment ago in this task: routing does not run them again.
+    return sum(status_event_dispatch(event_id=firsts[pk], checked=True) for pk in invoice_ids if pk in firsts)
 
 
-def invoice_chain_run(*, invoice_id: int, max_steps: int = 5) -> list[int]:
+def invoice_chain_run(*, invoice_id: int, checked: bool = False, max_steps: int = 5) -> list[int]:
     """Move the invoice through its automatic steps (routing, availability) inline, each one a
     transition of its own; returns the ids of the events written. Their dispatch is deferred to
     the caller (no task per step); a step that needs a person (A_VALIDER_1) ends the chain."""
@@ -67,7 +68,7 @@ def invoice_chain_run(*, invoice_id: int, max_steps: int = 5) -> list[int]:
         status = Invoice.objects.filter(pk=invoice_id).values_list("status", flat=True).first()
         for _step in range(max_steps):
             if status in ROUTING_STATUSES:
-                event = routing.invoice_route(invoice_id=invoice_id, follow_up=False)
+                event = routing.invoice_route(invoice_id=invoice_id, follow_up=False, checked=checked)
             elif status in AVAILABILITY_STATUSES:
                 event = routing.invoice_make_available(invoice_id=invoice_id, follow_up=False)
             else:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from common.tasks import task_send
 from invoices.checks import invoice_check
-from invoices.choices import FRAMEWORKS_WITH_VALIDATOR
+from invoices.choices import FRAMEWORKS_WITH_VALIDATOR, DocumentRole
 from invoices.lifecycle.machine import StatusConflict, TransitionError, invoice_transition
 from invoices.lifecycle.models import ActorRole, StatusEvent
 from invoices.lifecycle.reasons import REASON_MAX_LENGTH, ReasonCode
@@ -30,7 +30,6 @@ from invoices.lifecycle.statuses import (
     TRANSIENT_STATUSES,
 )
 from invoices.lifecycle.statuses import InvoiceStatus as S
-from invoices.choices import DocumentRole
 from invoices.models import Document, Invoice
 from invoices.services import invoice_generate_document
 from notifications.services import notifications_sweep
@@ -110,9 +109,10 @@ def follow_up_enqueue(*, invoice_id: int, status: str) -> None:
         task_send("tracking.status_event_notify", event_id)
 
 
-def invoice_route(*, invoice_id: int, follow_up: bool = True) -> StatusEvent | None:
+def invoice_route(*, invoice_id: int, follow_up: bool = True, checked: bool = False) -> StatusEvent | None:
     """DEPOSEE → EN_COURS_ACHEMINEMENT (or A_VALIDER_1 for A9/A12, or REJETEE when the checks
-    re-run on the stored invoice fail); VALIDEE_1 / tacit validation → EN_COURS_ACHEMINEMENT."""
+    re-run on the stored invoice fail); VALIDEE_1 / tacit validation → EN_COURS_ACHEMINEMENT.
+    ``follow_up=False`` inside a chain run by ``tracking.dispatch``."""
     invoice = (
         Invoice.objects.select_related("recipient", "recipient_service", "supplier")
         .filter(pk=invoice_id)
@@ -126,8 +126,9 @@ def invoice_route(*, invoice_id: int, follow_up: bool = True) -> StatusEvent | N
         return None
     if invoice.status != S.DEPOSEE:
         return _system_transition(invoice_id=invoice_id, to=S.EN_COURS_ACHEMINEMENT, expected=invoice.status)
-    # The recipient or its service may have been closed since the deposit: checks run again.
-    errors = invoice_check(invoice=invoice)
+    # The recipient or its service may have been closed since the deposit: checks run again,
+    # unless the deposit's checks ran in this same unit of work (``checked``: a flow's task).
+    errors = [] if checked else invoice_check(invoice=invoice)
     if errors:
         return _system_transition(
             invoice_id=invoice_id,

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
@@ -339,9 +340,13 @@ def _dispatch_on_commit(event_id: int) -> None:
     caller, who dispatches it in the same unit of work."""
     collected = _deferred.get()
     if collected is not None:
-        transaction.on_commit(lambda: collected.append(event_id))
+        transaction.on_commit(partial(_collect, collected, event_id))
     else:
-        transaction.on_commit(lambda: _dispatch(event_id))
+        transaction.on_commit(partial(_dispatch, event_id))
+
+
+def _collect(collected: list[int], event_id: int) -> None:
+    collected.append(event_id)
 
 
 def _dispatch(event_id: int) -> None:
