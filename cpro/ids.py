@@ -8,6 +8,10 @@ says which table it names and the two can never be confused.
 
 from __future__ import annotations
 
+from typing import Any
+
+from suppliers.models import SupplierStructure
+
 SUPPLIER_ID_BASE = 1_000_000_000
 
 

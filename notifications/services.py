@@ -70,7 +70,8 @@ def notification_mode(*, user: User, structure: Any, kind: str = "") -> str:
     mode = NotificationPreference.objects.filter(user=user, **fields).values_list("mode", flat=True).first()
     if mode:
         return mode
-    if kind == Kind.TO_PROCESS and _new_invoices_today(user) >= settings.NOTIFICATIONS_NEW_INVOICE_EMAILS_PER_DAY:
+    limit = settings.NOTIFICATIONS_NEW_INVOICE_EMAILS_PER_DAY
+    if kind == Kind.TO_PROCESS and _new_invoices_today(user) >= limit:
         return NotificationMode.DAILY_DIGEST
     return NotificationMode.EVERY_EVENT
 

@@ -202,7 +202,8 @@ def _chain_notify(events: list[StatusEvent], invoice: Any, *, send_email: bool) 
             _("Étapes : %(steps)s.")
             % {
                 "steps": ", ".join(
-                    f"{label} ({timezone.localtime(e.at):%H:%M:%S})" for label, e in zip(labels, events, strict=True)
+                    f"{label} ({timezone.localtime(e.at):%H:%M:%S})"
+                    for label, e in zip(labels, events, strict=True)
                 )
             }
         )

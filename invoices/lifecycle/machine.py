@@ -231,7 +231,7 @@ def invoice_transition(
             actor_role=role,
             **actor_fields(actor),
         )
-        event_id, status = event.pk, event.status
+        event_id = event.pk
         # After commit, by id and by name (the workflow sits above this app). A lost message is
         # re-dispatched by the sweeper (``tracking.routing.lifecycle_sweep``): ``notified_at``.
         _dispatch_on_commit(event_id)

@@ -59,7 +59,8 @@ def test_one_flow_is_one_unit_of_work_with_a_bounded_number_of_queries(
     # Then its invoice went DEPOSEE → EN_COURS_ACHEMINEMENT → MISE_A_DISPOSITION in that task,
     invoice = Invoice.objects.get(flow=flow)
     assert invoice.status == S.MISE_A_DISPOSITION
-    assert list(StatusEvent.objects.filter(invoice=invoice).order_by("pk").values_list("status", flat=True)) == [
+    history = StatusEvent.objects.filter(invoice=invoice).order_by("pk").values_list("status", flat=True)
+    assert list(history) == [
         S.DEPOSEE,
         S.EN_COURS_ACHEMINEMENT,
         S.MISE_A_DISPOSITION,
