@@ -147,6 +147,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Redis re-delivers unacknowledged messages after this delay (must exceed the time limit).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 600)}
 CELERY_BEAT_SCHEDULE: dict = {}
+# Flow integration (the heavy task: validation + the automatic chain) on a queue of its own when
+# CHORUS_FLOW_QUEUE is set, so that workers on other hosts can serve it (bench/README.md).
+if env.str("CHORUS_FLOW_QUEUE", default=""):
+    CELERY_TASK_ROUTES = {"cpro.flow_process": {"queue": env.str("CHORUS_FLOW_QUEUE")}}
 # The sweeper (``tracking.lifecycle_sweep``, every CHORUS_SWEEP_INTERVAL_SECONDS) re-enqueues
 # work left this long: a chain of automatic steps takes well under a second, so a minute means a
 # lost message or a killed worker, recovered without waiting for the visibility timeout.
