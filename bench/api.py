@@ -270,7 +270,8 @@ def bench_deposits(
         print(f"Plancher nu (lxml + XSD + XSLT EN 16931 officielle par Saxon + INSERT PostgreSQL, "
               f"2 processus sans Django) : {bare['invoices']} factures en {bare['seconds']:.1f} s → "
               f"{bare['rate']:.1f} factures/s ({bare['failed_asserts']} assertions en échec) ({load()})")
-        print(f"Rapport bout en bout / plancher : {end_to_end / bare['rate']:.2f} (objectif ≥ 0,3)", flush=True)
+        ratio = end_to_end / bare["rate"]
+        print(f"Rapport bout en bout / plancher : {ratio:.2f} (objectif ≥ 0,3)", flush=True)
     processed = DepositFlow.objects.filter(number__in=flows).exclude(status=FlowStatus.EN_ATTENTE)
     by_status: dict[str, int] = {}
     waits = []
@@ -468,7 +469,9 @@ def main() -> None:
     if not args.skip_deposits:
         watched = {"gunicorn": args.gunicorn_pid}
         watched.update({f"celery {i + 1}": pid for i, pid in enumerate(args.celery_pid)})
-        bench_deposits(base, args.deposits, args.clients, watched, args.timeout, args.format, not args.no_floor)
+        bench_deposits(
+            base, args.deposits, args.clients, watched, args.timeout, args.format, not args.no_floor
+        )
     if not args.skip_search:
         seed_invoices(args.seed)
         bench_search(base, args.search_queries, args.explain, {"gunicorn": args.gunicorn_pid})

@@ -158,6 +158,8 @@ CHORUS_SWEEP_GRACE_SECONDS = env.int("CHORUS_SWEEP_GRACE_SECONDS", 60)
 # A buyer who has not chosen a preference gets each "new invoice" by e-mail up to this many a
 # day, then the rest in the daily digest (issue #18 §5); choosing "every event" keeps them all.
 NOTIFICATIONS_NEW_INVOICE_EMAILS_PER_DAY = env.int("NOTIFICATIONS_NEW_INVOICE_EMAILS_PER_DAY", 5)
+# E-mails wait this long, so that what else reaches the same person meanwhile leaves in one e-mail.
+NOTIFICATIONS_EMAIL_BATCH_SECONDS = env.int("NOTIFICATIONS_EMAIL_BATCH_SECONDS", 30)
 
 # --- E-mail -----------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -85,7 +85,9 @@ def test_a_busy_buyer_gets_new_invoices_in_the_daily_digest_by_default(
         Notification.objects.filter(recipient=carla).order_by("pk").values_list("email_state", flat=True)
     )
     assert states == [EmailState.SENT] * 5 + [EmailState.IN_DIGEST] * 3
-    assert sum(m.to == ["carla@beaufort.test"] for m in mail.outbox) == 5
+    # (the five leave in one e-mail: they were waiting together, batched per recipient)
+    (message,) = [m for m in mail.outbox if m.to == ["carla@beaufort.test"]]
+    assert message.subject == "[Chorus] 5 nouvelles notifications"
     # and the centre still lists all eight
     assert Notification.objects.filter(recipient=carla).count() == 8
 
@@ -98,4 +100,27 @@ def test_a_buyer_who_chose_every_event_gets_every_email(
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(7):
             make_invoice(supplier=acme, recipient=beaufort, service=finances, actor=None)
-    assert sum(m.to == ["carla@beaufort.test"] for m in mail.outbox) == 7
+    states = Notification.objects.filter(recipient=carla).values_list("email_state", flat=True)
+    assert list(states) == [EmailState.SENT] * 7
+
+
+def test_emails_to_one_person_leave_together(alice, acme, django_capture_on_commit_callbacks):
+    from notifications.services import Kind, notification_create, notification_send_email
+
+    # Given two notifications for Alice created before their e-mail task ran (it waits a little)
+    with django_capture_on_commit_callbacks(execute=False):
+        first, second = (
+            notification_create(
+                recipient=alice, kind=Kind.STATUS, title=title, body="…", url=url, structure=acme
+            )
+            for title, url in (("Facture A : Suspendue", "/factures/1/"), ("Facture B : Rejetée", "/factures/2/"))
+        )
+    # When the first task runs
+    assert notification_send_email(notification_id=first.pk) is True
+    # Then one e-mail carries both, and the second task finds nothing left to send
+    assert notification_send_email(notification_id=second.pk) is False
+    (message,) = mail.outbox
+    assert message.subject == "[Chorus] 2 nouvelles notifications"
+    assert "Facture A : Suspendue" in message.body and "Facture B : Rejetée" in message.body
+    assert "http://127.0.0.1:8000/factures/2/" in message.body
+    assert set(Notification.objects.values_list("email_state", flat=True)) == {EmailState.SENT}
