@@ -13,11 +13,13 @@ Redis DB of the benchmark's own, because phase 2 writes a million synthetic rows
     .venv/bin/python bench/api.py --base-url http://127.0.0.1:8791 --deposits 200 --clients 8 \
         --seed-invoices 1000000 --search-queries 200
 
-1. Deposit: ``--deposits`` Factur-X invoices (ACME Fournitures → Commune de Beaufort-en-Anjou,
-   built by ``cpro.samples.demo_facturx`` before the clock starts, distinct numbers) through
-   ``deposer/flux`` from ``--clients`` concurrent connectors (TECH-ACME); prints deposits/s
-   accepted by the API, p50/p95 of ``deposer/flux``, then invoices/s ``MISE_A_DISPOSITION`` end
-   to end (goal ≥ 50/s on 2 cores), the flows' own integration time, and where the CPU went.
+1. Deposit: ``--deposits`` invoices (ACME Fournitures → Commune de Beaufort-en-Anjou, built by
+   ``cpro.samples.demo_facturx`` before the clock starts, distinct numbers; the CII XML by
+   default, ``--format facturx`` for the PDFs) through ``deposer/flux`` from ``--clients``
+   concurrent connectors (TECH-ACME); prints deposits/s accepted by the API, p50/p95 of
+   ``deposer/flux``, then invoices/s ``MISE_A_DISPOSITION`` end to end (goal ≥ 50/s on 2 cores),
+   the flows' own integration time, and where the CPU went; then the bare floor on the same
+   files (``bench/floor.py``, 2 processes, no Django) and the ratio (goal ≥ 0.3).
 2. Search: ``--seed-invoices`` tops the table up to that many invoices addressed to Beaufort, in
    PostgreSQL directly (``INSERT … SELECT generate_series`` in batches, then ``ANALYZE``), spread
    over two years, two suppliers and nine statuses; then times ``rechercher/recipiendaire``
@@ -195,6 +197,28 @@ def generate(n: int, fmt: str) -> list[tuple[str, bytes]]:
     return [(name.removesuffix(".pdf") + ".xml", get_facturx_xml_from_pdf(pdf)[1]) for name, pdf in files]
 
 
+def run_floor(contents: list[bytes], database: dict) -> dict:
+    """``bench/floor.py`` in a fresh interpreter (no Django imported anywhere in it), on the same
+    files; its figures come back as JSON on its last line."""
+    import json
+    import subprocess
+    import tempfile
+
+    dsn = (f"host={database['HOST'] or '127.0.0.1'} port={database['PORT'] or 5432} "
+           f"dbname={database['NAME']} user={database['USER']}")
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for i, content in enumerate(contents):
+            path = Path(folder) / f"{i:06d}.xml"
+            path.write_bytes(content)
+            paths.append(str(path))
+        result = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve().parent / "floor.py"), "--json", "--dsn", dsn,
+             *paths],
+            capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def load() -> str:
     return "load average " + " / ".join(f"{v:.1f}" for v in os.getloadavg())
 
@@ -260,13 +284,7 @@ def bench_deposits(
           f"{end_to_end:.1f} factures/s (objectif ≥ 50/s) ({load()})", flush=True)
     meter.report(total)
     if floor and fmt == "cii":
-        sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from floor import floor_run
-
-        database = settings.DATABASES["default"]
-        dsn = (f"host={database['HOST'] or '127.0.0.1'} port={database['PORT'] or 5432} "
-               f"dbname={database['NAME']} user={database['USER']}")
-        bare = floor_run([content for _name, content in files], dsn=dsn, processes=2)
+        bare = run_floor([content for _name, content in files], settings.DATABASES["default"])
         print(f"Plancher nu (lxml + XSD + XSLT EN 16931 officielle par Saxon + INSERT PostgreSQL, "
               f"2 processus sans Django) : {bare['invoices']} factures en {bare['seconds']:.1f} s → "
               f"{bare['rate']:.1f} factures/s ({bare['failed_asserts']} assertions en échec) ({load()})")

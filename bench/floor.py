@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import importlib.resources
+import json
 import multiprocessing
 import os
 import time
@@ -46,7 +47,9 @@ def _init(dsn: str) -> None:
     compiler = processor.new_xslt30_processor()
     executable = compiler.compile_stylesheet(stylesheet_file=str(_artefacts() / XSLT))
     connection = psycopg2.connect(dsn)
-    _state.update(parser=parser, schema=schema, processor=processor, executable=executable, connection=connection)
+    _state.update(
+        parser=parser, schema=schema, processor=processor, executable=executable, connection=connection
+    )
 
 
 def _one(content: bytes) -> int:
@@ -105,9 +108,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dsn", required=True)
     parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--json", action="store_true", help="the figures as JSON (for bench/api.py)")
     parser.add_argument("files", nargs="+", type=Path)
     args = parser.parse_args()
     result = floor_run([f.read_bytes() for f in args.files], dsn=args.dsn, processes=args.processes)
+    if args.json:
+        print(json.dumps(result))
+        return
     print(
         f"Plancher : {result['invoices']} factures en {result['seconds']:.1f} s → {result['rate']:.1f}/s "
         f"({args.processes} processus ; {result['failed_asserts']} assertions en échec)"

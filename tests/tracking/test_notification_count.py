@@ -113,7 +113,10 @@ def test_emails_to_one_person_leave_together(alice, acme, django_capture_on_comm
             notification_create(
                 recipient=alice, kind=Kind.STATUS, title=title, body="…", url=url, structure=acme
             )
-            for title, url in (("Facture A : Suspendue", "/factures/1/"), ("Facture B : Rejetée", "/factures/2/"))
+            for title, url in (
+                ("Facture A : Suspendue", "/factures/1/"),
+                ("Facture B : Rejetée", "/factures/2/"),
+            )
         )
     # When the first task runs
     assert notification_send_email(notification_id=first.pk) is True
