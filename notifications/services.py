@@ -207,11 +207,13 @@ def notification_send_email(*, notification_id: int) -> bool:
         Notification.objects.filter(pk__in=others, email_state=EmailState.PENDING).update(
             email_state=EmailState.SENDING, emailed_at=now
         )
-    batch = list(
-        Notification.objects.filter(
-            Q(pk=notification_id) | Q(pk__in=others, emailed_at=now), email_state=EmailState.SENDING
-        ).order_by("pk")
-    )
+    batch = [notification]
+    if others:
+        batch = list(
+            Notification.objects.filter(
+                Q(pk=notification_id) | Q(pk__in=others, emailed_at=now), email_state=EmailState.SENDING
+            ).order_by("pk")
+        )
     ids = [n.pk for n in batch]
     user = notification.recipient
     with translation.override("fr"):
