@@ -66,9 +66,15 @@ serve: seed
 		--workers $${WEB_CONCURRENCY:-4} --timeout $${GUNICORN_TIMEOUT:-60} --graceful-timeout 30 \
 		--access-logfile -
 
+## The Celery worker. It runs the periodic tasks itself (embedded beat, `-B`: the sweeper that
+## recovers a killed worker's work within a minute) unless WORKER_BEAT=0, for hosts where a
+## separate `make beat` runs (exactly one beat per installation). QUEUES=a,b to serve some queues.
 worker: install
+	@mkdir -p var
 	$(VENV)/bin/celery -A chorus worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2} \
-		-O fair --without-gossip --without-mingle
+		-O fair --without-gossip --without-mingle --without-heartbeat \
+		$$(test "$${WORKER_BEAT:-1}" = 0 || echo "-B --schedule=var/celerybeat-schedule") \
+		$${QUEUES:+-Q $$QUEUES}
 
 ## EDI SFTP server alone (its own process, like the worker): 127.0.0.1:$${EDI_SFTP_PORT:-2222}.
 edi: migrate

@@ -13,11 +13,13 @@ Redis DB of the benchmark's own, because phase 2 writes a million synthetic rows
     .venv/bin/python bench/api.py --base-url http://127.0.0.1:8791 --deposits 200 --clients 8 \
         --seed-invoices 1000000 --search-queries 200
 
-1. Deposit: ``--deposits`` Factur-X invoices (ACME Fournitures → Commune de Beaufort-en-Anjou,
-   built by ``cpro.samples.demo_facturx`` before the clock starts, distinct numbers) through
-   ``deposer/flux`` from ``--clients`` concurrent connectors (TECH-ACME); prints deposits/s
-   accepted by the API, p50/p95 of ``deposer/flux``, then invoices/s ``MISE_A_DISPOSITION`` end
-   to end (goal ≥ 50/s on 2 cores), the flows' own integration time, and where the CPU went.
+1. Deposit: ``--deposits`` invoices (ACME Fournitures → Commune de Beaufort-en-Anjou, built by
+   ``cpro.samples.demo_facturx`` before the clock starts, distinct numbers; the CII XML by
+   default, ``--format facturx`` for the PDFs) through ``deposer/flux`` from ``--clients``
+   concurrent connectors (TECH-ACME); prints deposits/s accepted by the API, p50/p95 of
+   ``deposer/flux``, then invoices/s ``MISE_A_DISPOSITION`` end to end (goal ≥ 50/s on 2 cores),
+   the flows' own integration time, and where the CPU went; then the bare floor on the same
+   files (``bench/floor.py``, 2 processes, no Django) and the ratio (goal ≥ 0.3).
 2. Search: ``--seed-invoices`` tops the table up to that many invoices addressed to Beaufort, in
    PostgreSQL directly (``INSERT … SELECT generate_series`` in batches, then ``ANALYZE``), spread
    over two years, two suppliers and nine statuses; then times ``rechercher/recipiendaire``
@@ -178,25 +180,66 @@ class CpuMeter:
 
 
 # --- Phase 1: deposits --------------------------------------------------------------------------
-def generate(n: int) -> list[tuple[str, bytes]]:
+SYNTAX = {"cii": "IN_DP_E1_CII_16B", "facturx": "IN_DP_E2_CII_FACTURX"}
+
+
+def generate(n: int, fmt: str) -> list[tuple[str, bytes]]:
+    """``n`` valid French invoices ACME → Beaufort, each its own number: the Factur-X of
+    ``cpro.samples.demo_facturx``, or (``cii``) the CII XML it embeds."""
+    from facturx import get_facturx_xml_from_pdf
+
     from cpro.samples import demo_facturx
 
     stamp = time.strftime("%Y%m%d%H%M%S")
-    return [demo_facturx(number=f"BENCH-{stamp}-{i:06d}") for i in range(n)]
+    files = [demo_facturx(number=f"BENCH-{stamp}-{i:06d}") for i in range(n)]
+    if fmt == "facturx":
+        return files
+    return [(name.removesuffix(".pdf") + ".xml", get_facturx_xml_from_pdf(pdf)[1]) for name, pdf in files]
 
 
-def bench_deposits(base: str, n: int, clients: int, watched: dict[str, int], timeout: int) -> None:
+def run_floor(contents: list[bytes], database: dict) -> dict:
+    """``bench/floor.py`` in a fresh interpreter (no Django imported anywhere in it), on the same
+    files; its figures come back as JSON on its last line."""
+    import json
+    import subprocess
+    import tempfile
+
+    dsn = (f"host={database['HOST'] or '127.0.0.1'} port={database['PORT'] or 5432} "
+           f"dbname={database['NAME']} user={database['USER']}")
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for i, content in enumerate(contents):
+            path = Path(folder) / f"{i:06d}.xml"
+            path.write_bytes(content)
+            paths.append(str(path))
+        result = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve().parent / "floor.py"), "--json", "--dsn", dsn,
+             *paths],
+            capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def load() -> str:
+    return "load average " + " / ".join(f"{v:.1f}" for v in os.getloadavg())
+
+
+def bench_deposits(
+    base: str, n: int, clients: int, watched: dict[str, int], timeout: int, fmt: str, floor: bool
+) -> None:
+    from django.conf import settings
+
     from invoices.choices import FlowStatus
     from invoices.models import DepositFlow, Invoice
 
-    print(f"\n== Dépôt : {n} Factur-X, {clients} clients concurrents ==", flush=True)
+    print(f"\n== Dépôt : {n} {'CII' if fmt == 'cii' else 'Factur-X'}, {clients} clients concurrents "
+          f"({load()}) ==", flush=True)
     started = time.perf_counter()
-    files = generate(n)
+    files = generate(n, fmt)
     generation = time.perf_counter() - started
     print(f"Génération préalable (hors chrono) : {generation:.1f} s, {generation / n * 1000:.0f} ms/PDF, "
           f"{sum(len(c) for _, c in files) / n / 1024:.0f} Kio/PDF", flush=True)
     session_headers = headers(token(base), "TECH-ACME")
-    numbers = [name.removesuffix(".pdf") for name, _ in files]
+    numbers = [name.rsplit(".", 1)[0] for name, _ in files]
     sessions: dict[int, requests.Session] = {}  # one keep-alive session per thread, like a connector
 
     def deposit(item: tuple[str, bytes]) -> tuple[float, str]:
@@ -205,7 +248,7 @@ def bench_deposits(base: str, n: int, clients: int, watched: dict[str, int], tim
         t0 = time.perf_counter()
         response = session.post(f"{base}/cpro/factures/v1/deposer/flux", headers=session_headers, json={
             "fichierFlux": base64.b64encode(content).decode(), "nomFichier": name,
-            "syntaxeFlux": "IN_DP_E2_CII_FACTURX"}, timeout=120)
+            "syntaxeFlux": SYNTAX[fmt]}, timeout=120)
         elapsed = time.perf_counter() - t0
         response.raise_for_status()
         return elapsed, response.json()["numeroFluxDepot"]
@@ -236,9 +279,17 @@ def bench_deposits(base: str, n: int, clients: int, watched: dict[str, int], tim
             break
         time.sleep(0.25)
     total = time.perf_counter() - started
+    end_to_end = done / total
     print(f"De bout en bout : {done}/{n} factures MISE_A_DISPOSITION en {total:.1f} s → "
-          f"{done / total:.1f} factures/s (objectif ≥ 50/s)")
+          f"{end_to_end:.1f} factures/s (objectif ≥ 50/s) ({load()})", flush=True)
     meter.report(total)
+    if floor and fmt == "cii":
+        bare = run_floor([content for _name, content in files], settings.DATABASES["default"])
+        print(f"Plancher nu (lxml + XSD + XSLT EN 16931 officielle par Saxon + INSERT PostgreSQL, "
+              f"2 processus sans Django) : {bare['invoices']} factures en {bare['seconds']:.1f} s → "
+              f"{bare['rate']:.1f} factures/s ({bare['failed_asserts']} assertions en échec) ({load()})")
+        ratio = end_to_end / bare["rate"]
+        print(f"Rapport bout en bout / plancher : {ratio:.2f} (objectif ≥ 0,3)", flush=True)
     processed = DepositFlow.objects.filter(number__in=flows).exclude(status=FlowStatus.EN_ATTENTE)
     by_status: dict[str, int] = {}
     waits = []
@@ -421,7 +472,11 @@ def main() -> None:
     parser.add_argument("--search-queries", type=int, default=200)
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE of each search shape")
     parser.add_argument("--gunicorn-pid", type=int, default=0, help="to measure its CPU (and workers')")
-    parser.add_argument("--celery-pid", type=int, default=0, help="to measure its CPU (and children's)")
+    parser.add_argument("--celery-pid", type=int, default=[], action="append",
+                        help="to measure its CPU (and children's); repeat for several workers")
+    parser.add_argument("--format", choices=["cii", "facturx"], default="cii",
+                        help="deposit CII XML (IN_DP_E1_CII_16B, the issue's case) or Factur-X PDFs")
+    parser.add_argument("--no-floor", action="store_true", help="skip the bare floor (bench/floor.py)")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds to wait for MISE_A_DISPOSITION")
     parser.add_argument("--skip-deposits", action="store_true")
     parser.add_argument("--skip-search", action="store_true")
@@ -430,8 +485,11 @@ def main() -> None:
     print(f"Chorus bench API — {time.strftime('%Y-%m-%d %H:%M:%S %Z')}, {os.cpu_count()} cœurs, {base}")
     call_command("seed_demo", verbosity=0)
     if not args.skip_deposits:
-        bench_deposits(base, args.deposits, args.clients,
-                       {"gunicorn": args.gunicorn_pid, "celery": args.celery_pid}, args.timeout)
+        watched = {"gunicorn": args.gunicorn_pid}
+        watched.update({f"celery {i + 1}": pid for i, pid in enumerate(args.celery_pid)})
+        bench_deposits(
+            base, args.deposits, args.clients, watched, args.timeout, args.format, not args.no_floor
+        )
     if not args.skip_search:
         seed_invoices(args.seed)
         bench_search(base, args.search_queries, args.explain, {"gunicorn": args.gunicorn_pid})

@@ -29,8 +29,10 @@ from accounts.models import TechnicalAccount
 from common.tasks import task_send
 from invoices.choices import Channel, FlowStatus
 from invoices.intake import document_intake
+from invoices.lifecycle.machine import dispatch_deferred
 from invoices.models import DepositFlow
 from invoices.validation import BatchError, split_batch
+from tracking.dispatch import invoices_dispatch
 
 logger = logging.getLogger(__name__)
 
@@ -159,19 +161,25 @@ def flow_process(*, flow_id: int) -> str | None:
         documents = [(flow.filename, content)]
     account = _technical_account_of(flow)
     integrated = 0
+    deposited: list[int] = []
     for name, data in documents:
-        outcome = document_intake(
-            supplier=flow.supplier,
-            actor=account,
-            name=name,
-            content=data,
-            channel=flow.channel or Channel.UPLOAD_API,
-            flow=flow,
-            declared_syntax=flow.syntax,
-            structured_only=True,
-        )
+        # The deposit's dispatch is not sent as a task per invoice: this task runs each
+        # invoice's automatic chain itself once the report is written (issue #17: one task per
+        # flow). Killed before that, the sweeper finds the deposit events not dispatched.
+        with dispatch_deferred():
+            outcome = document_intake(
+                supplier=flow.supplier,
+                actor=account,
+                name=name,
+                content=data,
+                channel=flow.channel or Channel.UPLOAD_API,
+                flow=flow,
+                declared_syntax=flow.syntax,
+                structured_only=True,
+            )
         if outcome.accepted:
             integrated += 1
+            deposited.append(outcome.invoice.pk)
             continue
         sentences = _sentences(outcome.errors)
         if not outcome.readable:
@@ -200,6 +208,8 @@ def flow_process(*, flow_id: int) -> str | None:
         technical_errors=technical,
         invoice_errors=dp_errors,
     )
+    # Routing and availability of every invoice of the flow, in this unit of work.
+    invoices_dispatch(invoice_ids=deposited)
     return status
 
 

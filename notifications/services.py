@@ -13,7 +13,7 @@ minutes back to A_ENVOYER (the worker died mid-way).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -59,13 +59,30 @@ def structure_fields(structure: Any) -> dict[str, Any]:
     return structure_field(structure)
 
 
-def notification_mode(*, user: User, structure: Any) -> str:
-    """The user's preference for ``structure`` (every event when never chosen)."""
+def notification_mode(*, user: User, structure: Any, kind: str = "") -> str:
+    """The user's preference for ``structure``. Never chosen: every event, except for the
+    "new invoice to process" of a buyer who already received
+    ``NOTIFICATIONS_NEW_INVOICE_EMAILS_PER_DAY`` of them today: the rest of the day goes to the
+    daily digest (issue #18 §5: 1 000 deposits must not mean 1 000 e-mails to one buyer)."""
     fields = structure_fields(structure)
     if not fields:
         return NotificationMode.EVERY_EVENT
     mode = NotificationPreference.objects.filter(user=user, **fields).values_list("mode", flat=True).first()
-    return mode or NotificationMode.EVERY_EVENT
+    if mode:
+        return mode
+    limit = settings.NOTIFICATIONS_NEW_INVOICE_EMAILS_PER_DAY
+    if kind == Kind.TO_PROCESS and _new_invoices_today(user) >= limit:
+        return NotificationMode.DAILY_DIGEST
+    return NotificationMode.EVERY_EVENT
+
+
+def _new_invoices_today(user: User) -> int:
+    """How many "to process" notifications ``user`` received since midnight (Paris), capped."""
+    midnight = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    cap = settings.NOTIFICATIONS_NEW_INVOICE_EMAILS_PER_DAY
+    return Notification.objects.filter(recipient=user, kind=Kind.TO_PROCESS, created_at__gte=midnight)[
+        :cap
+    ].count()
 
 
 def is_principal_manager(*, user: User, structure: Any) -> bool:
@@ -93,7 +110,7 @@ def notification_create(
     ``dedupe_key``, or None when the user's preference for ``structure`` is "nothing"."""
     if not recipient.is_active:
         return None
-    mode = notification_mode(user=recipient, structure=structure)
+    mode = notification_mode(user=recipient, structure=structure, kind=kind)
     if mode == NotificationMode.NOTHING:
         if not (
             kind in ALWAYS_FOR_PRINCIPAL
@@ -132,7 +149,7 @@ def notification_create(
         # between commit and enqueue): enqueue again, the send is claimed compare-and-set.
     if notification.email_state == EmailState.PENDING:
         notification_id = notification.pk
-        transaction.on_commit(lambda: notification_email_enqueue(notification_id))
+        transaction.on_commit(lambda: notification_email_enqueue(notification_id, batch=True))
     return notification
 
 
@@ -147,9 +164,12 @@ def _existing(*, recipient: User, event: Any, dedupe_key: str) -> Notification |
     return None
 
 
-def notification_email_enqueue(notification_id: int) -> None:
-    # A broker outage is absorbed: the sweeper re-enqueues e-mails left A_ENVOYER.
-    task_send("notifications.notification_send_email", notification_id)
+def notification_email_enqueue(notification_id: int, *, batch: bool = False) -> None:
+    # A broker outage is absorbed: the sweeper re-enqueues e-mails left A_ENVOYER. ``batch``:
+    # sent a few seconds later, so that what else reaches the same person meanwhile leaves in
+    # the same e-mail (issue #17: e-mails batched per recipient).
+    countdown = settings.NOTIFICATIONS_EMAIL_BATCH_SECONDS if batch else None
+    task_send("notifications.notification_send_email", notification_id, countdown=countdown or None)
 
 
 def _absolute(url: str) -> str:
@@ -160,6 +180,8 @@ def _absolute(url: str) -> str:
 
 # A claim older than this belongs to a task that died (twice the e-mail task's time limit).
 CLAIM_TIMEOUT = timedelta(seconds=120)
+# At most this many notifications in one batched e-mail (the rest leave in the next one).
+EMAIL_BATCH_MAX = 50
 
 
 def notification_send_email(*, notification_id: int) -> bool:
@@ -173,26 +195,52 @@ def notification_send_email(*, notification_id: int) -> bool:
     if not claimed:
         return False  # already sent, in a digest, or being sent by another worker
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    context = {
-        "notification": notification,
-        "link": _absolute(notification.url),
-        "user": notification.recipient,
-    }
+    # Batched per recipient: the other e-mails waiting for this person leave in this one (their
+    # own tasks then find nothing to claim), at most EMAIL_BATCH_MAX at a time.
+    others = list(
+        Notification.objects.filter(recipient_id=notification.recipient_id, email_state=EmailState.PENDING)
+        .exclude(pk=notification_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)[: EMAIL_BATCH_MAX - 1]
+    )
+    if others:
+        Notification.objects.filter(pk__in=others, email_state=EmailState.PENDING).update(
+            email_state=EmailState.SENDING, emailed_at=now
+        )
+    batch = [notification]
+    if others:
+        batch = list(
+            Notification.objects.filter(
+                Q(pk=notification_id) | Q(pk__in=others, emailed_at=now), email_state=EmailState.SENDING
+            ).order_by("pk")
+        )
+    ids = [n.pk for n in batch]
+    user = notification.recipient
     with translation.override("fr"):
-        subject = f"[Chorus] {notification.title}"
-        text = render_to_string("notifications/email/notification.txt", context)
-        html = render_to_string("notifications/email/notification.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[notification.recipient.email])
+        if len(batch) == 1:
+            context = {"notification": notification, "link": _absolute(notification.url), "user": user}
+            subject = f"[Chorus] {notification.title}"
+            text = render_to_string("notifications/email/notification.txt", context)
+            html = render_to_string("notifications/email/notification.html", context)
+        else:
+            for item in batch:
+                item.link = _absolute(item.url)
+            centre = _absolute(reverse("notifications:notifications"))
+            context = {"items": batch, "user": user, "centre": centre}
+            subject = _("[Chorus] %(n)d nouvelles notifications") % {"n": len(batch)}
+            text = render_to_string("notifications/email/batch.txt", context)
+            html = render_to_string("notifications/email/batch.html", context)
+    message = EmailMultiAlternatives(subject, text, to=[user.email])
     message.attach_alternative(html, "text/html")
     try:
         message.send()
     except Exception:
-        # Give the claim back so that the retry (transient SMTP failure) can send it.
-        Notification.objects.filter(pk=notification_id, email_state=EmailState.SENDING).update(
+        # Give the claims back so that the retry (transient SMTP failure) can send them.
+        Notification.objects.filter(pk__in=ids, email_state=EmailState.SENDING).update(
             email_state=EmailState.PENDING
         )
         raise
-    Notification.objects.filter(pk=notification_id, email_state=EmailState.SENDING).update(
+    Notification.objects.filter(pk__in=ids, email_state=EmailState.SENDING).update(
         email_state=EmailState.SENT, emailed_at=timezone.now()
     )
     return True

@@ -1,6 +1,8 @@
 """Who hears about what in an invoice's life, and in which words.
 
-- The supplier's members: every status change of their invoices.
+- The supplier's members: every status change of their invoices, one notification per chain of
+  automatic steps (deposit, routing, availability: "Déposée et mise à disposition"), none for a
+  change they made themselves.
 - The recipient's buyers (restricted ones only for their services): a new invoice made
   available, an invoice completed after a suspension, an overdue invoice.
 - The validator's members (A9/A12): an invoice to validate within 15 days.
@@ -126,63 +128,108 @@ def status_event_notify(*, event_id: int, send_email: bool = True) -> int:
 
 
 def _status_event_notify(*, event_id: int, send_email: bool) -> int:
-    event = (
-        StatusEvent.objects.select_related(
-            "invoice__supplier", "invoice__recipient", "invoice__recipient_service", "invoice__validator"
-        )
-        .filter(pk=event_id)
-        .first()
-    )
-    if event is None:
+    head = StatusEvent.objects.filter(pk=event_id).values_list("invoice_id", "notified_at").first()
+    if head is None:
         return 0
-    if event.notified_at is not None:
+    invoice_id, notified_at = head
+    if notified_at is not None:
         # Done by an earlier run, perhaps killed before its e-mails were enqueued.
         for notification_id in Notification.objects.filter(
             event_id=event_id, email_state=EmailState.PENDING
         ).values_list("pk", flat=True):
             notification_email_enqueue(notification_id)
         return 0
-    invoice = event.invoice
-    label = S(event.status).label
+    with transaction.atomic():
+        # The chain ending at this event: it and the earlier events of the invoice not yet
+        # notified, i.e. the automatic steps that followed each other in one unit of work
+        # (issue #17: "déposée et mise à disposition" once, not three e-mails in a second).
+        # Locked, so that two runs never notify the same event twice.
+        events = list(
+            StatusEvent.objects.select_for_update()
+            .filter(invoice_id=invoice_id, notified_at__isnull=True, pk__lte=event_id)
+            .order_by("pk")
+        )
+        if not events:
+            return 0
+        invoice = (
+            Invoice.objects.select_related("supplier", "recipient", "recipient_service", "validator")
+            .filter(pk=invoice_id)
+            .get()
+        )
+        count = _chain_notify(events, invoice, send_email=send_email)
+        StatusEvent.objects.filter(pk__in=[e.pk for e in events], notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        )
+    return count
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _author(events: list[StatusEvent]) -> int | None:
+    """The user who made every change of the chain, if one did (a person is not notified of
+    their own action, issue #18 §5); None when the system or someone else took part."""
+    authors = {e.actor_id for e in events}
+    return authors.pop() if len(authors) == 1 else None
+
+
+def _chain_notify(events: list[StatusEvent], invoice: Any, *, send_email: bool) -> int:
+    """One notification per audience for a chain of status events of one invoice (the
+    notification centre and the invoice's history still show each status)."""
+    last = events[-1]
     number = invoice.number or f"#{invoice.pk}"
     recipient = invoice.recipient.name if invoice.recipient else _("destinataire inconnu")
     service = f" ({invoice.recipient_service.code})" if invoice.recipient_service else ""
-    reason = _reason(event)
-    when = timezone.localtime(event.at).strftime("%d/%m/%Y à %H:%M")
-    count = 0
-    with transaction.atomic():
-        lines = [
-            _(
-                "Votre facture n° %(number)s adressée à %(recipient)s%(service)s est passée au statut "
-                "« %(status)s » le %(when)s."
-            )
+    labels = [str(S(e.status).label) for e in events]
+    if len(events) == 1:
+        status_text = labels[0]
+    else:
+        status_text = _("%(first)s et %(last)s") % {"first": labels[0], "last": _lower_first(labels[-1])}
+    lines = [
+        _(
+            "Votre facture n° %(number)s adressée à %(recipient)s%(service)s est passée au statut "
+            "« %(status)s » le %(when)s."
+        )
+        % {
+            "number": number,
+            "recipient": recipient,
+            "service": service,
+            "status": labels[-1],
+            "when": timezone.localtime(last.at).strftime("%d/%m/%Y à %H:%M"),
+        }
+    ]
+    if len(events) > 1:
+        lines.append(
+            _("Étapes : %(steps)s.")
             % {
-                "number": number,
-                "recipient": recipient,
-                "service": service,
-                "status": label,
-                "when": when,
+                "steps": ", ".join(
+                    f"{label} ({timezone.localtime(e.at):%H:%M:%S})"
+                    for label, e in zip(labels, events, strict=True)
+                )
             }
-        ]
+        )
+    for event in events:
+        reason = _reason(event)
         if reason:
             lines.append(_("Motif : %(reason)s") % {"reason": reason})
-        if event.status in NEXT_STEP:
-            lines.append(str(NEXT_STEP[event.status]))
-        # Every member, the author of the change included: it is their receipt (and the
-        # issue's rule is one notification per status change).
-        count += _notify_all(
-            supplier_members(invoice.supplier_id),
-            skip=None,
-            kind=Kind.REJECTION if event.status == S.REJETEE else Kind.STATUS,
-            title=_("Facture %(number)s : %(status)s") % {"number": number, "status": label},
-            body="\n".join(lines),
-            url=_url("invoices:detail", invoice.pk),
-            invoice=invoice,
-            event=event,
-            structure=invoice.supplier,
-            send_email=send_email,
-            created_at=event.at,
-        )
+    next_steps = [str(NEXT_STEP[e.status]) for e in events if e.status in NEXT_STEP]
+    lines += list(dict.fromkeys(next_steps))
+    rejected = any(e.status == S.REJETEE for e in events)
+    count = _notify_all(
+        supplier_members(invoice.supplier_id),
+        skip=_author(events),
+        kind=Kind.REJECTION if rejected else Kind.STATUS,
+        title=_("Facture %(number)s : %(status)s") % {"number": number, "status": status_text},
+        body="\n".join(lines),
+        url=_url("invoices:detail", invoice.pk),
+        invoice=invoice,
+        event=last,
+        structure=invoice.supplier,
+        send_email=send_email,
+        created_at=last.at,
+    )
+    for event in events:
         count += _notify_buyers(event, invoice, number, send_email=send_email)
         if event.status == S.A_VALIDER_1 and invoice.validator_id:
             count += _notify_all(
@@ -208,7 +255,6 @@ def _status_event_notify(*, event_id: int, send_email: bool) -> int:
                 send_email=send_email,
                 created_at=event.at,
             )
-        StatusEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(notified_at=timezone.now())
     return count
 
 

@@ -12,23 +12,27 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timedelta
 
-from django.db.models import Q
+from django.conf import settings
+from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.tasks import task_send
 from invoices.checks import invoice_check
-from invoices.choices import FRAMEWORKS_WITH_VALIDATOR
+from invoices.choices import FRAMEWORKS_WITH_VALIDATOR, DocumentRole
 from invoices.lifecycle.machine import StatusConflict, TransitionError, invoice_transition
 from invoices.lifecycle.models import ActorRole, StatusEvent
 from invoices.lifecycle.reasons import REASON_MAX_LENGTH, ReasonCode
-from invoices.lifecycle.statuses import AWAITING_PAYMENT, ROUTING_STATUSES, TRANSIENT_STATUSES
+from invoices.lifecycle.statuses import (
+    AVAILABILITY_STATUSES,
+    AWAITING_PAYMENT,
+    ROUTING_STATUSES,
+    TRANSIENT_STATUSES,
+)
 from invoices.lifecycle.statuses import InvoiceStatus as S
-from invoices.models import Invoice
+from invoices.models import Document, Invoice
 from invoices.services import invoice_generate_document
 from notifications.services import notifications_sweep
-
-from .dispatch import invoice_step_enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +86,14 @@ def rejection_comment(errors: list) -> str:
     return text
 
 
+def invoice_step_enqueue(*, status: str, invoice_id: int) -> None:
+    """Enqueue the worker step that moves an invoice on from ``status``, if any."""
+    if status in ROUTING_STATUSES:
+        task_send("tracking.invoice_route", invoice_id)
+    elif status in AVAILABILITY_STATUSES:
+        task_send("tracking.invoice_make_available", invoice_id)
+
+
 def follow_up_enqueue(*, invoice_id: int, status: str) -> None:
     """The work of a task was already done by an earlier run, which may have been killed after
     its commit but before enqueuing what follows (the message is then delivered again): enqueue
@@ -93,9 +105,10 @@ def follow_up_enqueue(*, invoice_id: int, status: str) -> None:
         task_send("tracking.status_event_notify", event_id)
 
 
-def invoice_route(*, invoice_id: int) -> StatusEvent | None:
+def invoice_route(*, invoice_id: int, follow_up: bool = True, checked: bool = False) -> StatusEvent | None:
     """DEPOSEE → EN_COURS_ACHEMINEMENT (or A_VALIDER_1 for A9/A12, or REJETEE when the checks
-    re-run on the stored invoice fail); VALIDEE_1 / tacit validation → EN_COURS_ACHEMINEMENT."""
+    re-run on the stored invoice fail); VALIDEE_1 / tacit validation → EN_COURS_ACHEMINEMENT.
+    ``follow_up=False`` inside a chain run by ``tracking.dispatch``."""
     invoice = (
         Invoice.objects.select_related("recipient", "recipient_service", "supplier")
         .filter(pk=invoice_id)
@@ -104,12 +117,14 @@ def invoice_route(*, invoice_id: int) -> StatusEvent | None:
     if invoice is None:
         return None
     if invoice.status not in ROUTING_STATUSES:
-        follow_up_enqueue(invoice_id=invoice_id, status=invoice.status)  # already routed
+        if follow_up:
+            follow_up_enqueue(invoice_id=invoice_id, status=invoice.status)  # already routed
         return None
     if invoice.status != S.DEPOSEE:
         return _system_transition(invoice_id=invoice_id, to=S.EN_COURS_ACHEMINEMENT, expected=invoice.status)
-    # The recipient or its service may have been closed since the deposit: checks run again.
-    errors = invoice_check(invoice=invoice)
+    # The recipient or its service may have been closed since the deposit: checks run again,
+    # unless the deposit's checks ran in this same unit of work (``checked``: a flow's task).
+    errors = [] if checked else invoice_check(invoice=invoice)
     if errors:
         return _system_transition(
             invoice_id=invoice_id,
@@ -123,15 +138,17 @@ def invoice_route(*, invoice_id: int) -> StatusEvent | None:
     return _system_transition(invoice_id=invoice_id, to=S.EN_COURS_ACHEMINEMENT, expected=S.DEPOSEE)
 
 
-def invoice_make_available(*, invoice_id: int) -> StatusEvent | None:
+def invoice_make_available(*, invoice_id: int, follow_up: bool = True) -> StatusEvent | None:
     """EN_COURS_ACHEMINEMENT → MISE_A_DISPOSITION, once the legal document of a web-form invoice
-    exists (generated here, idempotently)."""
+    exists (generated here, idempotently). ``follow_up=False`` inside a chain run by
+    ``tracking.dispatch``, which dispatches what follows itself."""
     row = Invoice.objects.filter(pk=invoice_id).values_list("status", "document_by_portal").first()
     if row is None:
         return None
     status, document_by_portal = row
     if status != S.EN_COURS_ACHEMINEMENT:
-        follow_up_enqueue(invoice_id=invoice_id, status=status)  # already available
+        if follow_up:
+            follow_up_enqueue(invoice_id=invoice_id, status=status)  # already available
         return None
     if document_by_portal:
         # Sent without a file of its own (web form, API data): its Factur-X is generated here,
@@ -185,29 +202,65 @@ def overdue_candidates(*, today: date | None = None, window_days: int = 7, limit
 
 
 def lifecycle_sweep(
-    *, now: datetime | None = None, grace: timedelta = timedelta(minutes=10), limit: int = 1000
+    *, now: datetime | None = None, grace: timedelta | None = None, limit: int = 1000
 ) -> dict[str, int]:
-    """Re-enqueue what a lost message left behind: invoices in a transient status, status events
-    not dispatched, e-mails and digests not sent. Everything re-enqueued is idempotent."""
+    """Re-enqueue what a lost message or a killed worker left behind: status events not
+    dispatched (their chain is run and notified), invoices in a transient status, invoices past
+    routing without their legal document, e-mails and digests not sent. Everything re-enqueued
+    is idempotent, so an early re-enqueue only costs a task that finds the work done."""
     now = now or timezone.now()
+    grace = grace if grace is not None else timedelta(seconds=settings.CHORUS_SWEEP_GRACE_SECONDS)
     cutoff = now - grace
+    events = dict(
+        StatusEvent.objects.filter(notified_at__isnull=True, at__lt=cutoff)
+        .values("invoice_id")
+        .annotate(first=Min("pk"))
+        .order_by()
+        .values_list("invoice_id", "first")[:limit]
+    )
     stuck = list(
         Invoice.objects.filter(status__in=TRANSIENT_STATUSES)
         .filter(Q(status_changed_at__lt=cutoff) | Q(status_changed_at__isnull=True, deposited_at__lt=cutoff))
         .values_list("pk", "status")[:limit]
     )
+    for event_id in events.values():
+        task_send("tracking.status_event_dispatch", event_id)
     for invoice_id, status in stuck:
-        invoice_step_enqueue(status=status, invoice_id=invoice_id)
-    events = list(
-        StatusEvent.objects.filter(notified_at__isnull=True, at__lt=cutoff).values_list("pk", flat=True)[
-            :limit
-        ]
-    )
-    for event_id in events:
-        task_send("tracking.status_event_notify", event_id)
+        if invoice_id not in events:  # its event's dispatch runs the chain
+            invoice_step_enqueue(status=status, invoice_id=invoice_id)
+    documents = invoices_without_document(cutoff=cutoff, limit=limit)
+    for invoice_id in documents:
+        task_send("tracking.invoice_document_ensure", invoice_id)
     mails = notifications_sweep(now=now, grace=grace, limit=limit)
-    if stuck or events or mails:
+    if stuck or events or mails or documents:
         logger.info(
-            "Sweep: %d invoices, %d events, %d e-mails re-enqueued", len(stuck), len(events), mails
+            "Sweep: %d invoices, %d events, %d documents, %d e-mails re-enqueued",
+            len(stuck),
+            len(events),
+            len(documents),
+            mails,
         )
-    return {"invoices": len(stuck), "events": len(events), "emails": mails}
+    return {"invoices": len(stuck), "events": len(events), "documents": len(documents), "emails": mails}
+
+
+# Legal documents are looked for among the deposits of the last days only (the index on
+# ``deposited_at``): older ones were checked by the sweeps of those days.
+DOCUMENT_SWEEP_WINDOW = timedelta(days=3)
+
+
+def invoices_without_document(*, cutoff: datetime, limit: int = 1000) -> list[int]:
+    """Invoices routed (past the transient statuses) and deposited before ``cutoff`` that have
+    no legal document: a worker was killed between the availability and the document, or the
+    generation failed (issue #19 §9: no invoice stays without its PDF)."""
+    return list(
+        Invoice.objects.filter(deposited_at__lt=cutoff, deposited_at__gte=cutoff - DOCUMENT_SWEEP_WINDOW)
+        .exclude(status__in=[S.BROUILLON, *TRANSIENT_STATUSES])
+        .exclude(Exists(Document.objects.filter(invoice=OuterRef("pk"), role=DocumentRole.INVOICE)))
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def invoice_document_ensure(*, invoice_id: int) -> bool:
+    """Generate the legal document of a sent invoice that has none (idempotent)."""
+    invoice_generate_document(invoice_id=invoice_id)
+    return Document.objects.filter(invoice_id=invoice_id, role=DocumentRole.INVOICE).exists()

@@ -6,13 +6,17 @@ Times are Europe/Paris (``CELERY_TIMEZONE``).
 
 from __future__ import annotations
 
+import os
+
 from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict[str, dict] = {
-    # Nothing stays in a transient status: re-enqueue what a lost message left behind.
+    # Nothing stays in a transient status or without its legal document: re-enqueue what a
+    # lost message or a killed worker left behind (``CHORUS_SWEEP_GRACE_SECONDS`` old), so that
+    # recovery takes about a minute, not the broker's visibility timeout (issue #19 §9).
     "tracking-lifecycle-sweep": {
         "task": "tracking.lifecycle_sweep",
-        "schedule": 300.0,
+        "schedule": float(os.environ.get("CHORUS_SWEEP_INTERVAL_SECONDS", "30")),
     },
     # A9/A12: tacit validation after 15 days without the validator's answer (reference §1.3).
     "tracking-tacit-validation": {

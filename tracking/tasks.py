@@ -33,6 +33,12 @@ def invoice_make_available(invoice_id: int) -> str | None:
     return event.status if event else None
 
 
+@shared_task(name="tracking.invoice_document_ensure", time_limit=300, soft_time_limit=240, **RETRY)
+def invoice_document_ensure(invoice_id: int) -> bool:
+    """Sent by the sweeper for an invoice without its legal document."""
+    return routing.invoice_document_ensure(invoice_id=invoice_id)
+
+
 @shared_task(name="tracking.status_event_notify", time_limit=60, soft_time_limit=50, **RETRY)
 def status_event_notify(event_id: int) -> int:
     return notices.status_event_notify(event_id=event_id)

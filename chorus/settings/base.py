@@ -199,6 +199,19 @@ elif CELERY_BROKER_URL.startswith(("amqp://", "amqps://", "pyamqp://")):
 else:  # memory:// (eager tasks, the embedded default)
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_BEAT_SCHEDULE: dict = {}
+# Flow integration (the heavy task: validation + the automatic chain) on a queue of its own when
+# CHORUS_FLOW_QUEUE is set, so that workers on other hosts can serve it (bench/README.md).
+if env.str("CHORUS_FLOW_QUEUE", default=""):
+    CELERY_TASK_ROUTES = {"cpro.flow_process": {"queue": env.str("CHORUS_FLOW_QUEUE")}}
+# The sweeper (``tracking.lifecycle_sweep``, every CHORUS_SWEEP_INTERVAL_SECONDS) re-enqueues
+# work left this long: a chain of automatic steps takes well under a second, so a minute means a
+# lost message or a killed worker, recovered without waiting for the visibility timeout.
+CHORUS_SWEEP_GRACE_SECONDS = env.int("CHORUS_SWEEP_GRACE_SECONDS", 60)
+# A buyer who has not chosen a preference gets each "new invoice" by e-mail up to this many a
+# day, then the rest in the daily digest (issue #18 §5); choosing "every event" keeps them all.
+NOTIFICATIONS_NEW_INVOICE_EMAILS_PER_DAY = env.int("NOTIFICATIONS_NEW_INVOICE_EMAILS_PER_DAY", 5)
+# E-mails wait this long, so that what else reaches the same person meanwhile leaves in one e-mail.
+NOTIFICATIONS_EMAIL_BATCH_SECONDS = env.int("NOTIFICATIONS_EMAIL_BATCH_SECONDS", 30)
 
 # --- E-mail -----------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -8,9 +8,12 @@ the expected current status, the history row in the same transaction, and the fo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
@@ -231,7 +234,7 @@ def invoice_transition(
         event_id = event.pk
         # After commit, by id and by name (the workflow sits above this app). A lost message is
         # re-dispatched by the sweeper (``tracking.routing.lifecycle_sweep``): ``notified_at``.
-        transaction.on_commit(lambda: _dispatch(event_id))
+        _dispatch_on_commit(event_id)
     return event
 
 
@@ -284,8 +287,7 @@ def status_event_record_creation(
         actor_role=role,
         **actor_fields(actor),
     )
-    event_id = event.pk
-    transaction.on_commit(lambda: _dispatch(event_id))
+    _dispatch_on_commit(event.pk)
     return event
 
 
@@ -313,6 +315,39 @@ def actor_fields(actor: Any) -> dict[str, Any]:
     return {"actor": None, "actor_first_name": first[:150], "actor_last_name": last[:150]}
 
 
+# When set, the events committed are collected here instead of being sent one task each: the
+# caller (a worker running a chain of automatic steps, a flow's integration) dispatches them
+# itself, in the same unit of work (issue #17: one task per chain, not one per status).
+_deferred: ContextVar[list[int] | None] = ContextVar("lifecycle_deferred_dispatch", default=None)
+
+
+@contextmanager
+def dispatch_deferred() -> Iterator[list[int]]:
+    """Collect the ids of the status events committed inside the block, in order, instead of
+    sending ``tracking.status_event_dispatch`` for each. The caller must dispatch them (a crash
+    before it does is covered by the sweeper: the events stay with ``notified_at`` empty)."""
+    collected: list[int] = []
+    token = _deferred.set(collected)
+    try:
+        yield collected
+    finally:
+        _deferred.reset(token)
+
+
+def _dispatch_on_commit(event_id: int) -> None:
+    """After commit: the workflow notifies and starts the next worker step — or, inside
+    ``dispatch_deferred`` (decided now, when the change is made), the event id is handed to the
+    caller, who dispatches it in the same unit of work."""
+    collected = _deferred.get()
+    if collected is not None:
+        transaction.on_commit(partial(_collect, collected, event_id))
+    else:
+        transaction.on_commit(partial(_dispatch, event_id))
+
+
+def _collect(collected: list[int], event_id: int) -> None:
+    collected.append(event_id)
+
+
 def _dispatch(event_id: int) -> None:
-    """After commit: the workflow notifies and starts the next worker step."""
     task_send("tracking.status_event_dispatch", event_id)

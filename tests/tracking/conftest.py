@@ -22,8 +22,10 @@ def technique(beaufort):
 
 @pytest.fixture
 def invoice(alice, acme, beaufort, finances, carla):
-    """ACME's invoice to the Commune de Beaufort (FINANCES), just deposited by Alice."""
-    return make_invoice(supplier=acme, recipient=beaufort, service=finances, actor=alice)
+    """ACME's invoice to the Commune de Beaufort (FINANCES), just deposited by ACME's software
+    (the API's technical account, no person): every member hears of each change (a person is not
+    notified of their own action, issue #18 §5 — see test_notification_count.py)."""
+    return make_invoice(supplier=acme, recipient=beaufort, service=finances, actor=None)
 
 
 @pytest.fixture

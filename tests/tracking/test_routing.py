@@ -13,16 +13,30 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from entities.models import Service
-from invoices.choices import Framework
+from invoices.choices import DocumentRole, Framework
 from invoices.lifecycle.models import ActorRole, StatusEvent
 from invoices.lifecycle.reasons import ReasonCode
 from invoices.lifecycle.statuses import InvoiceStatus as S
+from invoices.models import Document
 from notifications.models import Notification
 from tests.factories import SupplierMembershipFactory, SupplierStructureFactory, UserFactory
 from tracking import routing
 from tracking.services import invoice_validator_process
 
 from .factories import make_invoice
+
+
+def legal_document(invoice):
+    """The deposited PDF, kept as the legal document (as ``invoice_deposit`` records it)."""
+    return Document.objects.create(
+        invoice=invoice,
+        role=DocumentRole.INVOICE,
+        file=f"documents/originaux/{invoice.number}.pdf",
+        name=f"{invoice.number}.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+    )
 
 
 def statuses(invoice):
@@ -72,7 +86,7 @@ def test_a_closed_service_rejects_the_invoice_at_routing(
     assert not visible_invoices(structure=beaufort).filter(pk=invoice.pk).exists()
     # and the supplier is told why
     notification = Notification.objects.get(recipient=alice, event=event)
-    assert "Rejetée" in notification.title and "n'est plus actif" in notification.body
+    assert "rejetée" in notification.title and "n'est plus actif" in notification.body
 
 
 @pytest.fixture
@@ -186,6 +200,7 @@ def test_the_sweeper_moves_on_an_invoice_whose_message_was_lost(
         actor=alice,
         deposited_at=timezone.now() - timedelta(minutes=30),
     )
+    legal_document(invoice)
     assert StatusEvent.objects.get(invoice=invoice).notified_at is None
     # When the periodic sweeper runs
     with django_capture_on_commit_callbacks(execute=True):
@@ -194,10 +209,13 @@ def test_the_sweeper_moves_on_an_invoice_whose_message_was_lost(
     assert found["invoices"] == 1 and found["events"] == 1
     invoice.refresh_from_db()
     assert invoice.status == S.MISE_A_DISPOSITION
-    assert Notification.objects.filter(recipient=alice, invoice=invoice).count() == 3
+    # in one notification for the chain of automatic steps (issue #17)
+    (notification,) = Notification.objects.filter(recipient=alice, invoice=invoice)
+    assert notification.title == f"Facture {invoice.number} : Déposée et mise à disposition"
+    assert not StatusEvent.objects.filter(invoice=invoice, notified_at__isnull=True).exists()
     # A second sweep finds nothing left
     with django_capture_on_commit_callbacks(execute=True):
-        assert routing.lifecycle_sweep() == {"invoices": 0, "events": 0, "emails": 0}
+        assert routing.lifecycle_sweep() == {"invoices": 0, "events": 0, "documents": 0, "emails": 0}
 
 
 def test_the_sweeper_leaves_fresh_work_to_the_queue(invoice):

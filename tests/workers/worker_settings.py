@@ -1,10 +1,10 @@
 """Settings of the worker processes started by the worker tests (``DJANGO_SETTINGS_MODULE``).
 
 The test settings (PostgreSQL test database and the broker from the environment: Redis or
-RabbitMQ), plus a real queue of the test's own. On Redis, a short visibility timeout with a fast
-sweep, so that the messages a SIGKILLed worker had taken come back within seconds instead of ten
-minutes; RabbitMQ needs nothing of the kind: it re-delivers them as soon as the killed worker's
-connection closes.
+RabbitMQ), plus a real queue of the test's own and a fast sweeper: what a SIGKILLed worker had
+taken is recovered by the sweeper of the restarted worker's embedded beat (issue #19 §9). On
+Redis the visibility timeout stays production's 10 minutes, so the sweeper, not Redis, recovers
+it; RabbitMQ re-delivers a killed worker's messages as soon as its connection closes.
 """
 
 from __future__ import annotations
@@ -19,10 +19,9 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ["CHORUS_TEST_QUEUE"]
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         **CELERY_BROKER_TRANSPORT_OPTIONS,
-        "visibility_timeout": 5,
-        "unacked_restore_interval": 1,
-        "unacked_restore_throttle": 1,
+        "visibility_timeout": 600,
         # A worker killed while holding the restore mutex must not block the next one for 5 minutes.
         "unacked_mutex_expire": 5,
     }
+CHORUS_SWEEP_GRACE_SECONDS = int(os.environ.get("CHORUS_SWEEP_GRACE_SECONDS", "5"))
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

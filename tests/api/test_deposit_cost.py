@@ -1,0 +1,82 @@
+"""The cost of one deposit through ``deposer/flux`` (issue #17): one task integrates the flow and
+runs each invoice's automatic chain (routing, availability), each step with its history row;
+the supplier and the buyer are told once each; the SQL queries of the whole unit of work are
+counted, so that a per-invoice query creeping back in fails here."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cpro.flux import flow_process
+from invoices.lifecycle.models import StatusEvent
+from invoices.lifecycle.statuses import InvoiceStatus as S
+from invoices.models import DepositFlow, Invoice
+from notifications.models import Notification
+
+# The whole unit of work of one single-invoice flow: claim, read, check, deposit (invoice, lines,
+# VAT lines, document, history), report, two transitions (the deposit's checks are not run again
+# at routing in the same task), the notifications of the chain, and the two e-mails, each looking
+# for other e-mails waiting for the same person (62 before routing skipped the re-check; SQLite,
+# savepoints included).
+QUERIES_PER_DEPOSIT = 58
+
+
+def deposit_flow(api, content: bytes, name: str) -> DepositFlow:
+    response = api.call(
+        "/cpro/factures/v1/deposer/flux",
+        {
+            "fichierFlux": base64.b64encode(content).decode(),
+            "nomFichier": name,
+            "syntaxeFlux": "IN_DP_E2_CII_FACTURX",
+            "avecSignature": False,
+        },
+    )
+    assert response.status_code == 200, response.content
+    return DepositFlow.objects.get(number=response.json()["numeroFluxDepot"])
+
+
+@pytest.mark.parametrize("nth", [1, 2])
+def test_one_flow_is_one_unit_of_work_with_a_bounded_number_of_queries(
+    api, acme, alice, beaufort, carla, nth, django_capture_on_commit_callbacks
+):
+    from cpro.samples import demo_facturx
+
+    # Given ACME's software deposited nth Factur-X flows (the integration task not run yet)
+    for i in range(nth):
+        name, content = demo_facturx(
+            supplier_identifier=acme.identifier, recipient_siret=beaufort.siret, number=f"FA-COUT-{i}"
+        )
+        flow = deposit_flow(api, content, name)
+    mail.outbox.clear()
+    # When the worker runs the last flow's task
+    with CaptureQueriesContext(connection) as queries:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            assert flow_process(flow_id=flow.pk) == "IN_INTEGRE"
+    # Then its invoice went DEPOSEE → EN_COURS_ACHEMINEMENT → MISE_A_DISPOSITION in that task,
+    invoice = Invoice.objects.get(flow=flow)
+    assert invoice.status == S.MISE_A_DISPOSITION
+    history = StatusEvent.objects.filter(invoice=invoice).order_by("pk").values_list("status", flat=True)
+    assert list(history) == [
+        S.DEPOSEE,
+        S.EN_COURS_ACHEMINEMENT,
+        S.MISE_A_DISPOSITION,
+    ]
+    # with no task sent per status (the deposit's dispatch ran in this task): after commit, only
+    # the two e-mails are enqueued
+    after_commit = [getattr(c, "func", c).__qualname__ for c in callbacks]
+    assert "_dispatch" not in after_commit
+    assert after_commit.count("notification_create.<locals>.<lambda>") == 2
+    # and each person was told once: Alice "déposée et mise à disposition", Carla "nouvelle facture"
+    told = Notification.objects.filter(invoice=invoice)
+    assert sorted(told.values_list("recipient__email", "title")) == [
+        ("alice@acme.test", f"Facture {invoice.number} : Déposée et mise à disposition"),
+        ("carla@beaufort.test", f"Nouvelle facture à traiter : {invoice.number}"),
+    ]
+    assert sorted(m.to[0] for m in mail.outbox) == ["alice@acme.test", "carla@beaufort.test"]
+    # in a bounded number of queries, the same for the first and the second flow of the day
+    assert len(queries) <= QUERIES_PER_DEPOSIT, "\n".join(q["sql"][:160] for q in queries.captured_queries)
