@@ -50,7 +50,7 @@ class DepositFlow(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("date de traitement"))
     # Taken by an integration task (compare-and-set): a message delivered twice, or while the
     # first worker still runs, does nothing; a claim older than the task's limit is stale.
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)
     # ``listeErreurTechnique`` and ``listeErreurDP`` of consulterCRDetaille.
     technical_errors = models.JSONField(default=list, blank=True, verbose_name=_("erreurs techniques"))
     invoice_errors = models.JSONField(default=list, blank=True, verbose_name=_("erreurs de facture"))
@@ -159,7 +159,7 @@ class Invoice(models.Model):
     fingerprint = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
     # Sent without a file of its own (web form, API data): the portal writes its legal document,
     # the Factur-X, before the invoice is made available. A deposited file is its own.
-    document_by_portal = models.BooleanField(default=False)
+    document_by_portal = models.BooleanField(_("document légal écrit par le portail"), default=False)
     # The parties as they were when the invoice was sent (names, identifiers, addresses,
     # payment terms): an invoice never changes when a structure later moves or is renamed, and
     # its CII XML can be rebuilt byte for byte from the stored invoice alone.

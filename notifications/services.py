@@ -223,10 +223,9 @@ def notification_send_email(*, notification_id: int) -> bool:
             text = render_to_string("notifications/email/notification.txt", context)
             html = render_to_string("notifications/email/notification.html", context)
         else:
-            for item in batch:
-                item.link = _absolute(item.url)
             centre = _absolute(reverse("notifications:notifications"))
-            context = {"items": batch, "user": user, "centre": centre}
+            items = [(item, _absolute(item.url)) for item in batch]
+            context = {"items": items, "user": user, "centre": centre}
             subject = _("[Chorus] %(n)d nouvelles notifications") % {"n": len(batch)}
             text = render_to_string("notifications/email/batch.txt", context)
             html = render_to_string("notifications/email/batch.html", context)

@@ -47,7 +47,7 @@ def test_portal_stays_french_for_an_english_browser_until_the_user_switches(clie
     # Given a browser that prefers English
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     # Then the portal still answers in French
-    assert "1 janvier 2017" in response.content.decode()
+    assert "1er janvier 2017" in response.content.decode()  # French ordinal (issue 18)
     # When the user picks English in the footer
     client.post("/langue/", {"language": "en", "next": "/"})
     # Then dates and translated texts switch to English

@@ -74,7 +74,9 @@ def test_the_demo_foreign_supplier_is_seeded_exactly_as_documented(nordlicht):
     nordlicht = suppliers["nordlicht"]
     # Then Nordlicht is an EU supplier outside France, identified by its VAT number
     assert (nordlicht.name, nordlicht.identifier_type, nordlicht.identifier) == (
-        "Nordlicht Bürobedarf GmbH", IdentifierType.UE_HORS_FRANCE, NORDLICHT_VAT,
+        "Nordlicht Bürobedarf GmbH",
+        IdentifierType.UE_HORS_FRANCE,
+        NORDLICHT_VAT,
     )
     assert (nordlicht.country_code, nordlicht.vat_number) == ("DE", NORDLICHT_VAT)
     assert SupplierStructure.objects.filter(identifier=NORDLICHT_VAT).count() == 1
@@ -134,7 +136,9 @@ def test_nordlicht_uploads_an_invoice_in_dkk_on_the_upload_page(
     client.force_login(User.objects.get(email="nordlicht@chorus.test"))
     # When its principal manager uploads it
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/factures/deposer/", {"files": [SimpleUploadedFile(name, content)]})
+        response = client.post(
+            "/factures/deposer/", {"files": [SimpleUploadedFile(name, content)]}, follow=True
+        )
     # Then it is deposited and reaches the buyer
     assert response.status_code == 200
     invoice = Invoice.objects.get(supplier=nordlicht)

@@ -52,7 +52,7 @@ def test_an_official_minimum_or_basic_wl_pdf_opens_a_prefilled_draft(client, ali
     content = (FNFE / name).read_bytes()
     client.force_login(alice)
     # When it is uploaded on the page that promises a draft to complete
-    response = client.post("/factures/deposer/", {"files": [SimpleUploadedFile(name, content)]})
+    response = client.post("/factures/deposer/", {"files": [SimpleUploadedFile(name, content)]}, follow=True)
     # Then a draft is opened with the PDF as its legal document, pre-filled with its number
     body = response.content.decode()
     assert "à compléter" in body and "— refusée" not in body
