@@ -62,19 +62,28 @@ class TechnicalAccount(models.Model):
     login = models.CharField(_("identifiant"), max_length=80, unique=True)
     password = models.CharField(_("mot de passe (haché)"), max_length=128)
     supplier_structure = models.ForeignKey(
-        "suppliers.SupplierStructure", null=True, blank=True, on_delete=models.CASCADE,
+        "suppliers.SupplierStructure",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="technical_accounts",
         verbose_name=_("structure fournisseur"),
     )
     public_structure = models.ForeignKey(
-        "entities.PublicStructure", null=True, blank=True, on_delete=models.CASCADE,
+        "entities.PublicStructure",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="technical_accounts",
         verbose_name=_("structure publique"),
     )
     expires_at = models.DateTimeField(_("expiration du mot de passe"))
     active = models.BooleanField(_("actif"), default=True)
     created_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.SET_NULL,
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         verbose_name=_("créé par"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("date de création"))

@@ -67,5 +67,7 @@ def user_pending_requests(
 
 def _not_approved(manager: Manager[M], *, limit: int) -> list[M]:
     return list(
-        manager.exclude(status=MembershipStatus.ACTIVE).select_related("structure").order_by("-requested_at")[:limit]
+        manager.exclude(status=MembershipStatus.ACTIVE)
+        .select_related("structure")
+        .order_by("-requested_at")[:limit]
     )

@@ -53,12 +53,16 @@ def workspaces_for_user(user) -> list[Workspace]:
     if not user.is_authenticated:
         return []
     # The reverse relations of the user (this app never imports the structures' apps).
-    supplier = user.supplier_memberships.filter(
-        status=MembershipStatus.ACTIVE, structure__active=True
-    ).select_related("structure").order_by("structure__name", "pk")
-    buyer = user.buyer_memberships.filter(
-        status=MembershipStatus.ACTIVE, structure__active=True
-    ).select_related("structure").order_by("structure__name", "pk")
+    supplier = (
+        user.supplier_memberships.filter(status=MembershipStatus.ACTIVE, structure__active=True)
+        .select_related("structure")
+        .order_by("structure__name", "pk")
+    )
+    buyer = (
+        user.buyer_memberships.filter(status=MembershipStatus.ACTIVE, structure__active=True)
+        .select_related("structure")
+        .order_by("structure__name", "pk")
+    )
     return [Workspace(SUPPLIER, m) for m in supplier] + [Workspace(BUYER, m) for m in buyer]
 
 

@@ -57,17 +57,27 @@ CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 # --- HTTP helpers -------------------------------------------------------------------------------
 def token(base: str) -> str:
-    response = requests.post(f"{base}/api/oauth/token", data={
-        "grant_type": "client_credentials", "client_id": "demo-client", "client_secret": "demo-client-secret",
-        "scope": "openid"}, timeout=30)
+    response = requests.post(
+        f"{base}/api/oauth/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "demo-client",
+            "client_secret": "demo-client-secret",
+            "scope": "openid",
+        },
+        timeout=30,
+    )
     response.raise_for_status()
     return response.json()["access_token"]
 
 
 def headers(access_token: str, login: str) -> dict[str, str]:
     account = base64.b64encode(f"{login}:{TECH_PASSWORD}".encode()).decode()
-    return {"Authorization": f"Bearer {access_token}", "cpro-account": account,
-            "Content-Type": "application/json;charset=utf-8"}
+    return {
+        "Authorization": f"Bearer {access_token}",
+        "cpro-account": account,
+        "Content-Type": "application/json;charset=utf-8",
+    }
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -160,8 +170,10 @@ class CpuMeter:
         busy, total = _system_busy()
         share = (busy - self.system[0]) / max(1, total - self.system[1])
         busy_seconds = (busy - self.system[0]) / CLK_TCK
-        print(f"  CPU machine ({os.cpu_count()} cœurs) occupée à {share * 100:.0f} % pendant {elapsed:.1f} s "
-              f"({busy_seconds:.1f} s CPU)")
+        print(
+            f"  CPU machine ({os.cpu_count()} cœurs) occupée à {share * 100:.0f} % pendant {elapsed:.1f} s "
+            f"({busy_seconds:.1f} s CPU)"
+        )
         ours = time.process_time() - self.client
         for name, pids in self.watched.items():
             # Re-read the tree: gunicorn or celery may have replaced a child meanwhile.
@@ -169,8 +181,10 @@ class CpuMeter:
             used = _cpu_seconds(tree) - self.before[name]
             waited = _run_queue_wait(tree) - self.waits[name]
             ours += used
-            print(f"  CPU {name} : {used:.1f} s ({used / elapsed * 100:.0f} % d'un cœur), "
-                  f"{waited:.1f} s à attendre un cœur libre")
+            print(
+                f"  CPU {name} : {used:.1f} s ({used / elapsed * 100:.0f} % d'un cœur), "
+                f"{waited:.1f} s à attendre un cœur libre"
+            )
         print(f"  CPU du client de bench : {time.process_time() - self.client:.1f} s")
         # A backend that ended during the phase is not counted: a lower bound.
         database = sum(_cpu_seconds([pid]) - self.backends.get(pid, 0) for pid in _database_backends())
@@ -204,8 +218,10 @@ def run_floor(contents: list[bytes], database: dict) -> dict:
     import subprocess
     import tempfile
 
-    dsn = (f"host={database['HOST'] or '127.0.0.1'} port={database['PORT'] or 5432} "
-           f"dbname={database['NAME']} user={database['USER']}")
+    dsn = (
+        f"host={database['HOST'] or '127.0.0.1'} port={database['PORT'] or 5432} "
+        f"dbname={database['NAME']} user={database['USER']}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         paths = []
         for i, content in enumerate(contents):
@@ -213,9 +229,18 @@ def run_floor(contents: list[bytes], database: dict) -> dict:
             path.write_bytes(content)
             paths.append(str(path))
         result = subprocess.run(
-            [sys.executable, str(Path(__file__).resolve().parent / "floor.py"), "--json", "--dsn", dsn,
-             *paths],
-            capture_output=True, text=True, check=True)
+            [
+                sys.executable,
+                str(Path(__file__).resolve().parent / "floor.py"),
+                "--json",
+                "--dsn",
+                dsn,
+                *paths,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -231,13 +256,19 @@ def bench_deposits(
     from invoices.choices import FlowStatus
     from invoices.models import DepositFlow, Invoice
 
-    print(f"\n== Dépôt : {n} {'CII' if fmt == 'cii' else 'Factur-X'}, {clients} clients concurrents "
-          f"({load()}) ==", flush=True)
+    print(
+        f"\n== Dépôt : {n} {'CII' if fmt == 'cii' else 'Factur-X'}, {clients} clients concurrents "
+        f"({load()}) ==",
+        flush=True,
+    )
     started = time.perf_counter()
     files = generate(n, fmt)
     generation = time.perf_counter() - started
-    print(f"Génération préalable (hors chrono) : {generation:.1f} s, {generation / n * 1000:.0f} ms/PDF, "
-          f"{sum(len(c) for _, c in files) / n / 1024:.0f} Kio/PDF", flush=True)
+    print(
+        f"Génération préalable (hors chrono) : {generation:.1f} s, {generation / n * 1000:.0f} ms/PDF, "
+        f"{sum(len(c) for _, c in files) / n / 1024:.0f} Kio/PDF",
+        flush=True,
+    )
     session_headers = headers(token(base), "TECH-ACME")
     numbers = [name.rsplit(".", 1)[0] for name, _ in files]
     sessions: dict[int, requests.Session] = {}  # one keep-alive session per thread, like a connector
@@ -246,9 +277,16 @@ def bench_deposits(
         session = sessions.setdefault(threading.get_ident(), requests.Session())
         name, content = item
         t0 = time.perf_counter()
-        response = session.post(f"{base}/cpro/factures/v1/deposer/flux", headers=session_headers, json={
-            "fichierFlux": base64.b64encode(content).decode(), "nomFichier": name,
-            "syntaxeFlux": SYNTAX[fmt]}, timeout=120)
+        response = session.post(
+            f"{base}/cpro/factures/v1/deposer/flux",
+            headers=session_headers,
+            json={
+                "fichierFlux": base64.b64encode(content).decode(),
+                "nomFichier": name,
+                "syntaxeFlux": SYNTAX[fmt],
+            },
+            timeout=120,
+        )
         elapsed = time.perf_counter() - t0
         response.raise_for_status()
         return elapsed, response.json()["numeroFluxDepot"]
@@ -260,9 +298,12 @@ def bench_deposits(
     accepted = time.perf_counter() - started
     latencies = [r[0] for r in results]
     flows = [r[1] for r in results]
-    print(f"Dépôts acceptés par l'API : {n} en {accepted:.1f} s → {n / accepted:.1f} dépôts/s ; "
-          f"deposer/flux p50 {ms(statistics.median(latencies))}, p95 {ms(percentile(latencies, 95))}, "
-          f"max {ms(max(latencies))}", flush=True)
+    print(
+        f"Dépôts acceptés par l'API : {n} en {accepted:.1f} s → {n / accepted:.1f} dépôts/s ; "
+        f"deposer/flux p50 {ms(statistics.median(latencies))}, p95 {ms(percentile(latencies, 95))}, "
+        f"max {ms(max(latencies))}",
+        flush=True,
+    )
     done = 0
     while True:
         # The flow's worker deposits the invoice; routing then makes it available in later tasks
@@ -270,24 +311,32 @@ def bench_deposits(
         done = Invoice.objects.filter(number__in=numbers, status="MISE_A_DISPOSITION").count()
         pending = DepositFlow.objects.filter(number__in=flows, status=FlowStatus.EN_ATTENTE).count()
         in_flight = Invoice.objects.filter(
-            number__in=numbers, status__in=["DEPOSEE", "EN_COURS_ACHEMINEMENT"]).count()
+            number__in=numbers, status__in=["DEPOSEE", "EN_COURS_ACHEMINEMENT"]
+        ).count()
         if done >= n or (pending == 0 and in_flight == 0):
             break
         if time.perf_counter() - started > timeout:
-            print(f"Abandon : {done}/{n} mises à disposition après {timeout} s "
-                  f"({pending} flux en attente, {in_flight} factures en cours).")
+            print(
+                f"Abandon : {done}/{n} mises à disposition après {timeout} s "
+                f"({pending} flux en attente, {in_flight} factures en cours)."
+            )
             break
         time.sleep(0.25)
     total = time.perf_counter() - started
     end_to_end = done / total
-    print(f"De bout en bout : {done}/{n} factures MISE_A_DISPOSITION en {total:.1f} s → "
-          f"{end_to_end:.1f} factures/s (objectif ≥ 50/s) ({load()})", flush=True)
+    print(
+        f"De bout en bout : {done}/{n} factures MISE_A_DISPOSITION en {total:.1f} s → "
+        f"{end_to_end:.1f} factures/s (objectif ≥ 50/s) ({load()})",
+        flush=True,
+    )
     meter.report(total)
     if floor and fmt == "cii":
         bare = run_floor([content for _name, content in files], settings.DATABASES["default"])
-        print(f"Plancher nu (lxml + XSD + XSLT EN 16931 officielle par Saxon + INSERT PostgreSQL, "
-              f"2 processus sans Django) : {bare['invoices']} factures en {bare['seconds']:.1f} s → "
-              f"{bare['rate']:.1f} factures/s ({bare['failed_asserts']} assertions en échec) ({load()})")
+        print(
+            f"Plancher nu (lxml + XSD + XSLT EN 16931 officielle par Saxon + INSERT PostgreSQL, "
+            f"2 processus sans Django) : {bare['invoices']} factures en {bare['seconds']:.1f} s → "
+            f"{bare['rate']:.1f} factures/s ({bare['failed_asserts']} assertions en échec) ({load()})"
+        )
         ratio = end_to_end / bare["rate"]
         print(f"Rapport bout en bout / plancher : {ratio:.2f} (objectif ≥ 0,3)", flush=True)
     processed = DepositFlow.objects.filter(number__in=flows).exclude(status=FlowStatus.EN_ATTENTE)
@@ -300,21 +349,32 @@ def bench_deposits(
     if waits:
         print(f"  dépôt → flux intégré : p50 {ms(statistics.median(waits))}, p95 {ms(percentile(waits, 95))}")
     available = Invoice.objects.filter(number__in=numbers, status="MISE_A_DISPOSITION").values_list(
-        "status_changed_at", "flow__created_at")
+        "status_changed_at", "flow__created_at"
+    )
     spans = [(changed - created).total_seconds() for changed, created in available]
     if spans:
-        print(f"  dépôt → MISE_A_DISPOSITION par facture : p50 {ms(statistics.median(spans))}, "
-              f"p95 {ms(percentile(spans, 95))}, max {ms(max(spans))}")
+        print(
+            f"  dépôt → MISE_A_DISPOSITION par facture : p50 {ms(statistics.median(spans))}, "
+            f"p95 {ms(percentile(spans, 95))}, max {ms(max(spans))}"
+        )
     rejected = processed.exclude(status=FlowStatus.INTEGRE).first()
     if rejected is not None:
-        print(f"  exemple de flux non intégré {rejected.number} : {rejected.technical_errors or ''} "
-              f"{rejected.invoice_errors or ''}"[:600])
+        print(
+            f"  exemple de flux non intégré {rejected.number} : {rejected.technical_errors or ''} "
+            f"{rejected.invoice_errors or ''}"[:600]
+        )
 
 
 # --- Phase 2: search ----------------------------------------------------------------------------
-SEED_STATUSES = [  # weights of a year of traffic: most invoices end paid
-    "MISE_EN_PAIEMENT"] * 9 + ["MISE_A_DISPOSITION"] * 3 + ["SERVICE_FAIT"] * 2 + [
-    "MANDATEE", "COMPTABILISEE", "MISE_A_DISPOSITION_COMPTABLE", "SUSPENDUE", "REJETEE", "A_RECYCLER"]
+SEED_STATUSES = (
+    [  # weights of a year of traffic: most invoices end paid
+        "MISE_EN_PAIEMENT"
+    ]
+    * 9
+    + ["MISE_A_DISPOSITION"] * 3
+    + ["SERVICE_FAIT"] * 2
+    + ["MANDATEE", "COMPTABILISEE", "MISE_A_DISPOSITION_COMPTABLE", "SUSPENDUE", "REJETEE", "A_RECYCLER"]
+)
 
 
 def seed_invoices(rows: int, batch: int = 200_000) -> None:
@@ -367,11 +427,19 @@ def seed_invoices(rows: int, batch: int = 200_000) -> None:
     with connection.cursor() as cursor:
         for first in range(existing + 1, existing + missing + 1, batch):
             last = min(first + batch - 1, existing + missing)
-            cursor.execute(sql, {
-                "statuses": SEED_STATUSES, "nstatuses": len(SEED_STATUSES), "recipient": recipient.pk,
-                "service": service.pk if service else None, "suppliers": supplier_ids,
-                "nsuppliers": len(supplier_ids), "first": first, "last": last,
-            })
+            cursor.execute(
+                sql,
+                {
+                    "statuses": SEED_STATUSES,
+                    "nstatuses": len(SEED_STATUSES),
+                    "recipient": recipient.pk,
+                    "service": service.pk if service else None,
+                    "suppliers": supplier_ids,
+                    "nsuppliers": len(supplier_ids),
+                    "first": first,
+                    "last": last,
+                },
+            )
             elapsed = time.perf_counter() - started
             print(f"  {last - existing}/{missing} insérées ({elapsed:.0f} s)", flush=True)
         # VACUUM too: the visibility map lets the capped COUNT run as an index-only scan, as it does
@@ -387,8 +455,10 @@ def search_shapes() -> dict[str, dict[str, Any]]:
     return {
         "sans filtre": {},
         "par statut": {"statutCourant": ["SUSPENDUE"]},
-        "période de dépôt (1 mois)": {"periodeDateDepotDu": str(today - timedelta(days=200)),
-                                      "periodeDateDepotAu": str(today - timedelta(days=170))},
+        "période de dépôt (1 mois)": {
+            "periodeDateDepotDu": str(today - timedelta(days=200)),
+            "periodeDateDepotAu": str(today - timedelta(days=170)),
+        },
         "par numéro": {"numeroFacture": "SYN-000424242"},
         "page 2": {"paramRecherche": {"nbResultatsParPage": 50, "pageResultatDemandee": 2}},
     }
@@ -419,10 +489,14 @@ def bench_search(base: str, queries: int, show_plans: bool, watched: dict[str, i
         totals[name] = (payload.get("total"), len(payload.get("listeFactures") or []))
     every = [v for values in latencies.values() for v in values]
     for name, values in latencies.items():
-        print(f"  {name:28} p50 {ms(statistics.median(values)):>8}, p95 {ms(percentile(values, 95)):>8} "
-              f"(total {totals[name][0]}, {totals[name][1]} lignes)")
-    print(f"rechercher/recipiendaire, {queries} requêtes : p50 {ms(statistics.median(every))}, "
-          f"p95 {ms(percentile(every, 95))} (objectif p95 < 100 ms)")
+        print(
+            f"  {name:28} p50 {ms(statistics.median(values)):>8}, p95 {ms(percentile(values, 95)):>8} "
+            f"(total {totals[name][0]}, {totals[name][1]} lignes)"
+        )
+    print(
+        f"rechercher/recipiendaire, {queries} requêtes : p50 {ms(statistics.median(every))}, "
+        f"p95 {ms(percentile(every, 95))} (objectif p95 < 100 ms)"
+    )
     meter.report(time.perf_counter() - started)
     if show_plans:
         print_plans(shapes)
@@ -438,10 +512,17 @@ def print_plans(shapes: dict[str, dict[str, Any]]) -> None:
     access = token_local()
     for name, body in shapes.items():
         with CaptureQueriesContext(connection) as captured:
-            client.post("/cpro/factures/v1/rechercher/recipiendaire", body, format="json",
-                        HTTP_HOST="127.0.0.1", **{f"HTTP_{k.upper().replace('-', '_')}": v
-                                                  for k, v in headers(access, "TECH-BEAUFORT").items()
-                                                  if k != "Content-Type"})
+            client.post(
+                "/cpro/factures/v1/rechercher/recipiendaire",
+                body,
+                format="json",
+                HTTP_HOST="127.0.0.1",
+                **{
+                    f"HTTP_{k.upper().replace('-', '_')}": v
+                    for k, v in headers(access, "TECH-BEAUFORT").items()
+                    if k != "Content-Type"
+                },
+            )
         for query in captured.captured_queries:
             sql = query["sql"]
             if "invoices_invoice" not in sql:
@@ -455,9 +536,16 @@ def print_plans(shapes: dict[str, dict[str, Any]]) -> None:
 def token_local() -> str:
     from rest_framework.test import APIClient
 
-    response = APIClient().post("/api/oauth/token", {
-        "grant_type": "client_credentials", "client_id": "demo-client",
-        "client_secret": "demo-client-secret", "scope": "openid"}, HTTP_HOST="127.0.0.1")
+    response = APIClient().post(
+        "/api/oauth/token",
+        {
+            "grant_type": "client_credentials",
+            "client_id": "demo-client",
+            "client_secret": "demo-client-secret",
+            "scope": "openid",
+        },
+        HTTP_HOST="127.0.0.1",
+    )
     return response.json()["access_token"]
 
 
@@ -472,10 +560,19 @@ def main() -> None:
     parser.add_argument("--search-queries", type=int, default=200)
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE of each search shape")
     parser.add_argument("--gunicorn-pid", type=int, default=0, help="to measure its CPU (and workers')")
-    parser.add_argument("--celery-pid", type=int, default=[], action="append",
-                        help="to measure its CPU (and children's); repeat for several workers")
-    parser.add_argument("--format", choices=["cii", "facturx"], default="cii",
-                        help="deposit CII XML (IN_DP_E1_CII_16B, the issue's case) or Factur-X PDFs")
+    parser.add_argument(
+        "--celery-pid",
+        type=int,
+        default=[],
+        action="append",
+        help="to measure its CPU (and children's); repeat for several workers",
+    )
+    parser.add_argument(
+        "--format",
+        choices=["cii", "facturx"],
+        default="cii",
+        help="deposit CII XML (IN_DP_E1_CII_16B, the issue's case) or Factur-X PDFs",
+    )
     parser.add_argument("--no-floor", action="store_true", help="skip the bare floor (bench/floor.py)")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds to wait for MISE_A_DISPOSITION")
     parser.add_argument("--skip-deposits", action="store_true")

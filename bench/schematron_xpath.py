@@ -105,8 +105,10 @@ def main() -> None:
     n_asserts = sum(len(a) for _c, a in rules)
     compiled, failures = compile_lxml(ns, rules)
     print(f"Schematron CII EN 16931 1.3.16 : {len(rules)} règles, {n_asserts} assertions")
-    print(f"lxml (XPath 1.0) : {n_asserts - len(failures)} assertions compilées, {len(failures)} refusées "
-          f"(ex. : {', '.join(sorted({r for r, _e in failures})[:12])})")
+    print(
+        f"lxml (XPath 1.0) : {n_asserts - len(failures)} assertions compilées, {len(failures)} refusées "
+        f"(ex. : {', '.join(sorted({r for r, _e in failures})[:12])})"
+    )
     files = sorted(p for p in args.corpus.rglob("*.xml") if b"CrossIndustryInvoice" in p.read_bytes()[:4000])
     if args.limit:
         files = files[: args.limit]
@@ -130,17 +132,25 @@ def main() -> None:
         else:
             different += 1
             if len(examples) < 5:
-                examples.append(f"{path.relative_to(args.corpus)} : Saxon {sorted(reference)[:6]}, "
-                                f"lxml {sorted(failed)[:6]}, erreurs lxml {sorted(errors)[:6]}")
-    print(f"Corpus : {len(files)} fichiers CII ({unreadable} illisibles) ; verdict et règles identiques : "
-          f"{same}, différents : {different}")
+                examples.append(
+                    f"{path.relative_to(args.corpus)} : Saxon {sorted(reference)[:6]}, "
+                    f"lxml {sorted(failed)[:6]}, erreurs lxml {sorted(errors)[:6]}"
+                )
+    print(
+        f"Corpus : {len(files)} fichiers CII ({unreadable} illisibles) ; verdict et règles identiques : "
+        f"{same}, différents : {different}"
+    )
     if lxml_ms:
         median = statistics.median(lxml_ms)
         print(f"lxml XPath : {median:.1f} ms médiane par fichier (assertions compilées seules)")
     for line in examples:
         print("  ", line)
-    print("Conclusion :", "utilisable" if not failures and not different else
-          "non utilisé (verdicts ou identifiants de règles différents de Saxon)")
+    print(
+        "Conclusion :",
+        "utilisable"
+        if not failures and not different
+        else "non utilisé (verdicts ou identifiants de règles différents de Saxon)",
+    )
 
 
 if __name__ == "__main__":

@@ -74,7 +74,6 @@ def staff_overview_tiles() -> list[tuple[str, str, str]]:
     ]
 
 
-
 # The footer pages every French public website has (DSFR footer, « Mentions légales »,
 # « Données personnelles », « Gestion des cookies », the accessibility statement of art. 47 of the
 # loi n° 2005-102).

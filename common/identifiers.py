@@ -43,7 +43,6 @@ class IdentifierType(models.TextChoices):
     AUTRE = "AUTRE", gettext_lazy("En cours d'immatriculation")
 
 
-
 def compact_identifier(value: str | None) -> str:
     return _SEPARATORS.sub("", value or "").upper()
 

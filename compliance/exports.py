@@ -79,8 +79,6 @@ def _share(value: float | None) -> str:
     return "" if value is None else f"{value * 100:.1f}".replace(".", ",")
 
 
-
-
 def _public_category_label(code: str) -> str:
     return PublicCategory(code).label if code in PublicCategory.values else code
 

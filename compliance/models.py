@@ -107,7 +107,9 @@ class PaperInvoiceHistory(models.Model):
         DELETED = "SUPPRESSION", _("Suppression")
 
     recipient = models.ForeignKey(
-        "entities.PublicStructure", on_delete=models.PROTECT, related_name="paper_invoice_history",
+        "entities.PublicStructure",
+        on_delete=models.PROTECT,
+        related_name="paper_invoice_history",
         verbose_name=_("structure publique destinataire"),
     )
     paper_invoice_id = models.BigIntegerField(_("identifiant de la facture papier"))
@@ -118,7 +120,11 @@ class PaperInvoiceHistory(models.Model):
     invoice_date = models.DateField(_("date de la facture"))
     amount_ttc = models.DecimalField(_("montant TTC (€)"), max_digits=15, decimal_places=2)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("auteur"),
     )
     actor_name = models.CharField(_("nom de l'auteur"), max_length=255)
@@ -321,7 +327,9 @@ class ComplianceReminder(models.Model):
     """A reminder of the obligation sent to a supplier's members from the dashboard."""
 
     supplier = models.ForeignKey(
-        "suppliers.SupplierStructure", on_delete=models.CASCADE, related_name="compliance_reminders",
+        "suppliers.SupplierStructure",
+        on_delete=models.CASCADE,
+        related_name="compliance_reminders",
         verbose_name=_("fournisseur"),
     )
     sent_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)

@@ -197,9 +197,7 @@ def paper_invoice_delete(*, recipient: PublicStructure, paper_invoice_id: int, a
     ).exists()
     with transaction.atomic():
         invoice = (
-            PaperInvoice.objects.select_for_update()
-            .filter(pk=paper_invoice_id, recipient=recipient)
-            .first()
+            PaperInvoice.objects.select_for_update().filter(pk=paper_invoice_id, recipient=recipient).first()
         )
         if invoice is None:
             return False

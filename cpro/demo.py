@@ -78,7 +78,6 @@ def seed_validation_flow(*, suppliers: dict[str, Any], entities: dict[str, Any])
 
     from django.utils import timezone
 
-
     subcontractor, _created = SupplierStructure.objects.update_or_create(
         identifier_type=IdentifierType.SIRET,
         identifier=SUBCONTRACTOR_SIRET,

@@ -22,8 +22,6 @@ def supplier_cpp_id(pk: int) -> int:
     return SUPPLIER_ID_BASE + pk
 
 
-
-
 def structure_cpp_id(structure: SupplierStructure | PublicStructure) -> int:
     if isinstance(structure, SupplierStructure):
         return supplier_cpp_id(structure.pk)

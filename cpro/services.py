@@ -100,7 +100,6 @@ def idempotency_keys_purge() -> int:
     return deleted
 
 
-
 # --- Idempotency-Key (IETF draft "The Idempotency-Key HTTP Header Field") ----------------------
 # A claim older than this belongs to a request that died (the web timeout is 60 s).
 IDEMPOTENCY_CLAIM_TIMEOUT = timedelta(minutes=5)
@@ -158,11 +157,11 @@ def idempotency_key_release(*, record_id: int) -> None:
     """The request was refused or failed: forget the key so that it may be retried."""
     IdempotencyKey.objects.filter(pk=record_id, response_status=0).delete()
 
+
 def api_attachment_create(*, principal: ApiPrincipal, name: str, content: bytes) -> ApiAttachment:
     """Store a file sent through the API, under the rules of Chorus Pro attachments (reference
     §5.3: name ≤ 50 characters with an allowed extension, 1 byte to 10 MB, content matching the
     extension). Raises ``ApiError`` (20006) with the French reasons."""
-
 
     errors = attachment_errors(name=name, size=len(content), head=content[:8192])
     if errors:

@@ -29,7 +29,11 @@ API_ROUTES: list[tuple[str, type[APIView], str]] = [
     (FACTURES + "soumettre", factures.SoumettreView, "factures_soumettre"),
     (FACTURES + "deposer/pdf", factures.DeposerPdfView, "factures_deposer_pdf"),
     (FACTURES + "deposer/flux", flux.DeposerFluxView, "factures_deposer_flux"),
-    (FACTURES + "rechercher/fournisseur", factures.RechercherFournisseurView, "factures_rechercher_fournisseur"),
+    (
+        FACTURES + "rechercher/fournisseur",
+        factures.RechercherFournisseurView,
+        "factures_rechercher_fournisseur",
+    ),
     (FACTURES + "consulter/fournisseur", factures.ConsulterFournisseurView, "factures_consulter_fournisseur"),
     (FACTURES + "completer", factures.CompleterView, "factures_completer"),
     (FACTURES + "recycler", factures.RecyclerView, "factures_recycler"),
@@ -42,7 +46,11 @@ API_ROUTES: list[tuple[str, type[APIView], str]] = [
         factures.RechercherRecipiendaireView,
         "factures_rechercher_recipiendaire",
     ),
-    (FACTURES + "consulter/recipiendaire", factures.ConsulterRecipiendaireView, "factures_consulter_recipiendaire"),
+    (
+        FACTURES + "consulter/recipiendaire",
+        factures.ConsulterRecipiendaireView,
+        "factures_consulter_recipiendaire",
+    ),
     (FACTURES + "traiter/recue", factures.TraiterRecueView, "factures_traiter_recue"),
     (FACTURES + "rechercher/valideur", factures.RechercherValideurView, "factures_rechercher_valideur"),
     (
@@ -85,16 +93,28 @@ API_ROUTES: list[tuple[str, type[APIView], str]] = [
     # --- transverses ---
     (TRANSVERSES + "health-check", transverses.HealthCheckView, "transverses_health_check"),
     (TRANSVERSES + "consulterCR", transverses.ConsulterCRView, "transverses_consulter_cr"),
-    (TRANSVERSES + "consulterCRDetaille", transverses.ConsulterCRDetailleView, "transverses_consulter_cr_detaille"),
+    (
+        TRANSVERSES + "consulterCRDetaille",
+        transverses.ConsulterCRDetailleView,
+        "transverses_consulter_cr_detaille",
+    ),
     (TRANSVERSES + "recuperer/tauxtva", transverses.TauxTvaView, "transverses_tauxtva"),
     (TRANSVERSES + "recuperer/devises", transverses.DevisesView, "transverses_devises"),
     (TRANSVERSES + "recuperer/pays", transverses.PaysView, "transverses_pays"),
-    (TRANSVERSES + "recuperer/cadrefacturation", transverses.CadreFacturationView, "transverses_cadrefacturation"),
+    (
+        TRANSVERSES + "recuperer/cadrefacturation",
+        transverses.CadreFacturationView,
+        "transverses_cadrefacturation",
+    ),
     (TRANSVERSES + "recuperer/modereglements", transverses.ModeReglementsView, "transverses_modereglements"),
     (TRANSVERSES + "recuperer/typedp", transverses.TypeDpView, "transverses_typedp"),
     (TRANSVERSES + "recuperer/modedepot", transverses.ModeDepotView, "transverses_modedepot"),
     (TRANSVERSES + "recuperer/formatflux", transverses.FormatFluxView, "transverses_formatflux"),
-    (TRANSVERSES + "recuperer/etats/traitement", transverses.EtatsTraitementView, "transverses_etats_traitement"),
+    (
+        TRANSVERSES + "recuperer/etats/traitement",
+        transverses.EtatsTraitementView,
+        "transverses_etats_traitement",
+    ),
     (
         TRANSVERSES + "recuperer/motifs/exonerationtva",
         transverses.MotifsExonerationView,
@@ -142,14 +162,26 @@ API_ROUTES: list[tuple[str, type[APIView], str]] = [
         catalogue.ActivesFactureTravauxView,
         "transverses_structures_actives_facturetravaux",
     ),
-    (TRANSVERSES + "consulter/information/siret", catalogue.InformationSiretView, "transverses_information_siret"),
+    (
+        TRANSVERSES + "consulter/information/siret",
+        catalogue.InformationSiretView,
+        "transverses_information_siret",
+    ),
     (
         TRANSVERSES + "recuperer/motifs/refus/Facture/AValider",
         catalogue.MotifsRefusAValiderView,
         "transverses_motifs_refus_facture_a_valider",
     ),
-    (TRANSVERSES + "recuperer/coordbanc/valides", catalogue.CoordBancValidesView, "transverses_coordbanc_valides"),
-    (TRANSVERSES + "recuperer/typefacturetravaux", catalogue.TypeFactureTravauxView, "transverses_typefacturetravaux"),
+    (
+        TRANSVERSES + "recuperer/coordbanc/valides",
+        catalogue.CoordBancValidesView,
+        "transverses_coordbanc_valides",
+    ),
+    (
+        TRANSVERSES + "recuperer/typefacturetravaux",
+        catalogue.TypeFactureTravauxView,
+        "transverses_typefacturetravaux",
+    ),
     (
         TRANSVERSES + "recuperer/typeidentifiant/structure",
         catalogue.TypeIdentifiantStructureView,

@@ -38,8 +38,16 @@ class EdiConnectionAdmin(admin.ModelAdmin):
     list_filter = ("status_files",)
     search_fields = ("account__login", "account__supplier_structure__name")
     list_select_related = ("account__supplier_structure",)
-    fields = ("account", "status_files", "quota_bytes", "locked_until", "failed_logins", "last_login_at",
-              "status_cursor", "created_at")
+    fields = (
+        "account",
+        "status_files",
+        "quota_bytes",
+        "locked_until",
+        "failed_logins",
+        "last_login_at",
+        "status_cursor",
+        "created_at",
+    )
     readonly_fields = ("account", "failed_logins", "last_login_at", "status_cursor", "created_at")
     inlines = [EdiKeyInline]
     actions = ["unlock"]

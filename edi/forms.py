@@ -5,8 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class EdiKeyForm(forms.Form):
-    label = forms.CharField(label=_("Libellé"), max_length=100, required=False,
-                            help_text=_("Par exemple : serveur de facturation."))
+    label = forms.CharField(
+        label=_("Libellé"),
+        max_length=100,
+        required=False,
+        help_text=_("Par exemple : serveur de facturation."),
+    )
     public_key = forms.CharField(
         label=_("Clé publique SSH"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -16,7 +16,9 @@ class EdiConnection(models.Model):
     """The SFTP connection of a supplier structure's technical account (same login)."""
 
     account = models.OneToOneField(
-        "accounts.TechnicalAccount", on_delete=models.CASCADE, related_name="edi_connection",
+        "accounts.TechnicalAccount",
+        on_delete=models.CASCADE,
+        related_name="edi_connection",
         verbose_name=_("compte technique"),
     )
     # Status files are sent only when the connection asks for them (its system may follow the
@@ -110,7 +112,8 @@ class EdiFile(models.Model):
                 fields=["connection", "flow"], condition=Q(kind="CR"), name="edi_one_report_per_flow"
             ),
             models.UniqueConstraint(
-                fields=["connection", "event"], condition=Q(kind="STATUT"),
+                fields=["connection", "event"],
+                condition=Q(kind="STATUT"),
                 name="edi_one_status_file_per_event",
             ),
         ]

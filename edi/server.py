@@ -176,7 +176,10 @@ class EdiSSHServer(asyncssh.SSHServer):
     async def validate_password(self, username: str, password: str) -> bool:
         if self.server.address_blocked(self.peer):
             self.server.spawn(
-                services.edi_log, action=EdiAction.VERROU, login=username, detail="address",
+                services.edi_log,
+                action=EdiAction.VERROU,
+                login=username,
+                detail="address",
                 remote_addr=self.peer,
             )
             return False
@@ -433,4 +436,3 @@ def run(*, host: str, port: int, stop: threading.Event | None = None, ready: Any
         if exc.errno == errno.EADDRINUSE:
             raise SystemExit(f"Port {port} déjà utilisé : réglez EDI_SFTP_PORT.") from exc
         raise
-

@@ -71,8 +71,13 @@ def edi_log(
 ) -> None:
     login = login or (connection.account.login if connection else "")
     EdiLog.objects.create(
-        connection=connection, login=login[:80], action=action, name=name[:255], size=size,
-        detail=detail[:255], remote_addr=remote_addr[:64],
+        connection=connection,
+        login=login[:80],
+        action=action,
+        name=name[:255],
+        size=size,
+        detail=detail[:255],
+        remote_addr=remote_addr[:64],
     )
     logger.info("edi %s %s %s %s %s", login, action, name, detail, remote_addr)
 
@@ -117,7 +122,10 @@ def edi_key_add(*, connection: EdiConnection, public_key: str, label: str, actor
     try:
         with transaction.atomic():
             key = EdiKey.objects.create(
-                connection=connection, label=label[:100], public_key=line, fingerprint=fingerprint,
+                connection=connection,
+                label=label[:100],
+                public_key=line,
+                fingerprint=fingerprint,
                 created_by=actor if getattr(actor, "pk", None) else None,
             )
     except IntegrityError as exc:
@@ -154,7 +162,9 @@ def _failure(connection: EdiConnection, *, method: str, remote_addr: str) -> Non
         until = timezone.now() + timedelta(minutes=settings.EDI_LOCKOUT_MINUTES)
         EdiConnection.objects.filter(pk=connection.pk).update(locked_until=until, failed_logins=0)
         edi_log(
-            connection=connection, action=EdiAction.VERROU, remote_addr=remote_addr,
+            connection=connection,
+            action=EdiAction.VERROU,
+            remote_addr=remote_addr,
             detail=_("%(n)d échecs : connexion refusée jusqu'à %(until)s")
             % {"n": settings.EDI_MAX_FAILED_LOGINS, "until": timezone.localtime(until).strftime("%H:%M")},
         )
@@ -271,8 +281,12 @@ def _claim_row(*, connection: EdiConnection, spool_name: str) -> EdiFile | None:
         row, created = EdiFile.objects.get_or_create(
             spool_name=spool_name,
             defaults={
-                "connection": connection, "kind": EdiFileKind.DEPOT, "state": EdiFileState.RECU,
-                "name": original[:255], "size": size, "flow_number": flow_number(),
+                "connection": connection,
+                "kind": EdiFileKind.DEPOT,
+                "state": EdiFileState.RECU,
+                "name": original[:255],
+                "size": size,
+                "flow_number": flow_number(),
             },
         )
         if created:
@@ -306,8 +320,12 @@ def edi_depot_take(*, edi_file_id: int) -> str | None:
             # Same path as deposer/flux: stored in the flow archive, integrated by cpro.flow_process.
             # No syntax declared: each document's own syntax is recognised by the intake.
             flow = flow_deposit(
-                principal=EdiPrincipal(connection), content=content, filename=row.name, syntax="",
-                channel=Channel.EDI, number=row.flow_number,
+                principal=EdiPrincipal(connection),
+                content=content,
+                filename=row.name,
+                syntax="",
+                channel=Channel.EDI,
+                number=row.flow_number,
             )
         except IntegrityError:
             flow = DepositFlow.objects.get(number=row.flow_number)  # a concurrent retry won
@@ -349,7 +367,9 @@ def edi_flows_resume(*, older_than: float = RESUME_SECONDS) -> int:
     stale = timezone.now() - timedelta(seconds=older_than)
     flow_ids = list(
         EdiFile.objects.filter(
-            kind=EdiFileKind.DEPOT, state=EdiFileState.PRIS, taken_at__lt=stale,
+            kind=EdiFileKind.DEPOT,
+            state=EdiFileState.PRIS,
+            taken_at__lt=stale,
             flow__status=FlowStatus.EN_ATTENTE,
         ).values_list("flow_id", flat=True)[:100]
     )
@@ -363,15 +383,23 @@ def edi_refuse(*, connection: EdiConnection, name: str, code: str, message: str)
     now = timezone.now()
     report = formats.refusal_name(at=now, original=name)
     content = formats.flow_report(
-        flow_number="", filename=name, state=FlowStatus.REJETE, at=now,
+        flow_number="",
+        filename=name,
+        state=FlowStatus.REJETE,
+        at=now,
         errors=[formats.ReportError(nature="TECHNIQUE", code=code, message=f"[{code}] {message}")],
-        invoices=[], receiver=connection.account.login,
+        invoices=[],
+        receiver=connection.account.login,
         receiver_name=_supplier_structure(connection).name,
     )
     storage.write_return(connection.account.login, report, content)
     EdiFile.objects.create(
-        connection=connection, kind=EdiFileKind.CR, state=EdiFileState.REFUSE, name=report,
-        size=len(content), report_name=name[:255],
+        connection=connection,
+        kind=EdiFileKind.CR,
+        state=EdiFileState.REFUSE,
+        name=report,
+        size=len(content),
+        report_name=name[:255],
     )
     edi_log(connection=connection, action=EdiAction.REFUS, name=name, detail=f"{code} → {report}")
     return report
@@ -426,16 +454,26 @@ def _export_reports(connection: EdiConnection) -> int:
         name = formats.report_name(at=at, flow_number=flow.number)
         invoices = list(Invoice.objects.filter(flow=flow).order_by("pk").values_list("number", "pk"))
         content = formats.flow_report(
-            flow_number=flow.number, filename=row.name, state=flow.status, at=at,
-            errors=formats.errors_of_flow(flow), invoices=invoices, receiver=login,
+            flow_number=flow.number,
+            filename=row.name,
+            state=flow.status,
+            at=at,
+            errors=formats.errors_of_flow(flow),
+            invoices=invoices,
+            receiver=login,
             receiver_name=structure.name,
         )
         storage.write_return(login, name, content)
         try:
             with transaction.atomic():
                 EdiFile.objects.create(
-                    connection=connection, kind=EdiFileKind.CR, state=EdiFileState.ECRIT, name=name,
-                    size=len(content), flow=flow, flow_number=flow.number,
+                    connection=connection,
+                    kind=EdiFileKind.CR,
+                    state=EdiFileState.ECRIT,
+                    name=name,
+                    size=len(content),
+                    flow=flow,
+                    flow_number=flow.number,
                 )
         except IntegrityError:
             pass  # written before a crash: the same name was rewritten with the same content
@@ -458,16 +496,22 @@ def _export_statuses(connection: EdiConnection) -> int:
     for event in events:
         name = formats.status_name(at=event.at, invoice_id=event.invoice_id, event_id=event.pk)
         content = formats.status_report(
-            event=event, invoice=event.invoice,
+            event=event,
+            invoice=event.invoice,
             reason_label=str(labels.get(event.reason_code, event.reason_code)),
-            receiver=login, receiver_name=structure.name,
+            receiver=login,
+            receiver_name=structure.name,
         )
         storage.write_return(login, name, content)
         try:
             with transaction.atomic():
                 EdiFile.objects.create(
-                    connection=connection, kind=EdiFileKind.STATUT, state=EdiFileState.ECRIT, name=name,
-                    size=len(content), event=event,
+                    connection=connection,
+                    kind=EdiFileKind.STATUT,
+                    state=EdiFileState.ECRIT,
+                    name=name,
+                    size=len(content),
+                    event=event,
                 )
         except IntegrityError:
             continue

@@ -41,8 +41,10 @@ def key_add(request: HttpRequest) -> HttpResponse:
         return redirect(BACK)
     try:
         key = services.edi_key_add(
-            connection=connection, public_key=form.cleaned_data["public_key"],
-            label=form.cleaned_data["label"], actor=request.user,
+            connection=connection,
+            public_key=form.cleaned_data["public_key"],
+            label=form.cleaned_data["label"],
+            actor=request.user,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

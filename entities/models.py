@@ -47,12 +47,18 @@ class PublicStructure(models.Model):
     name = models.CharField(_("raison sociale"), max_length=255)
     # Upper-cased, accent-free name for indexed prefix search in the directory.
     search_name = models.CharField(
-        max_length=255, db_index=True, editable=False, default="",
+        max_length=255,
+        db_index=True,
+        editable=False,
+        default="",
         verbose_name=_("nom normalisé (recherche)"),
     )
     # The same for the city, for indexed prefix search ("beaufort" finds "Beaufort-en-Anjou").
     search_city = models.CharField(
-        max_length=100, db_index=True, editable=False, default="",
+        max_length=100,
+        db_index=True,
+        editable=False,
+        default="",
         verbose_name=_("ville normalisée (recherche)"),
     )
     category = models.CharField(
@@ -106,7 +112,9 @@ class PublicStructure(models.Model):
 
 class Service(models.Model):
     structure = models.ForeignKey(
-        PublicStructure, on_delete=models.CASCADE, related_name="services",
+        PublicStructure,
+        on_delete=models.CASCADE,
+        related_name="services",
         verbose_name=_("structure"),
     )
     code = models.CharField(_("code service"), max_length=100)
@@ -139,11 +147,15 @@ class BuyerMembership(MembershipBase):
     """A buyer user's attachment to a public structure, optionally restricted to services."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="buyer_memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="buyer_memberships",
         verbose_name=_("utilisateur"),
     )
     structure = models.ForeignKey(
-        PublicStructure, on_delete=models.CASCADE, related_name="memberships",
+        PublicStructure,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("structure"),
     )
     structure = models.ForeignKey(PublicStructure, on_delete=models.CASCADE, related_name="memberships")

@@ -215,8 +215,6 @@ def buyer_visible_services(*, membership: BuyerMembership) -> list[int] | None:
     return ids or None
 
 
-
-
 def buyer_members(*, structure: PublicStructure) -> QuerySet[BuyerMembership]:
     """Active buyers, principal manager first, with their service restriction."""
     return (

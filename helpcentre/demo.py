@@ -41,7 +41,6 @@ SUPPORT_REQUESTS = [
 ]
 
 
-
 def seed(*, users: dict[str, Any], suppliers: dict[str, Any], entities: dict[str, Any]) -> None:
     admin = users["admin"]
     for author_key, category, subject, body, reply, closed in SUPPORT_REQUESTS:

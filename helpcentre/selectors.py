@@ -113,11 +113,7 @@ def support_requests_for_staff(
         qs = qs.filter(assignee__isnull=True)
     q = q.strip()
     if q:
-        match = (
-            Q(subject__icontains=q)
-            | Q(author__email__icontains=q)
-            | Q(invoice__number__iexact=q)
-        )
+        match = Q(subject__icontains=q) | Q(author__email__icontains=q) | Q(invoice__number__iexact=q)
         reference = q.upper().removeprefix("SOL-")
         if reference.isdigit() and len(reference) < 12:
             match |= Q(pk=int(reference))

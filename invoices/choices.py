@@ -18,59 +18,68 @@ class Framework(models.TextChoices):
     """``codeCadreFacturation``, labels from the AIFE External Specifications EDI V4.10."""
 
     A1 = "A1_FACTURE_FOURNISSEUR", _("A1 – Dépôt par un fournisseur d'une facture")
-    A2 = "A2_FACTURE_FOURNISSEUR_DEJA_PAYEE", _(
-        "A2 – Dépôt par un fournisseur d'une facture déjà payée"
-    )
+    A2 = "A2_FACTURE_FOURNISSEUR_DEJA_PAYEE", _("A2 – Dépôt par un fournisseur d'une facture déjà payée")
     A3 = "A3_MEMOIRE_JUSTICE", _("A3 – Dépôt d'un mémoire de frais de justice")
-    A4 = "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR", _(
-        "A4 – Dépôt par un fournisseur d'un projet de décompte mensuel"
+    A4 = (
+        "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR",
+        _("A4 – Dépôt par un fournisseur d'un projet de décompte mensuel"),
     )
     A5 = "A5_ETAT_ACOMPTE_FOURNISSEUR", _("A5 – Dépôt par un fournisseur d'un état d'acompte")
-    A6 = "A6_ETAT_ACOMPTE_VALIDE_FOURNISSEUR", _(
-        "A6 – Dépôt par un fournisseur d'un état d'acompte validé"
+    A6 = "A6_ETAT_ACOMPTE_VALIDE_FOURNISSEUR", _("A6 – Dépôt par un fournisseur d'un état d'acompte validé")
+    A7 = (
+        "A7_PROJET_DECOMPTE_FINAL_FOURNISSEUR",
+        _("A7 – Dépôt par un fournisseur d'un projet de décompte final"),
     )
-    A7 = "A7_PROJET_DECOMPTE_FINAL_FOURNISSEUR", _(
-        "A7 – Dépôt par un fournisseur d'un projet de décompte final"
-    )
-    A8 = "A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR", _(
-        "A8 – Dépôt par un fournisseur d'un décompte général et définitif"
+    A8 = (
+        "A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR",
+        _("A8 – Dépôt par un fournisseur d'un décompte général et définitif"),
     )
     A9 = "A9_FACTURE_SOUSTRAITANT", _("A9 – Dépôt par un sous-traitant d'une facture")
-    A10 = "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT", _(
-        "A10 – Dépôt par un sous-traitant d'un projet de décompte mensuel"
+    A10 = (
+        "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT",
+        _("A10 – Dépôt par un sous-traitant d'un projet de décompte mensuel"),
     )
-    A11 = "A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT", _(
-        "A11 – Dépôt par un sous-traitant d'un projet de décompte final"
+    A11 = (
+        "A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT",
+        _("A11 – Dépôt par un sous-traitant d'un projet de décompte final"),
     )
     A12 = "A12_FACTURE_COTRAITANT", _("A12 – Dépôt par un cotraitant d'une facture")
-    A13 = "A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT", _(
-        "A13 – Dépôt par un cotraitant d'un projet de décompte mensuel"
+    A13 = (
+        "A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT",
+        _("A13 – Dépôt par un cotraitant d'un projet de décompte mensuel"),
     )
-    A14 = "A14_PROJET_DECOMPTE_FINAL_COTRAITANT", _(
-        "A14 – Dépôt par un cotraitant d'un projet de décompte final"
+    A14 = (
+        "A14_PROJET_DECOMPTE_FINAL_COTRAITANT",
+        _("A14 – Dépôt par un cotraitant d'un projet de décompte final"),
     )
     A15 = "A15_ETAT_ACOMPTE_MOE", _("A15 – Dépôt par une MOE d'un état d'acompte")
     A16 = "A16_ETAT_ACOMPTE_VALIDE_MOE", _("A16 – Dépôt par une MOE d'un état d'acompte validé")
-    A17 = "A17_PROJET_DECOMPTE_GENERAL_MOE", _(
-        "A17 – Dépôt par une MOE d'un projet de décompte général"
-    )
+    A17 = "A17_PROJET_DECOMPTE_GENERAL_MOE", _("A17 – Dépôt par une MOE d'un projet de décompte général")
     A18 = "A18_DECOMPTE_GENERAL_MOE", _("A18 – Dépôt par une MOE d'un décompte général")
     A19 = "A19_ETAT_ACOMPTE_VALIDE_MOA", _("A19 – Dépôt par une MOA d'un état d'acompte validé")
     A20 = "A20_DECOMPTE_GENERAL_MOA", _("A20 – Dépôt par une MOA d'un décompte général")
-    A21 = "A21_DEMANDE_REMBOURSEMENT_TIC", _(
-        "A21 – Dépôt par un bénéficiaire d'une demande de remboursement de la TIC"
+    A21 = (
+        "A21_DEMANDE_REMBOURSEMENT_TIC",
+        _("A21 – Dépôt par un bénéficiaire d'une demande de remboursement de la TIC"),
     )
-    A22 = "A22_PROJET_DECOMPTE_GENERAL_FOURNISSEUR_PROCEDURE_TACITE", _(
-        "A22 – Dépôt par un fournisseur d'un projet de décompte général dans le cadre d'une procédure tacite"
+    A22 = (
+        "A22_PROJET_DECOMPTE_GENERAL_FOURNISSEUR_PROCEDURE_TACITE",
+        _(
+            "A22 – Dépôt par un fournisseur d'un projet de décompte général "
+            "dans le cadre d'une procédure tacite"
+        ),
     )
-    A23 = "A23_DECOMPTE_GENERAL_DEFINITIF_TACITE_FOURNISSEUR", _(
-        "A23 – Dépôt par un fournisseur d'un décompte général et définitif tacite"
+    A23 = (
+        "A23_DECOMPTE_GENERAL_DEFINITIF_TACITE_FOURNISSEUR",
+        _("A23 – Dépôt par un fournisseur d'un décompte général et définitif tacite"),
     )
-    A24 = "A24_DECOMPTE_GENERAL_DEFINITIF_TACITE_MOE", _(
-        "A24 – Dépôt par une MOE d'un décompte général et définitif tacite"
+    A24 = (
+        "A24_DECOMPTE_GENERAL_DEFINITIF_TACITE_MOE",
+        _("A24 – Dépôt par une MOE d'un décompte général et définitif tacite"),
     )
-    A25 = "A25_DECOMPTE_GENERAL_DEFINITIF_MOE_PROCEDURE_TACITE", _(
-        "A25 – Dépôt par une MOA d'un décompte général et définitif dans le cadre d'une procédure tacite"
+    A25 = (
+        "A25_DECOMPTE_GENERAL_DEFINITIF_MOE_PROCEDURE_TACITE",
+        _("A25 – Dépôt par une MOA d'un décompte général et définitif dans le cadre d'une procédure tacite"),
     )
 
 
@@ -78,10 +87,27 @@ class Framework(models.TextChoices):
 FRAMEWORKS_WITH_VALIDATOR = frozenset({Framework.A9, Framework.A12})
 # Works billing documents (CCAG Travaux): storable and routable.
 WORKS_FRAMEWORKS = frozenset(
-    {Framework.A4, Framework.A5, Framework.A6, Framework.A7, Framework.A8, Framework.A10,
-     Framework.A11, Framework.A13, Framework.A14, Framework.A15, Framework.A16, Framework.A17,
-     Framework.A18, Framework.A19, Framework.A20, Framework.A22, Framework.A23, Framework.A24,
-     Framework.A25}
+    {
+        Framework.A4,
+        Framework.A5,
+        Framework.A6,
+        Framework.A7,
+        Framework.A8,
+        Framework.A10,
+        Framework.A11,
+        Framework.A13,
+        Framework.A14,
+        Framework.A15,
+        Framework.A16,
+        Framework.A17,
+        Framework.A18,
+        Framework.A19,
+        Framework.A20,
+        Framework.A22,
+        Framework.A23,
+        Framework.A24,
+        Framework.A25,
+    }
 )
 
 
@@ -208,14 +234,66 @@ ATTACHMENT_NAME_MAX_LENGTH = 50
 DEPOSIT_MAX_BYTES = 120 * 1024 * 1024
 ATTACHMENT_EXTENSIONS = frozenset(
     {
-        "bmp", "gif", "fax", "odt", "ppt", "tiff", "xls", "bz2", "gz", "jpeg", "p7s", "rtf",
-        "txt", "xml", "csv", "gzip", "jpg", "pdf", "svg", "xhtml", "xlsx", "doc", "htm", "odp",
-        "png", "tgz", "xlc", "zip", "docx", "html", "ods", "pps", "tif", "xlm", "pptx",
+        "bmp",
+        "gif",
+        "fax",
+        "odt",
+        "ppt",
+        "tiff",
+        "xls",
+        "bz2",
+        "gz",
+        "jpeg",
+        "p7s",
+        "rtf",
+        "txt",
+        "xml",
+        "csv",
+        "gzip",
+        "jpg",
+        "pdf",
+        "svg",
+        "xhtml",
+        "xlsx",
+        "doc",
+        "htm",
+        "odp",
+        "png",
+        "tgz",
+        "xlc",
+        "zip",
+        "docx",
+        "html",
+        "ods",
+        "pps",
+        "tif",
+        "xlm",
+        "pptx",
     }
 )
 
 # Currencies (ISO 4217) accepted for an invoice; anything but EUR needs its exchange rate.
 CURRENCIES: tuple[str, ...] = (
-    "EUR", "USD", "GBP", "CHF", "JPY", "CAD", "AUD", "CNY", "SEK", "NOK", "DKK", "PLN", "CZK",
-    "HUF", "RON", "BGN", "XPF", "XOF", "XAF", "MAD", "TND", "DZD",
+    "EUR",
+    "USD",
+    "GBP",
+    "CHF",
+    "JPY",
+    "CAD",
+    "AUD",
+    "CNY",
+    "SEK",
+    "NOK",
+    "DKK",
+    "PLN",
+    "CZK",
+    "HUF",
+    "RON",
+    "BGN",
+    "XPF",
+    "XOF",
+    "XAF",
+    "MAD",
+    "TND",
+    "DZD",
 )

@@ -284,7 +284,6 @@ def invoice_data_from_parsed(parsed: Any, *, channel: str, source_format: str = 
     exemption = next((row.exemption_reason for row in parsed.vat_breakdown or [] if row.exemption_reason), "")
     payment_mode = ""
     if parsed.payment_means_code:
-
         by_code = {code: mode for mode, code in PAYMENT_MEANS_CODE.items()}
         # SEPA credit transfer (58) and credit transfer (30, 31, 42) are "VIREMENT" for Chorus.
         by_code.update({"58": "VIREMENT", "31": "VIREMENT", "42": "VIREMENT", "59": "PRELEVEMENT"})

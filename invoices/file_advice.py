@@ -24,8 +24,8 @@ ELEMENTS: dict[str, tuple[str, str]] = {
         "cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID",
     ),
     "BT-47": (
-        "ram:BuyerTradeParty/ram:SpecifiedLegalOrganization/ram:ID (schemeID=\"0009\")",
-        "cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID (schemeID=\"0009\")",
+        'ram:BuyerTradeParty/ram:SpecifiedLegalOrganization/ram:ID (schemeID="0009")',
+        'cac:AccountingCustomerParty/cac:Party/cac:PartyLegalEntity/cbc:CompanyID (schemeID="0009")',
     ),
     "BT-84": (
         "ram:PayeePartyCreditorFinancialAccount/ram:IBANID",
@@ -55,16 +55,25 @@ def _element_sentence(bt: str, syntax: str) -> str:
 def _file_message(problem: Any, syntax: str) -> str:
     code, message = problem.rule_id, problem.message
     if code == "CPRO-DESTINATAIRE-REQUIS":
-        return _(
-            "La facture ne porte pas le SIRET de l'acheteur public destinataire (BT-47) : Chorus Pro ne "
-            "peut pas l'acheminer. Ajoutez-le, tel qu'il figure dans l'annuaire des structures "
-            "publiques."
-        ) + " " + _element_sentence("BT-47", syntax)
+        return (
+            _(
+                "La facture ne porte pas le SIRET de l'acheteur public destinataire (BT-47) : Chorus Pro ne "
+                "peut pas l'acheminer. Ajoutez-le, tel qu'il figure dans l'annuaire des structures "
+                "publiques."
+            )
+            + " "
+            + _element_sentence("BT-47", syntax)
+        )
     if code == "CPRO-DESTINATAIRE-INCONNU":
-        return _(
-            "L'acheteur indiqué dans la facture (%(value)s) n'est pas une structure publique active de "
-            "l'annuaire : mettez-y le SIRET du destinataire."
-        ) % {"value": problem.value} + " " + _element_sentence("BT-47", syntax)
+        return (
+            _(
+                "L'acheteur indiqué dans la facture (%(value)s) n'est pas une structure publique active de "
+                "l'annuaire : mettez-y le SIRET du destinataire."
+            )
+            % {"value": problem.value}
+            + " "
+            + _element_sentence("BT-47", syntax)
+        )
     # Form advice ("choisissez … dans la liste") becomes the element to change.
     message = re.sub(r" : choisissez[^.]*\.", ".", message)
     if problem.bt in ELEMENTS:

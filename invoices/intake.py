@@ -171,7 +171,7 @@ def _seller_errors(*, verdict: Verdict, supplier: Any) -> list[Problem]:
                     "L'identifiant légal du vendeur dans la facture (%(found)s) n'est pas le SIRET de "
                     "votre structure (%(mine)s). Déposez la facture depuis la structure qui l'a émise, "
                     "ou mettez %(mine)s dans l'élément SellerTradeParty/SpecifiedLegalOrganization/ID "
-                    "(CII) ou PartyLegalEntity/CompanyID (UBL), avec schemeID=\"0009\"."
+                    '(CII) ou PartyLegalEntity/CompanyID (UBL), avec schemeID="0009".'
                 )
                 % {"found": found, "mine": supplier.identifier},
             )

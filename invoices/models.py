@@ -38,12 +38,19 @@ class DepositFlow(models.Model):
     file = models.FileField(upload_to="flux/%Y/%m/", blank=True, verbose_name=_("fichier"))
     sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("empreinte SHA-256"))
     supplier = models.ForeignKey(
-        "suppliers.SupplierStructure", null=True, blank=True, on_delete=models.PROTECT,
+        "suppliers.SupplierStructure",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="flows",
         verbose_name=_("fournisseur"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("créé par"),
     )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("date de création"))
@@ -76,33 +83,47 @@ class Invoice(models.Model):
     invoice_date = models.DateField(_("date de facture"), null=True, blank=True)
     # Duplicate control is per supplier, number and invoice year (reference §5.4).
     invoice_year = models.PositiveSmallIntegerField(
-        null=True, blank=True, editable=False,
+        null=True,
+        blank=True,
+        editable=False,
         verbose_name=_("année de la facture"),
     )
 
     supplier = models.ForeignKey(
-        "suppliers.SupplierStructure", on_delete=models.PROTECT, related_name="invoices",
+        "suppliers.SupplierStructure",
+        on_delete=models.PROTECT,
+        related_name="invoices",
         verbose_name=_("fournisseur"),
     )
     supplier_service_code = models.CharField(_("service du fournisseur"), max_length=100, blank=True)
     recipient = models.ForeignKey(
-        "entities.PublicStructure", null=True, blank=True, on_delete=models.PROTECT,
+        "entities.PublicStructure",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="invoices",
         verbose_name=_("destinataire"),
     )
     recipient_service = models.ForeignKey(
-        "entities.Service", null=True, blank=True, on_delete=models.PROTECT,
+        "entities.Service",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="invoices",
         verbose_name=_("service destinataire"),
     )
     # A9 / A12: the prime contractor or mandataire who validates before the recipient.
     validator = models.ForeignKey(
-        "suppliers.SupplierStructure", null=True, blank=True, on_delete=models.PROTECT,
+        "suppliers.SupplierStructure",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="invoices_to_validate",
         verbose_name=_("valideur"),
     )
     validator_service_code = models.CharField(
-        max_length=100, blank=True,
+        max_length=100,
+        blank=True,
         verbose_name=_("code service du valideur"),
     )
 
@@ -113,7 +134,9 @@ class Invoice(models.Model):
         _("taux de change"), max_digits=14, decimal_places=6, null=True, blank=True
     )
     vat_regime = models.CharField(
-        _("régime de TVA"), max_length=30, choices=VatRegime.choices,
+        _("régime de TVA"),
+        max_length=30,
+        choices=VatRegime.choices,
         default=VatRegime.TVA_SUR_DEBIT,
     )
     vat_exemption_reason = models.CharField(_("motif d'exonération"), max_length=255, blank=True)
@@ -135,18 +158,24 @@ class Invoice(models.Model):
     amount_due = models.DecimalField(_("montant à payer"), default=0, **MONEY)
 
     original_invoice = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_notes",
         verbose_name=_("facture d'origine"),
     )
-    original_invoice_number = models.CharField(
-        _("numéro de la facture d'origine"), max_length=60, blank=True
-    )
+    original_invoice_number = models.CharField(_("numéro de la facture d'origine"), max_length=60, blank=True)
     comment = models.TextField(_("commentaire"), blank=True)
 
     channel = models.CharField(_("mode de dépôt"), max_length=30, choices=Channel.choices)
     source_format = models.CharField(_("format source"), max_length=30, blank=True)
     flow = models.ForeignKey(
-        DepositFlow, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices",
+        DepositFlow,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoices",
         verbose_name=_("flux de dépôt"),
     )
     status = models.CharField(
@@ -179,7 +208,11 @@ class Invoice(models.Model):
     rejection_acknowledged_at = models.DateTimeField(null=True, blank=True, verbose_name=_("rejet traité le"))
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("créé par"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("date de création"))
@@ -213,9 +246,7 @@ class Invoice(models.Model):
             # BR-CO-16: amount due = total TTC − what is already paid (and the global discount).
             models.CheckConstraint(
                 name="invoice_amount_due_consistent",
-                condition=Q(
-                    amount_due=Round(F("total_ttc") - F("global_discount") - F("prepaid_amount"), 2)
-                ),
+                condition=Q(amount_due=Round(F("total_ttc") - F("global_discount") - F("prepaid_amount"), 2)),
             ),
         ]
         indexes = [
@@ -226,9 +257,7 @@ class Invoice(models.Model):
             models.Index(fields=["number"], name="invoice_number_idx"),
             models.Index(fields=["status", "due_date"], name="invoice_status_due"),
             # The drafts page: a supplier's drafts, most recently edited first.
-            models.Index(
-                fields=["supplier", "status", "-updated_at", "-id"], name="invoice_supplier_drafts"
-            ),
+            models.Index(fields=["supplier", "status", "-updated_at", "-id"], name="invoice_supplier_drafts"),
             # The buyer's sorts and filters at a million invoices per structure (bench/README.md):
             # by amount, by due date, by invoice date.
             models.Index(fields=["recipient", "total_ttc", "id"], name="invoice_recipient_amount"),
@@ -267,12 +296,8 @@ class InvoiceLine(models.Model):
                 name="invoice_line_vat_rate_range", condition=Q(vat_rate__gte=0, vat_rate__lte=100)
             ),
             # BR-27: the item net price is never negative; a line discount is an allowance.
-            models.CheckConstraint(
-                name="invoice_line_price_non_negative", condition=Q(unit_price__gte=0)
-            ),
-            models.CheckConstraint(
-                name="invoice_line_discount_non_negative", condition=Q(discount__gte=0)
-            ),
+            models.CheckConstraint(name="invoice_line_price_non_negative", condition=Q(unit_price__gte=0)),
+            models.CheckConstraint(name="invoice_line_discount_non_negative", condition=Q(discount__gte=0)),
         ]
 
     def __str__(self) -> str:
@@ -361,7 +386,8 @@ class Document(models.Model):
             # One legal document per invoice: two workers generating the same Factur-X at once
             # cannot both record theirs.
             models.UniqueConstraint(
-                fields=["invoice"], condition=Q(role=DocumentRole.INVOICE),
+                fields=["invoice"],
+                condition=Q(role=DocumentRole.INVOICE),
                 name="document_one_legal_invoice",
             ),
         ]

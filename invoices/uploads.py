@@ -33,8 +33,12 @@ def upload_items_create(*, supplier: Any, actor: Any, files: list[Any]) -> uuid.
     for position, upload in enumerate(files):
         limit = MAX_BATCH_BYTES if upload.name.lower().endswith(BATCH_SUFFIXES) else MAX_DOCUMENT_BYTES
         item = UploadItem(
-            batch=batch, position=position, supplier=supplier, created_by=actor,
-            name=upload.name[:255], size=upload.size,
+            batch=batch,
+            position=position,
+            supplier=supplier,
+            created_by=actor,
+            name=upload.name[:255],
+            size=upload.size,
         )
         if upload.size > limit:  # checked before reading: the content never reaches memory
             item.state = UploadItem.State.DONE
@@ -65,11 +69,17 @@ def upload_item_process(*, item_id: int) -> None:
         outcomes = _already_deposited(item=item, content=content)
     if outcomes is None:
         outcomes = batch_intake(
-            supplier=item.supplier, actor=item.created_by, files=[(item.name, content)],
+            supplier=item.supplier,
+            actor=item.created_by,
+            files=[(item.name, content)],
             channel=Channel.UPLOAD_PORTAIL,
         )
-    finished = UploadItem.objects.filter(pk=item.pk).exclude(state=UploadItem.State.DONE).update(
-        state=UploadItem.State.DONE, outcomes=[_dump(o) for o in outcomes], finished_at=timezone.now()
+    finished = (
+        UploadItem.objects.filter(pk=item.pk)
+        .exclude(state=UploadItem.State.DONE)
+        .update(
+            state=UploadItem.State.DONE, outcomes=[_dump(o) for o in outcomes], finished_at=timezone.now()
+        )
     )
     if finished and item.file.name:
         # The deposited invoices keep their own copy of the original (invoice_deposit): the
@@ -122,10 +132,15 @@ def upload_outcomes(items: list[UploadItem]) -> list[FileOutcome]:
     invoices = Invoice.objects.in_bulk(ids)
     return [
         FileOutcome(
-            name=o["name"], recognised=o["recognised"], format=o["format"], profile=o["profile"],
+            name=o["name"],
+            recognised=o["recognised"],
+            format=o["format"],
+            profile=o["profile"],
             syntax=o["syntax"],
-            errors=[Problem(**p) for p in o["errors"]], warnings=[Problem(**p) for p in o["warnings"]],
-            invoice=invoices.get(o["invoice"]), draft=invoices.get(o["draft"]),
+            errors=[Problem(**p) for p in o["errors"]],
+            warnings=[Problem(**p) for p in o["warnings"]],
+            invoice=invoices.get(o["invoice"]),
+            draft=invoices.get(o["draft"]),
         )
         for o in dumped
     ]

@@ -189,10 +189,14 @@ def _entry(request: HttpRequest, *, supplier: Any, draft: Any) -> HttpResponse:
                 form_kwargs={"foreign": seller_is_foreign(supplier)},
                 initial=[line_initial(line) for line in source.lines.all()],
             )
-            messages.info(request, _(
-                "Nouvelle facture préremplie à partir de la facture rejetée n° %(number)s : corrigez ce "
-                "qui a motivé le rejet et donnez-lui un nouveau numéro."
-            ) % {"number": source.number})
+            messages.info(
+                request,
+                _(
+                    "Nouvelle facture préremplie à partir de la facture rejetée n° %(number)s : corrigez ce "
+                    "qui a motivé le rejet et donnez-lui un nouveau numéro."
+                )
+                % {"number": source.number},
+            )
         elif draft is None:
             form = InvoiceForm()
             formset = LineFormSet(prefix="lines", form_kwargs={"foreign": seller_is_foreign(supplier)})

@@ -37,7 +37,9 @@ class Notification(models.Model):
     """
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
         verbose_name=_("destinataire"),
     )
     kind = models.CharField(_("type"), max_length=40)
@@ -45,7 +47,11 @@ class Notification(models.Model):
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("lien"), max_length=500, blank=True)
     invoice = models.ForeignKey(
-        "invoices.Invoice", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        "invoices.Invoice",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
         verbose_name=_("facture"),
     )
     event = models.ForeignKey(
@@ -77,12 +83,18 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("date"), default=timezone.now)
     read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
     email_state = models.CharField(
-        max_length=20, choices=EmailState.choices, default=EmailState.NONE,
+        max_length=20,
+        choices=EmailState.choices,
+        default=EmailState.NONE,
         verbose_name=_("état du courriel"),
     )
     emailed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("envoyé par courriel le"))
     digest = models.ForeignKey(
-        "Digest", null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications",
+        "Digest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
         verbose_name=_("récapitulatif quotidien"),
     )
 
@@ -136,7 +148,9 @@ class NotificationPreference(models.Model):
     """A user's choice for one structure; without a row the default is every event."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
         verbose_name=_("utilisateur"),
     )
     supplier_structure = models.ForeignKey(

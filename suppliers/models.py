@@ -74,7 +74,9 @@ class SupplierStructure(models.Model):
 
 class BankAccount(models.Model):
     structure = models.ForeignKey(
-        SupplierStructure, on_delete=models.CASCADE, related_name="bank_accounts",
+        SupplierStructure,
+        on_delete=models.CASCADE,
+        related_name="bank_accounts",
         verbose_name=_("structure"),
     )
     label = models.CharField(_("libellé"), max_length=100, blank=True)
@@ -98,11 +100,15 @@ class SupplierMembership(MembershipBase):
     """A user's attachment ("rattachement") to a supplier structure."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supplier_memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="supplier_memberships",
         verbose_name=_("utilisateur"),
     )
     structure = models.ForeignKey(
-        SupplierStructure, on_delete=models.CASCADE, related_name="memberships",
+        SupplierStructure,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("structure"),
     )
     structure = models.ForeignKey(SupplierStructure, on_delete=models.CASCADE, related_name="memberships")

@@ -35,8 +35,6 @@ def user_can_send_invoices(*, user: User, structure: SupplierStructure) -> bool:
     return supplier_membership_active(user=user, structure=structure) is not None
 
 
-
-
 def supplier_structure_find(*, identifier_type: str, identifier: str) -> SupplierStructure | None:
     """The active structure with this identifier (typed with or without spaces or dots)."""
     typed = (identifier or "").strip().upper()

@@ -32,8 +32,11 @@ def _media_root(settings, tmp_path):
 @pytest.fixture
 def acme(db):
     return SupplierStructureFactory(
-        identifier="81234567600017", name="ACME Fournitures", vat_number="FR19812345676",
-        headcount=120, size_category="PME",
+        identifier="81234567600017",
+        name="ACME Fournitures",
+        vat_number="FR19812345676",
+        headcount=120,
+        size_category="PME",
     )
 
 
@@ -45,9 +48,12 @@ def bakery(db):
 @pytest.fixture
 def beaufort(db):
     structure = PublicStructureFactory(
-        siret="21490244700017", name="Commune de Beaufort-en-Anjou",
+        siret="21490244700017",
+        name="Commune de Beaufort-en-Anjou",
         search_name="COMMUNE DE BEAUFORT EN ANJOU",
-        category=PublicCategory.COLLECTIVITE, service_code_required=True, postcode="49250",
+        category=PublicCategory.COLLECTIVITE,
+        service_code_required=True,
+        postcode="49250",
         city="Beaufort-en-Anjou",
     )
     ServiceFactory(structure=structure, code="FINANCES", name="Service des finances")
@@ -59,9 +65,13 @@ def beaufort(db):
 @pytest.fixture
 def quimper(db):
     return PublicStructureFactory(
-        siret="26290001200010", name="Centre hospitalier de Quimper",
-        search_name="CENTRE HOSPITALIER DE QUIMPER", category=PublicCategory.SANTE,
-        engagement_required=True, postcode="29000", city="Quimper",
+        siret="26290001200010",
+        name="Centre hospitalier de Quimper",
+        search_name="CENTRE HOSPITALIER DE QUIMPER",
+        category=PublicCategory.SANTE,
+        engagement_required=True,
+        postcode="29000",
+        city="Quimper",
     )
 
 

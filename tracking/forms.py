@@ -174,7 +174,6 @@ class SentFilterForm(InvoiceSearchForm):
 
     def filters(self) -> Any:
 
-
         status = self.cleaned_data.get("statut") or ""
         return Filters(
             status="" if status == ACTION_REQUIRED else status,

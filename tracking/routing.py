@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 # Reference §1.3: the prime contractor or mandataire has 15 days to validate; then tacit.
 TACIT_VALIDATION_DAYS = 15
 
+
 def _system_transition(
     *, invoice_id: int, to: str, expected: str, comment: str = "", reason_code: str = ""
 ) -> StatusEvent | None:

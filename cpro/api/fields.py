@@ -205,7 +205,7 @@ def cpro_schema(
 
 # How every body is read (``cpro.api.lenient``), said once per operation in the OpenAPI schema.
 LENIENT_NOTE = (
-    "Lecture tolérante, comme l'API Chorus Pro : un champ facultatif valant 0, \"\", false, null, {} ou [] "
+    'Lecture tolérante, comme l\'API Chorus Pro : un champ facultatif valant 0, "", false, null, {} ou [] '
     "est considéré comme absent (un filtre montantHTMin: 0 ou rejetTraite: false ne filtre rien) ; "
     "les champs inconnus sont ignorés ; un objet unique est accepté là où une liste est attendue ; un "
     "code est accepté seul ou dans son objet ({codeCadreFacturation: …}) ; triSens (ou triSense) "

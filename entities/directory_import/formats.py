@@ -1,6 +1,5 @@
 """The columns of the two files, the fields they fill, the report of an import."""
 
-
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -129,5 +128,3 @@ class _RowError(Exception):
 
 class _Abort(Exception):
     """Rolls the transaction back (strict mode with rejected rows, or dry run)."""
-
-

@@ -1,6 +1,5 @@
 """Reading and checking the rows of the files (one French reason per rejected row)."""
 
-
 from __future__ import annotations
 
 import csv
@@ -237,5 +236,3 @@ def _service_values(row: dict[str, str]) -> dict[str, Any]:
         "valid_from": valid_from,
         "valid_to": valid_to,
     }
-
-

@@ -1,6 +1,5 @@
 """Writing the rows by batches: COPY into a temporary table, then one upsert (PostgreSQL)."""
 
-
 from __future__ import annotations
 
 import io
@@ -149,5 +148,3 @@ def _write_services(batch: list[tuple[int, dict[str, Any]]], report: ImportRepor
             {"structure_id": structure_id, "code": values["code"], **{f: values[f] for f in SERVICE_FIELDS}}
         )
     _upsert(Service, rows, unique=["structure", "code"], update=list(SERVICE_FIELDS))
-
-

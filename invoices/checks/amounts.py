@@ -37,6 +37,7 @@ def is_file_invoice(data: InvoiceData) -> bool:
     base quantity BT-149 or the gross price BT-148 of a line)."""
     return data.channel not in GENERATED_CHANNELS and data.declared_total_ttc is not None
 
+
 # --- Currency, VAT regime, payment ------------------------------------------------------------
 
 
@@ -73,7 +74,7 @@ def _check_currency_and_vat(errors: list[CheckError], *, data: InvoiceData, fore
                         "Une facture en %(currency)s d'un vendeur établi en France indique aussi le "
                         "montant de la TVA en euros (CGI, annexe II, art. 242 nonies A) : ajoutez "
                         "l'élément TaxCurrencyCode = EUR (BT-6) et un second TaxTotalAmount "
-                        "currencyID=\"EUR\" (BT-111) au fichier."
+                        'currencyID="EUR" (BT-111) au fichier.'
                     )
                     % {"currency": data.currency},
                 )

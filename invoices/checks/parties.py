@@ -63,7 +63,6 @@ def _check_supplier(errors: list[CheckError], *, supplier: SupplierStructure, ac
     if isinstance(account, TechnicalAccount):
         allowed = account.active and account.supplier_structure_id == supplier.pk
     else:
-
         allowed = user_can_send_invoices(user=actor, structure=supplier)
     if not allowed:
         errors.append(

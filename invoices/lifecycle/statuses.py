@@ -31,9 +31,7 @@ class InvoiceStatus(models.TextChoices):
     SERVICE_FAIT = "SERVICE_FAIT", _("Service fait")
     # Payment order issued (mandate number).
     MANDATEE = "MANDATEE", _("Mandatée")
-    MISE_A_DISPOSITION_COMPTABLE = "MISE_A_DISPOSITION_COMPTABLE", _(
-        "Mise à disposition du comptable"
-    )
+    MISE_A_DISPOSITION_COMPTABLE = "MISE_A_DISPOSITION_COMPTABLE", _("Mise à disposition du comptable")
     COMPTABILISEE = "COMPTABILISEE", _("Comptabilisée")
     # Payment released: final status.
     MISE_EN_PAIEMENT = "MISE_EN_PAIEMENT", _("Mise en paiement")
@@ -41,8 +39,9 @@ class InvoiceStatus(models.TextChoices):
     A_VALIDER_1 = "A_VALIDER_1", _("À valider (valideur)")
     VALIDEE_1 = "VALIDEE_1", _("Validée par le valideur")
     REFUSEE_1 = "REFUSEE_1", _("Refusée par le valideur")
-    ABSENCE_VALIDATION_1_HORS_DELAI = "ABSENCE_VALIDATION_1_HORS_DELAI", _(
-        "Validation tacite (absence de réponse sous 15 jours)"
+    ABSENCE_VALIDATION_1_HORS_DELAI = (
+        "ABSENCE_VALIDATION_1_HORS_DELAI",
+        _("Validation tacite (absence de réponse sous 15 jours)"),
     )
 
 

@@ -303,9 +303,7 @@ def invoice_deposit_record(
         invoice.fingerprint = written.sha256
     else:
         invoice.fingerprint = sha256_hex(
-            invoice_cii_xml(
-                invoice=invoice, lines=lines, vat_lines=vat_lines, allowances_charges=adjustments
-            )
+            invoice_cii_xml(invoice=invoice, lines=lines, vat_lines=vat_lines, allowances_charges=adjustments)
         )
     # The insert with status DEPOSEE meets the partial unique constraint: of two
     # concurrent deposits of the same number, the second one fails here.

@@ -123,8 +123,7 @@ def open_pdf(content: bytes) -> PdfContent:
         raise PdfUnreadable(
             "FORMAT-PDF-ILLISIBLE",
             # The library's exception (PdfStreamError…) goes to the log, not to the user.
-            "Le PDF est endommagé ou illisible. Exportez-le à nouveau depuis votre logiciel de "
-            "facturation.",
+            "Le PDF est endommagé ou illisible. Exportez-le à nouveau depuis votre logiciel de facturation.",
         ) from exc
 
 

@@ -64,4 +64,3 @@ def xslt_path(fmt: DocumentFormat, profile: Profile | None) -> Path:
     if fmt in _UBL_XSD:
         return artefacts_dir() / _UBL_XSLT
     return artefacts_dir() / _FACTURX_XSLT[profile or Profile.EN16931]
-

@@ -24,8 +24,11 @@ FLUX = "/cpro/factures/v1/deposer/flux"
 def _flux_body(size: int) -> bytes:
     content = b"%PDF-1.7\n" + b"0" * (size - 9)
     return json.dumps(
-        {"fichierFlux": base64.b64encode(content).decode(), "nomFichier": "gros.pdf",
-         "syntaxeFlux": "IN_DP_E2_CII_FACTURX"}
+        {
+            "fichierFlux": base64.b64encode(content).decode(),
+            "nomFichier": "gros.pdf",
+            "syntaxeFlux": "IN_DP_E2_CII_FACTURX",
+        }
     ).encode()
 
 

@@ -54,8 +54,11 @@ def test_a_deposited_invoice_is_not_the_buyers_until_made_available(client, api,
 def test_an_invoice_waiting_for_its_validator_is_not_the_buyers(client, api, acme, bakery, beaufort, carla):
     # Given an A9 invoice of a subcontractor waiting for the prime contractor's validation
     invoice = make_invoice(
-        supplier=acme, recipient=beaufort, service=beaufort.services.get(code="FINANCES"),
-        framework="A9_FACTURE_SOUSTRAITANT", validator=bakery,
+        supplier=acme,
+        recipient=beaufort,
+        service=beaufort.services.get(code="FINANCES"),
+        framework="A9_FACTURE_SOUSTRAITANT",
+        validator=bakery,
     )
     invoice_transition(invoice_id=invoice.pk, to=S.A_VALIDER_1, role=ActorRole.SYSTEM)
     # Then the buyer does not see it

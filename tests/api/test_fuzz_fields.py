@@ -87,8 +87,11 @@ def test_every_api_field_survives_hostile_values(api, settings):
                 body = _body(field, value) if field else {"inconnu": value}
                 raw = json.dumps(body).encode()  # ensure_ascii: lone surrogates travel as \\ud800
                 response = api.client.post(
-                    path, data=raw, content_type="application/json",
-                    HTTP_AUTHORIZATION=f"Bearer {api.token}", HTTP_CPRO_ACCOUNT=account_header(account),
+                    path,
+                    data=raw,
+                    content_type="application/json",
+                    HTTP_AUTHORIZATION=f"Bearer {api.token}",
+                    HTTP_CPRO_ACCOUNT=account_header(account),
                 )
                 requests += 1
                 ok = response.status_code < 500 and response["Content-Type"].startswith("application/json")

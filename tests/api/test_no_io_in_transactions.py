@@ -67,9 +67,7 @@ def test_a_web_form_deposit_generates_its_pdf_outside_transactions(
     acme, alice, beaufort, io_inside_transactions
 ):
     # Given a supplier's invoice entered on the portal (its Factur-X is made by the workflow)
-    invoice = invoice_deposit(
-        supplier=acme, data=valid_data(), actor=alice, channel="SAISIE_PORTAIL"
-    )
+    invoice = invoice_deposit(supplier=acme, data=valid_data(), actor=alice, channel="SAISIE_PORTAIL")
     # Then it was made available with its legal document, written outside any transaction
     invoice.refresh_from_db()
     assert invoice.status == S.MISE_A_DISPOSITION

@@ -16,8 +16,9 @@ PARIS = ZoneInfo("Europe/Paris")
 
 def test_deposit_day_filter_uses_paris_days(api, acme, beaufort):
     # Given an invoice deposited on 3 March 2026 at 23:30 in Paris (22:30 UTC) and made available
-    late = make_invoice(supplier=acme, recipient=beaufort,
-                        deposited_at=dt.datetime(2026, 3, 3, 23, 30, tzinfo=PARIS))
+    late = make_invoice(
+        supplier=acme, recipient=beaufort, deposited_at=dt.datetime(2026, 3, 3, 23, 30, tzinfo=PARIS)
+    )
     advance(late, InvoiceStatus.MISE_A_DISPOSITION)
 
     def found(du: str, au: str) -> list[int]:

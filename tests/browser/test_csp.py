@@ -14,13 +14,35 @@ from tests.browser.conftest import login
 
 pytestmark = pytest.mark.browser
 
-PUBLIC = ["/", "/annuaire/", "/annuaire/?q=beaufort", "/aide/", "/statistiques/", "/api/demarrer/",
-          "/api/docs/", "/compte/login/", "/compte/signup/"]
-SUPPLIER = ["/tableau-de-bord/", "/factures/saisir/", "/factures/brouillons/", "/factures/deposer/",
-            "/suivi/factures-envoyees/", "/notifications/", "/fournisseur/structure/", "/sollicitations/",
-            "/api/applications/"]
-BUYER = ["/tableau-de-bord/", "/factures-recues/", "/factures-papier/",
-         "/acheteur/structure/", "/notifications/preferences/"]
+PUBLIC = [
+    "/",
+    "/annuaire/",
+    "/annuaire/?q=beaufort",
+    "/aide/",
+    "/statistiques/",
+    "/api/demarrer/",
+    "/api/docs/",
+    "/compte/login/",
+    "/compte/signup/",
+]
+SUPPLIER = [
+    "/tableau-de-bord/",
+    "/factures/saisir/",
+    "/factures/brouillons/",
+    "/factures/deposer/",
+    "/suivi/factures-envoyees/",
+    "/notifications/",
+    "/fournisseur/structure/",
+    "/sollicitations/",
+    "/api/applications/",
+]
+BUYER = [
+    "/tableau-de-bord/",
+    "/factures-recues/",
+    "/factures-papier/",
+    "/acheteur/structure/",
+    "/notifications/preferences/",
+]
 ADMIN = ["/conformite/", "/statistiques/"]
 
 

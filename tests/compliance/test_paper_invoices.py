@@ -232,8 +232,11 @@ def test_paper_invoice_list_is_paginated_in_constant_queries(
 def test_only_a_manager_deletes_a_paper_invoice_and_leaves_a_history_row(client, carla, beaufort):
     # Given a paper invoice recorded by Beaufort, and Emma, a plain user restricted to FINANCES
     invoice = PaperInvoice.objects.create(
-        recipient=beaufort, supplier_siret="81234567600017", number="B-7",
-        invoice_date=date(2024, 1, 10), amount_ttc=Decimal("99.90"),
+        recipient=beaufort,
+        supplier_siret="81234567600017",
+        number="B-7",
+        invoice_date=date(2024, 1, 10),
+        amount_ttc=Decimal("99.90"),
     )
     emma = UserFactory(email="emma@beaufort.test", first_name="Emma", last_name="Roux")
     membership = BuyerMembershipFactory(user=emma, structure=beaufort, role=Role.USER)
@@ -255,7 +258,10 @@ def test_only_a_manager_deletes_a_paper_invoice_and_leaves_a_history_row(client,
     assert not PaperInvoice.objects.filter(pk=invoice.pk).exists()
     row = PaperInvoiceHistory.objects.get()
     assert (row.action, row.number, row.supplier_siret, row.amount_ttc) == (
-        "SUPPRESSION", "B-7", "81234567600017", Decimal("99.90")
+        "SUPPRESSION",
+        "B-7",
+        "81234567600017",
+        Decimal("99.90"),
     )
     assert row.recipient == beaufort and row.actor == carla and row.actor_name == "Carla Petit"
     assert row.paper_invoice_id == invoice.pk

@@ -80,8 +80,16 @@ class EdiTestServer:
         )
         ssh.set_missing_host_key_policy(paramiko.RejectPolicy())
         ssh.connect(
-            "127.0.0.1", port=self.port, username=login, password=password, pkey=key,
-            allow_agent=False, look_for_keys=False, timeout=10, banner_timeout=10, auth_timeout=10,
+            "127.0.0.1",
+            port=self.port,
+            username=login,
+            password=password,
+            pkey=key,
+            allow_agent=False,
+            look_for_keys=False,
+            timeout=10,
+            banner_timeout=10,
+            auth_timeout=10,
         )
         self.clients.append(ssh)
         return ssh.open_sftp()

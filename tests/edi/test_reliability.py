@@ -102,12 +102,20 @@ def test_a_flow_whose_integration_message_was_lost_is_integrated_by_the_sweep(
     connection = edi_connection_for_account(account=tech_acme)
     with django_capture_on_commit_callbacks(execute=False):  # the message never reaches a worker
         flow = flow_deposit(
-            principal=EdiPrincipal(connection), content=cii("EDI-2026-0200"), filename="f.xml", syntax="",
+            principal=EdiPrincipal(connection),
+            content=cii("EDI-2026-0200"),
+            filename="f.xml",
+            syntax="",
             channel="EDI",
         )
     EdiFile.objects.create(
-        connection=connection, kind=EdiFileKind.DEPOT, state=EdiFileState.PRIS, name="f.xml",
-        flow=flow, flow_number=flow.number, taken_at=flow.created_at,
+        connection=connection,
+        kind=EdiFileKind.DEPOT,
+        state=EdiFileState.PRIS,
+        name="f.xml",
+        flow=flow,
+        flow_number=flow.number,
+        taken_at=flow.created_at,
     )
     # When the sweep finds it still waiting
     with django_capture_on_commit_callbacks(execute=True):

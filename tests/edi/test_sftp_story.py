@@ -92,7 +92,10 @@ def test_the_buyer_suspends_the_invoice_and_a_status_file_appears(edi_server, te
     )
     # When the buyer suspends it with a reason
     invoice_buyer_process(
-        invoice_id=invoice.pk, to=S.SUSPENDUE, actor=carla, reason_code="JUSTIF_ABS",
+        invoice_id=invoice.pk,
+        to=S.SUSPENDUE,
+        actor=carla,
+        reason_code="JUSTIF_ABS",
         comment="Le bon de livraison signé manque.",
     )
     # Then a status file SUSPENDUE appears in retour/ with the number, Chorus id, reason and comment
@@ -147,7 +150,9 @@ def test_a_registered_ssh_key_connects_and_an_unknown_one_does_not(edi_server, t
     stranger = paramiko.RSAKey.generate(2048)
     edi_key_add(
         connection=edi_connection_for_account(account=tech_acme),
-        public_key=f"{key.get_name()} {key.get_base64()} erp@acme", label="ERP", actor=None,
+        public_key=f"{key.get_name()} {key.get_base64()} erp@acme",
+        label="ERP",
+        actor=None,
     )
     # When the system connects with the registered key (no password), it is in
     sftp = edi_server.client("TECH-ACME", password=None, key=key)

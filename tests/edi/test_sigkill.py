@@ -38,7 +38,14 @@ pytestmark = [
 
 
 def test_a_worker_killed_mid_intake_loses_and_duplicates_no_edi_file(
-    edi_server, tech_acme, cii, carla, broker_queue, tmp_path, monkeypatch, settings  # noqa: F811
+    edi_server,
+    tech_acme,
+    cii,
+    carla,
+    broker_queue,  # noqa: F811 (the fixture imported above)
+    tmp_path,
+    monkeypatch,
+    settings,
 ):
     # Given the workers see the same EDI folders as the SFTP server, and one worker is running
     monkeypatch.setenv("EDI_ROOT", str(settings.EDI_ROOT))

@@ -31,10 +31,16 @@ def _link_in_last_mail() -> str:
 
 def test_sign_up_requires_email_confirmation_then_logs_in(client):
     # When a visitor signs up
-    response = client.post("/compte/signup/", {
-        "first_name": "Jeanne", "last_name": "Robert", "email": "Jeanne.Robert@Exemple.fr",
-        "password1": "Un-mot-de-passe-solide-42", "password2": "Un-mot-de-passe-solide-42",
-    })
+    response = client.post(
+        "/compte/signup/",
+        {
+            "first_name": "Jeanne",
+            "last_name": "Robert",
+            "email": "Jeanne.Robert@Exemple.fr",
+            "password1": "Un-mot-de-passe-solide-42",
+            "password2": "Un-mot-de-passe-solide-42",
+        },
+    )
     # Then they are asked to confirm their address, and cannot use the portal yet
     assert response.status_code == 302
     assert response["Location"] == "/compte/confirm-email/"
@@ -53,10 +59,16 @@ def test_sign_up_requires_email_confirmation_then_logs_in(client):
 
 
 def test_sign_up_rejects_weak_password_with_french_message(client):
-    response = client.post("/compte/signup/", {
-        "first_name": "Jean", "last_name": "Petit", "email": "jean@exemple.fr",
-        "password1": "123456", "password2": "123456",
-    })
+    response = client.post(
+        "/compte/signup/",
+        {
+            "first_name": "Jean",
+            "last_name": "Petit",
+            "email": "jean@exemple.fr",
+            "password1": "123456",
+            "password2": "123456",
+        },
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "trop court" in body or "trop courant" in body
@@ -100,9 +112,13 @@ def test_password_reset_by_email(client):
     # and follow it to choose a new password
     response = client.get(_link_in_last_mail())
     assert response.status_code == 302  # allauth moves the key into the session
-    response = client.post(response["Location"], {
-        "password1": "Nouveau-mot-de-passe-2026", "password2": "Nouveau-mot-de-passe-2026",
-    })
+    response = client.post(
+        response["Location"],
+        {
+            "password1": "Nouveau-mot-de-passe-2026",
+            "password2": "Nouveau-mot-de-passe-2026",
+        },
+    )
     assert response.status_code == 302
     # Then the new password works and the old one does not
     client.logout()

@@ -42,13 +42,19 @@ def test_admin_index_and_lists_are_in_french(client, admin_user):
     client.force_login(admin_user)
     index = client.get(reverse("admin:index")).content.decode()
     assert "Authenticators" not in index and "Authentificateurs (double authentification)" in index
-    assert all(apps.get_app_config(label).verbose_name in index for label in ("invoices", "notifications"))  # (tracking has no model of its own)
+    assert all(
+        apps.get_app_config(label).verbose_name in index for label in ("invoices", "notifications")
+    )  # (tracking has no model of its own)
     # The column headers of the lists: « facture », « fournisseur », never the field's English name
     for model in (StatusEvent, Invoice, TwoFactorAuthenticator):
         model_admin = admin.site._registry[model]
         headers = [str(label_for_field(name, model, model_admin)) for name in model_admin.list_display]
-        english = [h for h in headers if re.fullmatch(r"[a-z_ ]+", h) and h.replace(" ", "_") in {
-            f.name for f in model._meta.get_fields()
-        } and h not in SAME_IN_FRENCH | {"type"}]
+        english = [
+            h
+            for h in headers
+            if re.fullmatch(r"[a-z_ ]+", h)
+            and h.replace(" ", "_") in {f.name for f in model._meta.get_fields()}
+            and h not in SAME_IN_FRENCH | {"type"}
+        ]
         assert english == [], (model, headers)
     assert "facture" in [str(label_for_field("invoice", StatusEvent))]

@@ -23,24 +23,52 @@ MO_PATH = PO_PATH.with_suffix(".mo")
 PAGES = [
     (
         "/",
-        ["Chorus, the public sector electronic invoicing portal", "You are a supplier",
-         "You are a public buyer", "Create an account", "Log in", "Obligation timetable"],
-        ["le portail de facturation électronique du secteur public", "Vous êtes fournisseur",
-         "Vous êtes acheteur public", "Créer un compte", "Se connecter", "Calendrier de l'obligation"],
+        [
+            "Chorus, the public sector electronic invoicing portal",
+            "You are a supplier",
+            "You are a public buyer",
+            "Create an account",
+            "Log in",
+            "Obligation timetable",
+        ],
+        [
+            "le portail de facturation électronique du secteur public",
+            "Vous êtes fournisseur",
+            "Vous êtes acheteur public",
+            "Créer un compte",
+            "Se connecter",
+            "Calendrier de l'obligation",
+        ],
     ),
     (
         "/compte/login/",
-        ["Sign In", "Forgot your password?", "Electronic invoicing for public sector suppliers",
-         "Create an account"],
-        ["Connexion", "Mot de passe oublié", "Facturation électronique des fournisseurs du secteur public",
-         "Se connecter"],
+        [
+            "Sign In",
+            "Forgot your password?",
+            "Electronic invoicing for public sector suppliers",
+            "Create an account",
+        ],
+        [
+            "Connexion",
+            "Mot de passe oublié",
+            "Facturation électronique des fournisseurs du secteur public",
+            "Se connecter",
+        ],
     ),
     (
         "/annuaire/?q=Beaufort",
-        ["Directory of public recipients", "Postcode", "Service code required",
-         "To be provided on the invoice"],
-        ["Annuaire des destinataires publics", "Code postal", "Code service obligatoire",
-         "À fournir sur la facture"],
+        [
+            "Directory of public recipients",
+            "Postcode",
+            "Service code required",
+            "To be provided on the invoice",
+        ],
+        [
+            "Annuaire des destinataires publics",
+            "Code postal",
+            "Code service obligatoire",
+            "À fournir sur la facture",
+        ],
     ),
 ]
 
@@ -67,7 +95,11 @@ def test_visitor_who_chose_english_reads_the_page_in_english(client, beaufort, u
 
 @pytest.mark.parametrize(("url", "english", "french"), PAGES)
 def test_visitor_without_a_choice_keeps_french_even_with_an_english_browser(
-    client, beaufort, url, english, french,
+    client,
+    beaufort,
+    url,
+    english,
+    french,
 ):
     # Given a visitor whose browser asks for English but who never used the footer switch
     # When they open the page
@@ -155,7 +187,8 @@ def test_every_english_entry_is_translated_and_not_fuzzy():
         if not msgstrs or not all(value.strip() for value in msgstrs):
             problems.append(f"untranslated: {fields['msgid']!r}")
         if "msgid_plural" in fields and sorted(k for k in fields if k.startswith("msgstr")) != [
-            "msgstr[0]", "msgstr[1]",
+            "msgstr[0]",
+            "msgstr[1]",
         ]:
             problems.append(f"plural forms missing: {fields['msgid']!r}")
     assert not problems, "\n".join(problems)

@@ -22,9 +22,22 @@ DEMO_LOGINS = [
 def _snapshot() -> dict[str, int]:
     from django.apps import apps
 
-    return {m._meta.label: m.objects.count() for m in apps.get_models()
-            if m._meta.app_label in {"accounts", "suppliers", "entities", "invoices", "tracking",
-                                     "cpro", "compliance", "helpcentre", "account"}}
+    return {
+        m._meta.label: m.objects.count()
+        for m in apps.get_models()
+        if m._meta.app_label
+        in {
+            "accounts",
+            "suppliers",
+            "entities",
+            "invoices",
+            "tracking",
+            "cpro",
+            "compliance",
+            "helpcentre",
+            "account",
+        }
+    }
 
 
 def test_seed_demo_creates_the_documented_accounts_and_structures(client):
@@ -42,8 +55,10 @@ def test_seed_demo_creates_the_documented_accounts_and_structures(client):
     assert beaufort.name == "Commune de Beaufort-en-Anjou"
     assert BuyerMembership.objects.get(structure=beaufort).user.email == "acheteur@chorus.test"
     assert PublicStructure.objects.get(siret="26290001200010").name == "Centre hospitalier de Quimper"
-    assert (PublicStructure.objects.get(siret="13000123300019").name
-            == "Direction départementale des finances publiques du Finistère")
+    assert (
+        PublicStructure.objects.get(siret="13000123300019").name
+        == "Direction départementale des finances publiques du Finistère"
+    )
 
 
 def test_seed_demo_twice_changes_nothing():

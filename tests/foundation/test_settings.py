@@ -23,12 +23,22 @@ PROBE = (
     "'prefetch': s.CELERY_WORKER_PREFETCH_MULTIPLIER, 'accept': s.CELERY_ACCEPT_CONTENT,"
     "'time_limit': s.CELERY_TASK_TIME_LIMIT}))"
 )
-CONFIG_VARS = ("DATABASE_URL", "CELERY_BROKER_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG", "CACHE_URL",
-               "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+CONFIG_VARS = (
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "EMAIL_URL",
+    "SECRET_KEY",
+    "DEBUG",
+    "CACHE_URL",
+    "ALLOWED_HOSTS",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
 
 
-def _run(code: str, env: dict[str, str], settings: str = "chorus.settings.base",
-         args: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+def _run(
+    code: str, env: dict[str, str], settings: str = "chorus.settings.base", args: list[str] | None = None
+) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if k not in CONFIG_VARS}
     clean.update(env, DJANGO_SETTINGS_MODULE=settings)
     cmd = [sys.executable, *(args or ["-c", code])]
@@ -84,8 +94,12 @@ def test_production_passes_check_deploy_without_warning():
         "ALLOWED_HOSTS": "chorus.example",
         "DATABASE_URL": "sqlite:////tmp/chorus-deploy-check.sqlite3",
     }
-    result = _run("", env, settings="chorus.settings.production",
-                  args=["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
+    result = _run(
+        "",
+        env,
+        settings="chorus.settings.production",
+        args=["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -115,13 +129,21 @@ BROKER_PROBE = (
     [
         # Redis re-delivers after its visibility timeout; its cache is shared by the web workers.
         # A worker that loses Redis keeps its message until then: its running task may finish.
-        ("redis://cache.example:6379/0", {"visibility_timeout": 600}, False,
-         "django.core.cache.backends.redis.RedisCache"),
+        (
+            "redis://cache.example:6379/0",
+            {"visibility_timeout": 600},
+            False,
+            "django.core.cache.backends.redis.RedisCache",
+        ),
         # RabbitMQ re-delivers when the worker's connection closes: no visibility timeout, publisher
         # confirms, and a task cut from its broker stops (its message is already elsewhere); no
         # Redis to derive a cache from, so the in-process cache (CACHE_URL sets another).
-        ("amqp://guest:guest@mq.example:5672//", {"confirm_publish": True}, True,
-         "django.core.cache.backends.locmem.LocMemCache"),
+        (
+            "amqp://guest:guest@mq.example:5672//",
+            {"confirm_publish": True},
+            True,
+            "django.core.cache.backends.locmem.LocMemCache",
+        ),
     ],
     ids=["redis", "rabbitmq"],
 )
@@ -158,10 +180,16 @@ def _cache_probe(env: dict[str, str], write: str = "") -> dict:
 
 def test_cache_has_its_own_variable_and_a_prefix_per_installation(tmp_path):
     # Given two installations on one Redis, each with its broker in its own database
-    first = {"CELERY_BROKER_URL": "redis://127.0.0.1:6379/9", "CHORUS_VAR_DIR": str(tmp_path),
-             "DATABASE_URL": "sqlite:////tmp/chorus-issue19-first.sqlite3"}
-    second = {**first, "CELERY_BROKER_URL": "redis://127.0.0.1:6379/9",
-              "DATABASE_URL": "sqlite:////tmp/chorus-issue19-second.sqlite3"}
+    first = {
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/9",
+        "CHORUS_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": "sqlite:////tmp/chorus-issue19-first.sqlite3",
+    }
+    second = {
+        **first,
+        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/9",
+        "DATABASE_URL": "sqlite:////tmp/chorus-issue19-second.sqlite3",
+    }
     one, two = _cache_probe(first)["cache"], _cache_probe(second)["cache"]
     # Then without CACHE_URL the cache follows the broker's own database, never a fixed DB 1
     assert one["LOCATION"] == "redis://127.0.0.1:6379/9"
@@ -186,8 +214,11 @@ def _redis_available() -> bool:
 @pytest.mark.skipif(not _redis_available(), reason="needs Redis on 127.0.0.1:6379")
 def test_two_installations_on_one_redis_do_not_share_counters(tmp_path):
     # Given two installations sharing one Redis database for their cache
-    first = {"CACHE_URL": "rediscache://127.0.0.1:6379/9", "CHORUS_VAR_DIR": str(tmp_path),
-             "DATABASE_URL": "sqlite:////tmp/chorus-issue19-first.sqlite3"}
+    first = {
+        "CACHE_URL": "rediscache://127.0.0.1:6379/9",
+        "CHORUS_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": "sqlite:////tmp/chorus-issue19-first.sqlite3",
+    }
     second = {**first, "DATABASE_URL": "sqlite:////tmp/chorus-issue19-second.sqlite3"}
     # When the first one counts a login failure
     assert _cache_probe(first, write="5")["seen"] == "5"

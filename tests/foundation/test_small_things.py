@@ -13,20 +13,32 @@ pytestmark = pytest.mark.django_db
 
 def test_the_confirmation_email_names_the_portal_not_the_host(client):
     # When a visitor signs up
-    client.post("/compte/signup/", {
-        "first_name": "Jeanne", "last_name": "Robert", "email": "jeanne@exemple.fr",
-        "password1": "Un-mot-de-passe-solide-42", "password2": "Un-mot-de-passe-solide-42",
-    })
+    client.post(
+        "/compte/signup/",
+        {
+            "first_name": "Jeanne",
+            "last_name": "Robert",
+            "email": "jeanne@exemple.fr",
+            "password1": "Un-mot-de-passe-solide-42",
+            "password2": "Un-mot-de-passe-solide-42",
+        },
+    )
     # Then the confirmation e-mail greets from « Chorus », never from the server's address
     body = mail.outbox[-1].body
     assert "Chorus" in body and "testserver" not in body.split("http://testserver")[0]
 
 
 def test_the_confirmation_message_is_shown_at_once_not_later(client):
-    response = client.post("/compte/signup/", {
-        "first_name": "Paul", "last_name": "Durand", "email": "paul.message@exemple.fr",
-        "password1": "Un-mot-de-passe-solide-42", "password2": "Un-mot-de-passe-solide-42",
-    })
+    response = client.post(
+        "/compte/signup/",
+        {
+            "first_name": "Paul",
+            "last_name": "Durand",
+            "email": "paul.message@exemple.fr",
+            "password1": "Un-mot-de-passe-solide-42",
+            "password2": "Un-mot-de-passe-solide-42",
+        },
+    )
     # The « e-mail sent » message is on allauth's page that follows the sign-up
     assert "E-mail de confirmation envoyé" in client.get(response["Location"]).content.decode()
     # and is not left over for a later page (next to « Vous avez confirmé »)

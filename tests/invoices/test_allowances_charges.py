@@ -71,11 +71,17 @@ def test_cii_allowance_and_charge_are_read_with_their_vat_and_reason():
     parsed = validate_document(content=content, filename="CII_example2.xml").parsed
     allowance, charge = parsed.allowances_charges
     assert (allowance.is_charge, allowance.amount, allowance.reason, allowance.reason_code) == (
-        False, Decimal("100"), "Promotion discount", "95",
+        False,
+        Decimal("100"),
+        "Promotion discount",
+        "95",
     )
     assert (allowance.vat_category, allowance.vat_rate) == ("S", Decimal("25"))
     assert (charge.is_charge, charge.amount, charge.reason, charge.vat_category) == (
-        True, Decimal("100"), "Freight", "S",
+        True,
+        Decimal("100"),
+        "Freight",
+        "S",
     )
 
 
@@ -192,7 +198,9 @@ def test_generated_facturx_with_allowance_and_charge_passes_en16931(acme, beaufo
     totals = data.totals()
     assert (parsed.allowances_total, parsed.charges_total) == (Decimal("10.00"), Decimal("7.50"))
     assert (parsed.total_ht, parsed.total_vat, parsed.total_ttc) == (
-        totals.total_ht, totals.total_vat, totals.total_ttc
+        totals.total_ht,
+        totals.total_vat,
+        totals.total_ttc,
     )
 
 
@@ -220,4 +228,3 @@ def test_deposited_allowances_are_stored_and_shown(
     assert "Remises et frais sur l" in body
     assert "Remise commerciale" in body and "Frais de port" in body
     assert "Somme des lignes HT" in body
-

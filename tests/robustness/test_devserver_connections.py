@@ -57,11 +57,20 @@ def test_three_hundred_requests_do_not_grow_the_connection_count(tmp_path):
     db = settings.DATABASES["default"]
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {k: v for k, v in os.environ.items() if k not in ("CONN_MAX_AGE", "CACHE_URL")}
-    env.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="chorus.settings.base",
-               CHORUS_VAR_DIR=str(tmp_path), CELERY_BROKER_URL="", PYTHONUNBUFFERED="1")
+    env.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="chorus.settings.base",
+        CHORUS_VAR_DIR=str(tmp_path),
+        CELERY_BROKER_URL="",
+        PYTHONUNBUFFERED="1",
+    )
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{PORT}", "--noreload", "--skip-checks"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         _wait_for_port(PORT, server)

@@ -20,7 +20,15 @@ from django.urls.resolvers import URLPattern, URLResolver
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = (
-    "accounts", "suppliers", "entities", "invoices", "tracking", "cpro", "compliance", "helpcentre", "chorus",
+    "accounts",
+    "suppliers",
+    "entities",
+    "invoices",
+    "tracking",
+    "cpro",
+    "compliance",
+    "helpcentre",
+    "chorus",
 )
 pytestmark = pytest.mark.django_db
 
@@ -67,9 +75,7 @@ def query_parameters() -> list[str]:
             names.update(re.findall(r"GET\.get(?:list)?\(\s*\"(\w+)\"", source))
             names.update(re.findall(r"GET\[\"(\w+)\"\]", source))
             for form_name in re.findall(r"(\w+Form)\(request\.GET", source):
-                module = importlib.import_module(
-                    ".".join(path.relative_to(ROOT).with_suffix("").parts)
-                )
+                module = importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
                 names.update(getattr(module, form_name).base_fields)
     return sorted(names)
 

@@ -37,7 +37,11 @@ def test_the_formatter_writes_french_typography():
         assert format_quantity(Decimal("3.5000")) == "3,5"
         assert format_rate(Decimal("5.50")) == f"5,5{NBSP}%"
         assert [unit_label(c) for c in ("H87", "C62", "HUR", "LS", "XPP")] == [
-            "pièce", "unité", "heure", "forfait", "pièce",
+            "pièce",
+            "unité",
+            "heure",
+            "forfait",
+            "pièce",
         ]
         assert format_long_date(date(2026, 1, 1)) == "1er janvier 2026"
         assert format_long_date(date(2026, 1, 2)) == "2 janvier 2026"
@@ -57,8 +61,14 @@ def test_both_sides_show_the_same_amount(client, alice, carla, acme, beaufort, f
         S.MISE_A_DISPOSITION,
     )
     InvoiceLine.objects.create(
-        invoice=invoice, position=2, designation="Cartouches", quantity=Decimal("6"), unit="H87",
-        unit_price=Decimal("4.500000"), vat_rate=Decimal("20"), total_ht=Decimal("27.00"),
+        invoice=invoice,
+        position=2,
+        designation="Cartouches",
+        quantity=Decimal("6"),
+        unit="H87",
+        unit_price=Decimal("4.500000"),
+        vat_rate=Decimal("20"),
+        total_ht=Decimal("27.00"),
     )
     expected = f"2{NNBSP}080,80{NBSP}€"
     # When the supplier lists its sent invoices, then the amount is written the French way
@@ -83,8 +93,13 @@ def test_the_generated_pdf_prints_the_due_date_in_one_font(acme, beaufort, finan
     with translation.override("fr"):
         html = render_to_string(
             "invoices/pdf/invoice.html",
-            {"invoice": invoice, "lines": [], "vat_lines": [], "parties": {"buyer": {}, "seller": {}},
-             "type_label": "Facture"},
+            {
+                "invoice": invoice,
+                "lines": [],
+                "vat_lines": [],
+                "parties": {"buyer": {}, "seller": {}},
+                "type_label": "Facture",
+            },
         )
     # Then the due date is printed, and one font family is declared
     assert "Date d'échéance" in html and "31 décembre 2026" in html

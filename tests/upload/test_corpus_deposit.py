@@ -49,15 +49,30 @@ CASES = [
     # (file, seller BT-30, buyer BT-47, service BT-10, format, document-level allowances/charges)
     pytest.param(
         "facturx/valid/akretion-fixtures/invoice_EN16931.pdf#factur-x.xml",
-        "123456782", "987654321", "SERVEXEC", "CII", 8, id="cii-with-allowances",
+        "123456782",
+        "987654321",
+        "SERVEXEC",
+        "CII",
+        8,
+        id="cii-with-allowances",
     ),
     pytest.param(
         "ubl/valid/akretion-fixtures/ubl-21-en16931.xml",
-        "999999998", "787878784", "120943", "UBL_INVOICE", 3, id="ubl-with-allowances",
+        "999999998",
+        "787878784",
+        "120943",
+        "UBL_INVOICE",
+        3,
+        id="ubl-with-allowances",
     ),
     pytest.param(
         "facturx/valid/akretion-fixtures/invoice_EN16931.pdf",
-        "123456782", "987654321", "SERVEXEC", "FACTURX_PDF", 8, id="facturx-en16931-with-allowances",
+        "123456782",
+        "987654321",
+        "SERVEXEC",
+        "FACTURX_PDF",
+        8,
+        id="facturx-en16931-with-allowances",
     ),
 ]
 
@@ -118,14 +133,18 @@ def test_deposited_totals_are_those_of_the_file():
     invoice = outcome.invoice
     parsed = validate_document(content=content, filename="invoice_EN16931.pdf").parsed
     assert (invoice.total_ht, invoice.total_vat, invoice.total_ttc, invoice.amount_due) == (
-        parsed.total_ht, parsed.total_vat, parsed.total_ttc, parsed.amount_due,
+        parsed.total_ht,
+        parsed.total_vat,
+        parsed.total_ttc,
+        parsed.amount_due,
     )
     assert {(r.rate.normalize(), r.base, r.amount) for r in invoice.vat_lines.all()} == {
         (r.rate.normalize(), r.base, r.amount) for r in parsed.vat_breakdown
     }
-    assert sum(
-        (a.amount for a in invoice.allowances_charges.all() if not a.is_charge), Decimal(0)
-    ) == parsed.allowances_total
+    assert (
+        sum((a.amount for a in invoice.allowances_charges.all() if not a.is_charge), Decimal(0))
+        == parsed.allowances_total
+    )
 
 
 def test_same_file_from_another_supplier_is_refused_as_not_the_seller():

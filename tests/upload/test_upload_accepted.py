@@ -25,7 +25,9 @@ def software_invoice(acme, alice, beaufort, django_capture_on_commit_callbacks):
     """The Factur-X and CII XML of an ACME → Beaufort invoice, as the supplier's software made them."""
     with django_capture_on_commit_callbacks(execute=True):
         invoice = invoice_deposit(
-            supplier=acme, data=valid_data(number="LOGICIEL-1"), actor=alice,
+            supplier=acme,
+            data=valid_data(number="LOGICIEL-1"),
+            actor=alice,
             channel=Channel.SAISIE_PORTAIL,
         )
     document = invoice.documents.get(role=DocumentRole.INVOICE)
@@ -55,8 +57,11 @@ def test_uploaded_cii_is_deposited_and_kept_byte_for_byte(client, alice, acme, s
     body = response.content.decode()
     invoice = Invoice.objects.get(supplier=acme, number="LOGICIEL-2")
     assert "déposée" in body and str(invoice.pk) in body
-    assert invoice.status in (InvoiceStatus.DEPOSEE, InvoiceStatus.MISE_A_DISPOSITION,
-                              InvoiceStatus.EN_COURS_ACHEMINEMENT)
+    assert invoice.status in (
+        InvoiceStatus.DEPOSEE,
+        InvoiceStatus.MISE_A_DISPOSITION,
+        InvoiceStatus.EN_COURS_ACHEMINEMENT,
+    )
     assert invoice.channel == Channel.UPLOAD_PORTAIL
     assert invoice.recipient.siret == "21490244700017"
     assert invoice.recipient_service.code == "FINANCES"
@@ -71,8 +76,9 @@ def test_uploaded_cii_is_deposited_and_kept_byte_for_byte(client, alice, acme, s
 def test_uploaded_facturx_is_deposited(client, alice, acme, software_invoice):
     first, _pdf, xml = software_invoice
     renumbered = _renumber(xml, "LOGICIEL-3")
-    pdf = facturx_pdf(invoice=first, lines=list(first.lines.all()), vat_lines=list(first.vat_lines.all()),
-                      xml=renumbered)
+    pdf = facturx_pdf(
+        invoice=first, lines=list(first.lines.all()), vat_lines=list(first.vat_lines.all()), xml=renumbered
+    )
     client.force_login(alice)
     _upload(client, "LOGICIEL-3.pdf", pdf)
     invoice = Invoice.objects.get(supplier=acme, number="LOGICIEL-3")

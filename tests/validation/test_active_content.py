@@ -28,19 +28,24 @@ def facturx(acme, beaufort) -> bytes:
     return content
 
 
-def _rewrite(pdf: bytes, *, javascript: bool = False, launch: bool = False,
-             attachments: dict[str, bytes] | None = None) -> bytes:
+def _rewrite(
+    pdf: bytes, *, javascript: bool = False, launch: bool = False, attachments: dict[str, bytes] | None = None
+) -> bytes:
     writer = PdfWriter(clone_from=io.BytesIO(pdf))
     if javascript:
         writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
-            {NameObject("/S"): NameObject("/JavaScript"),
-             NameObject("/JS"): TextStringObject("app.launchURL('https://attaquant.example/');")}
+            {
+                NameObject("/S"): NameObject("/JavaScript"),
+                NameObject("/JS"): TextStringObject("app.launchURL('https://attaquant.example/');"),
+            }
         )
     if launch:
         writer.pages[0][NameObject("/AA")] = DictionaryObject(
-            {NameObject("/O"): DictionaryObject(
-                {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("cmd.exe")}
-            )}
+            {
+                NameObject("/O"): DictionaryObject(
+                    {NameObject("/S"): NameObject("/Launch"), NameObject("/F"): TextStringObject("cmd.exe")}
+                )
+            }
         )
     for name, data in (attachments or {}).items():
         writer.add_attachment(name, data)
@@ -104,8 +109,9 @@ def test_plain_pdf_with_a_script_is_kept_as_a_plain_pdf(facturx):
 def test_upload_page_refuses_the_hostile_facturx(client, alice, facturx):
     client.force_login(alice)
     hostile = _rewrite(facturx, javascript=True, attachments=HOSTILE_FILES)
-    response = client.post("/factures/deposer/", {"files": [SimpleUploadedFile("FX-ACTIF-1.pdf", hostile)]},
-                           follow=True)
+    response = client.post(
+        "/factures/deposer/", {"files": [SimpleUploadedFile("FX-ACTIF-1.pdf", hostile)]}, follow=True
+    )
     body = response.content.decode()
     assert "malware.exe" in body and "JavaScript" in body
     assert not Invoice.objects.filter(number="FX-ACTIF-1").exists()
@@ -116,8 +122,11 @@ def test_api_refuses_the_hostile_facturx(api, facturx, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         response = api.call(
             "/cpro/factures/v1/deposer/flux",
-            {"fichierFlux": base64.b64encode(hostile).decode(), "nomFichier": "FX-ACTIF-1.pdf",
-             "syntaxeFlux": "IN_DP_E2_CII_FACTURX"},
+            {
+                "fichierFlux": base64.b64encode(hostile).decode(),
+                "nomFichier": "FX-ACTIF-1.pdf",
+                "syntaxeFlux": "IN_DP_E2_CII_FACTURX",
+            },
         )
     number = response.json()["numeroFluxDepot"]
     report = api.call("/cpro/transverses/v1/consulterCRDetaille", {"numeroFluxDepot": number}).json()

@@ -1,13 +1,14 @@
-"""Reliability proof on the real PostgreSQL and broker (Redis or RabbitMQ): 200 invoices deposited with a worker
-running (half of them entered with the form, whose legal PDF the worker generates); the worker
-is killed with SIGKILL in the middle; a new one is started as `make worker` starts it, with the
-periodic sweeper embedded (`-B`); every invoice reaches MISE_A_DISPOSITION exactly once, with
-exactly one history event per transition, one notification per person for the chain of
-automatic steps, and its legal document within a minute of the restart.
+"""Reliability proof on the real PostgreSQL and broker (Redis or RabbitMQ): 200 invoices deposited
+with a worker running (half of them entered with the form, whose legal PDF the worker
+generates); the worker is killed with SIGKILL in the middle; a new one is started as `make
+worker` starts it, with the periodic sweeper embedded (`-B`); every invoice reaches
+MISE_A_DISPOSITION exactly once, with exactly one history event per transition, one notification
+per person for the chain of automatic steps, and its legal document within a minute of the
+restart.
 
 The broker's visibility timeout stays at production's 10 minutes: what the killed worker held is
-recovered by the sweeper (issue #19 §9), not by Redis re-delivering it (RabbitMQ re-delivers
-at once when the killed worker's connection closes).
+recovered by the sweeper (issue #19 §9), not by Redis re-delivering it (RabbitMQ re-delivers at
+once when the killed worker's connection closes).
 
 Skipped (with the reason) when ``DATABASE_URL`` is not PostgreSQL or ``CELERY_BROKER_URL`` is
 neither Redis nor RabbitMQ, as on the embedded SQLite default; CI runs it on Redis, then on

@@ -20,7 +20,15 @@ from tracking import demo as tracking_demo
 
 # Each later part (invoices, API accounts…) seeds after the structures exist, in its own
 # transaction: their side effects (documents, notifications) run after commit.
-LATER_PARTS = (invoices_demo, tracking_demo, cpro_demo, portalpro_demo, compliance_demo, helpcentre_demo, edi_demo)
+LATER_PARTS = (
+    invoices_demo,
+    tracking_demo,
+    cpro_demo,
+    portalpro_demo,
+    compliance_demo,
+    helpcentre_demo,
+    edi_demo,
+)
 
 
 class Command(BaseCommand):

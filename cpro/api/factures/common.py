@@ -44,6 +44,7 @@ from .official import FactureOut, official_facture
 TAG_SUPPLIER = "Factures – fournisseur"
 TAG_BUYER = "Factures – destinataire et valideur"
 
+
 def _money_filter(**kwargs: Any) -> serializers.DecimalField:
     return serializers.DecimalField(
         max_digits=17, decimal_places=2, required=False, allow_null=True, coerce_to_string=False, **kwargs

@@ -213,7 +213,6 @@ def unit_code(text: str) -> str:
     """``lignePosteUnite`` → a UN/ECE code: a code as such, a French word mapped, else C62."""
     import unicodedata
 
-
     word = text.strip()
     if not word:
         return ""
@@ -375,7 +374,9 @@ class SoumettreView(CproView):
 
 # --- deposer/pdf --------------------------------------------------------------------------------
 class DeposerPdfRequest(serializers.Serializer):
-    fichierFacture = serializers.CharField(help_text="Le PDF, encodé en base64 (10 Mo au plus une fois décodé).")
+    fichierFacture = serializers.CharField(
+        help_text="Le PDF, encodé en base64 (10 Mo au plus une fois décodé)."
+    )
     nomFichier = serializers.CharField(max_length=50)
     formatDepot = serializers.ChoiceField(
         choices=["PDF_NON_SIGNE", "PDF_SIGNE"], required=False, allow_null=True, allow_blank=True

@@ -100,7 +100,6 @@ def _legal_document(invoice: Any) -> Any:
 
     document = invoice.documents.filter(role=DocumentRole.INVOICE).first()
     if document is None:
-
         invoice_generate_document(invoice_id=invoice.pk)
         document = invoice.documents.filter(role=DocumentRole.INVOICE).first()
     return document
@@ -115,7 +114,6 @@ def _invoice_file(invoice: Any, fmt: str) -> tuple[str, bytes]:
     with document.file.open("rb") as handle:
         content = handle.read()
     if fmt == "PIVOT" and content.startswith(b"%PDF"):
-
         verdict = validate_document(content=content, filename=document.name)
         if verdict.xml:
             return f"{invoice.number or invoice.pk}.xml", verdict.xml
@@ -145,7 +143,6 @@ def download_invoices(
     invoices = [get_invoice(principal, pk) for pk in dict.fromkeys(ids)]
     files = [_invoice_file(invoice, fmt) for invoice in invoices]
     if with_attachments:
-
         for invoice in invoices:
             for document in invoice.documents.filter(role=DocumentRole.ATTACHMENT):
                 with document.file.open("rb") as handle:
@@ -183,7 +180,8 @@ class TelechargerGroupeView(CproView):
     @cpro_schema(
         request=TelechargerGroupeRequest,
         response=reply_out(
-            "TelechargerGroupeReponse", {"fichierResultat": serializers.CharField(), "nomFichier": serializers.CharField()}
+            "TelechargerGroupeReponse",
+            {"fichierResultat": serializers.CharField(), "nomFichier": serializers.CharField()},
         ),
         summary="Télécharger des factures (PDF, PIVOT = XML, ORIGINAL = fichier déposé)",
         tag=TAG_SUPPLIER,

@@ -367,7 +367,10 @@ FactureOut = shape(
         ),
         "pieceJointePrincipale": shape(
             "FacturePieceJointePrincipale",
-            {"idPieceJointePrincipale": serializers.IntegerField(), "idLiaisonPieceJointePrincipale": serializers.IntegerField()},
+            {
+                "idPieceJointePrincipale": serializers.IntegerField(),
+                "idLiaisonPieceJointePrincipale": serializers.IntegerField(),
+            },
         )(required=False),
         "piecePrecedente": shape(
             "FacturePiecePrecedente",

@@ -62,7 +62,9 @@ class RechercherDemandePaiementRequest(serializers.Serializer):
     cadreFacturation = serializers.ChoiceField(
         choices=Framework.values, required=False, allow_null=True, allow_blank=True
     )
-    typeFacture = serializers.ChoiceField(choices=InvoiceKind.values, required=False, allow_null=True, allow_blank=True)
+    typeFacture = serializers.ChoiceField(
+        choices=InvoiceKind.values, required=False, allow_null=True, allow_blank=True
+    )
     statutCourant = serializers.ChoiceField(
         choices=InvoiceStatus.values, required=False, allow_null=True, allow_blank=True
     )

@@ -113,7 +113,6 @@ class RechercherRecipiendaireView(CproView):
             if kinds:
                 qs = qs.filter(kind__in=kinds)
             if data.get("typeDemandePaiement") in ("FACTURE_TRAVAUX", "FACTURE"):
-
                 works = {"framework__in": list(WORKS_FRAMEWORKS)}
                 works_only = data["typeDemandePaiement"] == "FACTURE_TRAVAUX"
                 qs = qs.filter(**works) if works_only else qs.exclude(**works)

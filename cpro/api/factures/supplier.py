@@ -49,7 +49,9 @@ RechercherFournisseurRequest = type(
     {
         **common_search_fields(),
         "numeroFluxDepot": opt_str(40),
-        "modeDepot": serializers.ChoiceField(choices=Channel.values, required=False, allow_null=True, allow_blank=True),
+        "modeDepot": serializers.ChoiceField(
+            choices=Channel.values, required=False, allow_null=True, allow_blank=True
+        ),
         "rejetTraite": opt_bool(),
         "listeDestinataire": opt_list(
             inline_serializer(

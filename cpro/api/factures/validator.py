@@ -167,9 +167,9 @@ class StatutsVisiblesValideurView(CproView):
         response=reply_out(
             "StatutsVisiblesValideurReponse",
             {
-                "listeStatutFacture": shape("StatutFactureVisible", {"codeStatutFacture": serializers.CharField()})(
-                    many=True
-                )
+                "listeStatutFacture": shape(
+                    "StatutFactureVisible", {"codeStatutFacture": serializers.CharField()}
+                )(many=True)
             },
         ),
         summary="Statuts de facture visibles par un valideur",

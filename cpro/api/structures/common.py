@@ -19,6 +19,7 @@ from ..fields import fmt_day_start, shape
 
 TAG = "Structures"
 
+
 def unknown_structure() -> Exception:
     return unknown(_("La structure demandée est inconnue."))
 

@@ -401,7 +401,11 @@ def _refusal_reasons(view: CproView, data: dict[str, Any]) -> list[dict[str, Any
 MotifsRefusAValiderView = _rows_view(
     "RecupererMotifsRefusFactureAValider",
     "listeMotifRefusFactureAValider",
-    {"idMotif": serializers.IntegerField(), "codeMotif": serializers.CharField(), "libelleMotif": serializers.CharField()},
+    {
+        "idMotif": serializers.IntegerField(),
+        "codeMotif": serializers.CharField(),
+        "libelleMotif": serializers.CharField(),
+    },
     _refusal_reasons,
     "Motifs de refus d'une facture à valider (A9, A12)",
     {"codeCadreFacturationAValider": opt_str(60)},

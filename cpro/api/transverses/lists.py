@@ -103,7 +103,11 @@ def _reference_view(
 TauxTvaView = _reference_view(
     "RecupererTauxTva",
     "listeTauxTva",
-    {"codeTauxTva": serializers.CharField(), "libelleTauxTva": serializers.CharField(), "valeurTauxTva": serializers.FloatField()},
+    {
+        "codeTauxTva": serializers.CharField(),
+        "libelleTauxTva": serializers.CharField(),
+        "valeurTauxTva": serializers.FloatField(),
+    },
     lambda d: referentials.vat_rates(),
     "Taux de TVA de référence",
 )
@@ -156,7 +160,10 @@ ModeDepotView = _reference_view(
 MotifsExonerationView = _reference_view(
     "RecupererMotifsExonerationTva",
     "listeMotifsExonerationTva",
-    {"codeMotifExonerationTva": serializers.CharField(), "libelleMotifExonerationTva": serializers.CharField()},
+    {
+        "codeMotifExonerationTva": serializers.CharField(),
+        "libelleMotifExonerationTva": serializers.CharField(),
+    },
     lambda d: referentials.vat_exemptions(),
     "Motifs d'exonération de TVA",
 )
