@@ -438,6 +438,27 @@ def _supplier_structure(connection: EdiConnection) -> SupplierStructure:
     return structure
 
 
+def _return_file_write(
+    connection: EdiConnection, *, kind: str, name: str, content: bytes, **link: Any
+) -> bool:
+    """Write a file of ``retour/`` (storage first, never inside a transaction), then record it.
+    False when it was recorded before a crash: the same name was rewritten with the same content."""
+    storage.write_return(connection.account.login, name, content)
+    try:
+        with transaction.atomic():
+            EdiFile.objects.create(
+                connection=connection,
+                kind=kind,
+                state=EdiFileState.ECRIT,
+                name=name,
+                size=len(content),
+                **link,
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
 def _export_reports(connection: EdiConnection) -> int:
     login, structure = connection.account.login, _supplier_structure(connection)
     pending = (
@@ -463,20 +484,9 @@ def _export_reports(connection: EdiConnection) -> int:
             receiver=login,
             receiver_name=structure.name,
         )
-        storage.write_return(login, name, content)
-        try:
-            with transaction.atomic():
-                EdiFile.objects.create(
-                    connection=connection,
-                    kind=EdiFileKind.CR,
-                    state=EdiFileState.ECRIT,
-                    name=name,
-                    size=len(content),
-                    flow=flow,
-                    flow_number=flow.number,
-                )
-        except IntegrityError:
-            pass  # written before a crash: the same name was rewritten with the same content
+        _return_file_write(
+            connection, kind=EdiFileKind.CR, name=name, content=content, flow=flow, flow_number=flow.number
+        )
         EdiFile.objects.filter(pk=row.pk).update(report_name=name)
         edi_log(connection=connection, action=EdiAction.CR, name=name, size=len(content), detail=flow.status)
         written += 1
@@ -502,18 +512,9 @@ def _export_statuses(connection: EdiConnection) -> int:
             receiver=login,
             receiver_name=structure.name,
         )
-        storage.write_return(login, name, content)
-        try:
-            with transaction.atomic():
-                EdiFile.objects.create(
-                    connection=connection,
-                    kind=EdiFileKind.STATUT,
-                    state=EdiFileState.ECRIT,
-                    name=name,
-                    size=len(content),
-                    event=event,
-                )
-        except IntegrityError:
+        if not _return_file_write(
+            connection, kind=EdiFileKind.STATUT, name=name, content=content, event=event
+        ):
             continue
         edi_log(
             connection=connection, action=EdiAction.STATUT, name=name, size=len(content), detail=event.status
