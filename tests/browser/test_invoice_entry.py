@@ -107,7 +107,9 @@ def test_demo_supplier_enters_sends_and_downloads_an_invoice(live_server, browse
     import facturx
 
     _name, xml = facturx.get_xml_from_pdf(pdf, check_xsd=False)
-    assert hashlib.sha256(xml).hexdigest() == invoice.fingerprint
+    assert xml.startswith(b"<?xml")
+    # one fingerprint per invoice: the SHA-256 of the document as served (issue 18)
+    assert hashlib.sha256(pdf).hexdigest() == invoice.fingerprint
 
     # and the deposit certificate
     with page.expect_download() as download_info:

@@ -13,6 +13,8 @@ from entities.models import FormDesk, PublicCategory
 from invoices.models import Invoice
 from tests.factories import PublicStructureFactory
 
+from .conftest import menu
+
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = pytest.mark.browser
 
@@ -54,7 +56,7 @@ def test_a_person_without_siret_signs_up_and_sends_a_memo(live_server, browser_p
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(f"{live_server.url}/tableau-de-bord/")
     # Then she reaches the online forms, where the memo is open to her and the TIC refund is not
-    page.get_by_role("link", name="Formulaires en ligne").first.click()
+    menu(page, "Factures", "Formulaires en ligne")
     main = page.locator("main")
     assert "réservée aux exploitants" in main.inner_text()
     page.get_by_role("link", name="Remplir le formulaire").click()
