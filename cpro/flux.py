@@ -18,6 +18,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -44,7 +45,12 @@ MAX_ISSUES_PER_DOCUMENT = 20
 # The integration task's time limit (``cpro.tasks``) is below the broker's visibility timeout
 # (600 s): a running task is never delivered to a second worker. Its claim lasts longer.
 FLOW_TASK_TIME_LIMIT = 540
-FLOW_CLAIM_TIMEOUT = timedelta(seconds=FLOW_TASK_TIME_LIMIT + 60)
+
+
+def _flow_claim_timeout() -> timedelta:
+    """How long a claim protects its flow (``CHORUS_FLOW_CLAIM_SECONDS``, default the task's limit
+    plus a minute: a live task never loses it; tests of a killed worker shorten it)."""
+    return timedelta(seconds=getattr(settings, "CHORUS_FLOW_CLAIM_SECONDS", FLOW_TASK_TIME_LIMIT + 60))
 
 
 def flow_number() -> str:
@@ -136,10 +142,10 @@ def flow_process(*, flow_id: int) -> str | None:
 
     now = timezone.now()
     # Claim the flow (compare-and-set): a redelivered message, or a second worker, finds it taken
-    # and does nothing. A claim older than FLOW_CLAIM_TIMEOUT belongs to a worker that died.
+    # and does nothing. A claim older than its timeout belongs to a worker that died.
     claimed = (
         DepositFlow.objects.filter(pk=flow_id, status=FlowStatus.EN_ATTENTE)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - FLOW_CLAIM_TIMEOUT))
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - _flow_claim_timeout()))
         .update(claimed_at=now)
     )
     if not claimed:
@@ -230,7 +236,7 @@ def flows_sweep(
         DepositFlow.objects.filter(status=FlowStatus.EN_ATTENTE)
         .filter(
             Q(claimed_at__isnull=True, created_at__lt=now - grace)
-            | Q(claimed_at__lt=now - FLOW_CLAIM_TIMEOUT)
+            | Q(claimed_at__lt=now - _flow_claim_timeout())
         )
         .values_list("pk", flat=True)[:limit]
     )

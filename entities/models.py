@@ -80,8 +80,15 @@ class PublicStructure(models.Model):
     edi_receiver = models.BooleanField(_("récepteur EDI"), default=False)
     is_moa = models.BooleanField(_("maître d'ouvrage"), default=False)
     is_moa_only = models.BooleanField(_("maître d'ouvrage uniquement"), default=False)
+    # Local data, never in the directory export: the bulk import leaves it out of its inserts,
+    # hence a default in the database itself.
     form_desk = models.CharField(
-        _("formulaires Chorus Portal Pro reçus"), max_length=10, choices=FormDesk.choices, blank=True
+        _("formulaires Chorus Portal Pro reçus"),
+        max_length=10,
+        choices=FormDesk.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     active = models.BooleanField(_("active"), default=True)
     address = models.CharField(_("adresse"), max_length=255, blank=True)

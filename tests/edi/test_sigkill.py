@@ -16,6 +16,7 @@ from datetime import timedelta
 
 import pytest
 
+from cpro.flux import flows_sweep
 from edi.models import EdiFile, EdiFileKind, EdiFileState
 from invoices.lifecycle.statuses import InvoiceStatus as S
 from invoices.models import DepositFlow, Invoice
@@ -67,9 +68,16 @@ def test_a_worker_killed_mid_intake_loses_and_duplicates_no_edi_file(
         Workers.kill(first)
         at_kill = ended()
         assert at_kill < FILES, "the worker finished before it could be killed: nothing was proven"
-        # and a new worker is started
-        workers.start("second")
-        wait_for(lambda: ended() == FILES, timeout=180, what="every flow to end")
+        # and a new worker is started, as `make worker` does (the periodic sweepers embedded); the
+        # flow the killed worker had claimed is taken again once its claim is stale (10 s here)
+        workers.start("second", beat=True)
+        settings.CHORUS_FLOW_CLAIM_SECONDS = 10
+
+        def all_ended() -> bool:
+            flows_sweep(grace=timedelta(seconds=5))  # what cpro.flows_sweep does every 5 minutes
+            return ended() == FILES
+
+        wait_for(all_ended, timeout=180, what="every flow to end", interval=2)
         # (an invoice deposited by the killed worker may have lost its routing message, sent after
         # commit: the lifecycle's sweeper, run by beat every 5 minutes, re-sends it; run it now)
         lifecycle_sweep(grace=timedelta(0))

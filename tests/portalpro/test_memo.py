@@ -92,7 +92,8 @@ def test_an_interpreter_without_siret_sends_a_memo_the_court_pays_it(
     for event in StatusEvent.objects.filter(invoice=memo):
         status_event_notify(event_id=event.pk)
     titles = set(Notification.objects.filter(recipient=marie).values_list("title", flat=True))
-    assert "Facture MEM-2026-001 : Déposée" in titles
+    # (the deposit and its automatic steps are told in one notification, issue 17)
+    assert "Facture MEM-2026-001 : Déposée et mise à disposition" in titles
     assert "Facture MEM-2026-001 : Mise en paiement" in titles
 
 

@@ -25,3 +25,5 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     }
 CHORUS_SWEEP_GRACE_SECONDS = int(os.environ.get("CHORUS_SWEEP_GRACE_SECONDS", "5"))
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A flow claimed by the killed worker is taken again after this (production: the task's limit).
+CHORUS_FLOW_CLAIM_SECONDS = 10
