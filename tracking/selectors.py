@@ -29,7 +29,7 @@ def invoice_timeline(*, invoice_id: int) -> list[StatusEvent]:
 def last_reason_event(events: list[StatusEvent]) -> StatusEvent | None:
     """The latest unfavourable event (suspension, rejection, recycling) with its reason."""
     for event in reversed(events):
-        if event.status in (S.SUSPENDUE, S.REJETEE, S.A_RECYCLER, S.REFUSEE_1):
+        if event.status in (S.SUSPENDUE, S.REJETEE, S.A_RECYCLER, S.REFUSEE_1, S.REFUSEE_MOE):
             return event
     return None
 
@@ -52,7 +52,7 @@ class FollowUp:
 def invoice_followup(*, invoice: Any, role: str = ActorRole.SUPPLIER) -> FollowUp:
     events = invoice_timeline(invoice_id=invoice.pk)
     current_reason = None
-    if invoice.status in (S.SUSPENDUE, S.REJETEE, S.A_RECYCLER, S.REFUSEE_1):
+    if invoice.status in (S.SUSPENDUE, S.REJETEE, S.A_RECYCLER, S.REFUSEE_1, S.REFUSEE_MOE):
         current_reason = last_reason_event(events)
     supplier = role == ActorRole.SUPPLIER
     return FollowUp(
@@ -85,7 +85,8 @@ def supplier_invoice_get(*, structure_id: int, invoice_id: int) -> Any:
 def validator_invoices(*, structure_id: int, before: int | None = None, limit: int = 50) -> list[Any]:
     """A9/A12 invoices waiting for the validation of structure ``structure_id``, newest first."""
 
-    qs = Invoice.objects.filter(validator_id=structure_id, status=S.A_VALIDER_1)
+    # The maître d'œuvre's works documents wait in the same list (A_VALIDER_MOE).
+    qs = Invoice.objects.filter(validator_id=structure_id, status__in=(S.A_VALIDER_1, S.A_VALIDER_MOE))
     if before is not None:
         qs = qs.filter(pk__lt=before)
     return list(qs.select_related("supplier", "recipient").order_by("-pk")[:limit])
