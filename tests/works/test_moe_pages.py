@@ -3,6 +3,7 @@ overdue indicator, and its decision with a correction the contractor reads."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import timezone
 from invoices.choices import Framework
 from invoices.lifecycle.statuses import InvoiceStatus as S
 from invoices.models import Invoice
+from tests.invoices.test_views import form_post
 from tests.tracking.factories import make_invoice
 from tracking.selectors import MOE_REVIEW_DAYS
 
@@ -58,3 +60,42 @@ def test_the_moe_validates_from_its_dashboard_with_a_correction(
     assert "Acompte ramené à 9 800 € HT" in page and "Transmise au maître d" in page
     client.force_login(carla)
     assert client.get(reverse("invoices:detail", args=[invoice.pk])).status_code == 200
+
+
+def test_acme_names_its_moe_on_the_web_form_and_the_moe_refuses(
+    client, alice, acme, beaufort, carla, maxime, moreau, django_capture_on_commit_callbacks
+):
+    # Given the form offers the MOE's SIRET for works drafts
+    client.force_login(alice)
+    page = client.get(reverse("invoices:create")).content.decode()
+    assert Framework.A4 in re.search(r'data-validator-frameworks="([^"]*)"', page).group(1)
+    # When ACME sends an A4 naming Atelier Moreau on the web form and confirms
+    fields = {
+        "framework": Framework.A4,
+        "service_code": "TECHNIQUE",
+        "validator_identifier": "51234567900017",
+    }
+    response = client.post(reverse("invoices:create"), form_post("send", number="PDM-WEB-01", **fields))
+    invoice = Invoice.objects.get(number="PDM-WEB-01")
+    html = client.get(response.url).content.decode()
+    version = re.search(r'name="version" value="([^"]+)"', html).group(1)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("invoices:send_confirm", args=[invoice.pk]), {"version": version})
+    invoice.refresh_from_db()
+    # Then it waits for the MOE
+    assert invoice.status == S.A_VALIDER_MOE and invoice.validator_id == moreau.pk
+    # When the MOE refuses it with a reason from its page
+    client.force_login(maxime)
+    url = reverse("tracking:validation_detail", args=[invoice.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url, {"action": "REFUS", "comment": "Métrés absents : joignez l'attachement contradictoire"}
+        )
+    invoice.refresh_from_db()
+    assert invoice.status == S.REFUSEE_MOE
+    # Then ACME sees the refusal and its reason; the commune never sees the document
+    client.force_login(alice)
+    page = client.get(reverse("invoices:detail", args=[invoice.pk])).content.decode()
+    assert "Refusée par le maître d" in page and "Métrés absents" in page
+    client.force_login(carla)
+    assert client.get(reverse("invoices:detail", args=[invoice.pk])).status_code == 404
