@@ -59,7 +59,11 @@ def test_the_moe_validates_from_its_dashboard_with_a_correction(
     page = client.get(reverse("invoices:detail", args=[invoice.pk])).content.decode()
     assert "Acompte ramené à 9 800 € HT" in page and "Transmise au maître d" in page
     client.force_login(carla)
-    assert client.get(reverse("invoices:detail", args=[invoice.pk])).status_code == 200
+    page = client.get(reverse("invoices:detail", args=[invoice.pk]))
+    assert page.status_code == 200
+    # And the commune's page shows the MOE's validation and its correction in the history
+    html = page.content.decode()
+    assert "Transmise au maître d" in html and "Acompte ramené à 9 800 € HT" in html
 
 
 def test_acme_names_its_moe_on_the_web_form_and_the_moe_refuses(
