@@ -86,9 +86,10 @@ def supplier_invoice_get(*, structure_id: int, invoice_id: int) -> Any:
 
 
 # The maître d'œuvre's delay to accept or correct the contractor's draft monthly statement and
-# send the progress-payment statement on: 7 days from its receipt (CCAG Travaux 2021 art. 12.2;
-# the figure is the one the brief of issue 14 names — check it against the published text).
-# Its receipt is the document's arrival at A_VALIDER_MOE.
+# send the progress-payment statement on (CCAG Travaux 2021 art. 12.2, "état d'acompte mensuel"
+# established by the MOE from the draft of art. 12.1.1). 7 days from its receipt is our reading
+# of art. 12.2 — [U]: not checked against the published text (the pages found only confirmed
+# art. 12.1.1); a contract may set another delay. Receipt = arrival at A_VALIDER_MOE.
 MOE_REVIEW_DAYS = 7
 
 
