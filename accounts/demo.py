@@ -11,6 +11,8 @@ SUPPLIER = ("fournisseur@chorus.test", "Demo-Fournisseur-2026!", "Frédéric", "
 BUYER = ("acheteur@chorus.test", "Demo-Acheteur-2026!", "Agnès", "Achard")
 # Principal manager of Nordlicht Bürobedarf GmbH, the demo supplier established in Germany.
 FOREIGN_SUPPLIER = ("nordlicht@chorus.test", "Demo-Nordlicht-2026!", "Jana", "Nordlicht")
+# Member of Atelier Moreau Architectes, the maître d'œuvre of the demo works contract (issue 14).
+MOE = ("moe@chorus.test", "Demo-Moe-2026!", "Mathilde", "Moreau")
 
 
 def demo_user(email: str, password: str, first_name: str, last_name: str, *, staff: bool = False) -> User:
@@ -34,4 +36,5 @@ def seed() -> dict[str, User]:
         "supplier": demo_user(*SUPPLIER),
         "buyer": demo_user(*BUYER),
         "foreign_supplier": demo_user(*FOREIGN_SUPPLIER),
+        "moe": demo_user(*MOE),
     }

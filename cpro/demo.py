@@ -2,7 +2,8 @@
 
 - OAuth application ``demo-client`` / ``demo-client-secret`` (owner: the demo administrator);
 - technical accounts ``TECH-ACME`` (ACME Fournitures), ``TECH-BEAUFORT`` (Commune de
-  Beaufort-en-Anjou) and ``TECH-NORDLICHT`` (Nordlicht Bürobedarf GmbH), all with the password
+  Beaufort-en-Anjou), ``TECH-NORDLICHT`` (Nordlicht Bürobedarf GmbH) and ``TECH-MOREAU``
+  (Atelier Moreau Architectes, maître d'œuvre), all with the password
   ``Demo-Tech-2026!``.
 """
 
@@ -30,6 +31,7 @@ TECH_ACCOUNTS = (
     ("TECH-ACME", "suppliers", "acme"),
     ("TECH-BEAUFORT", "entities", "beaufort"),
     ("TECH-NORDLICHT", "suppliers", "nordlicht"),  # the foreign supplier (issue 13)
+    ("TECH-MOREAU", "suppliers", "moreau"),  # the maître d'œuvre (issue 14)
 )
 
 

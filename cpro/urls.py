@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from . import views
 from .api import factures, flux, oauth, structures, transverses
 from .api.docs import ApiDocsView, ApiSchemaView, swagger_asset
-from .api.factures import payment_requests
+from .api.factures import payment_requests, works
 from .api.transverses import catalogue
 
 app_name = "cpro"
@@ -21,6 +21,7 @@ FACTURES = "cpro/factures/v1/"
 STRUCTURES = "cpro/structures/v1/"
 TRANSVERSES = "cpro/transverses/v1/"
 UTILISATEURS = "cpro/utilisateurs/v1/"
+FACTURES_TRAVAUX = "cpro/facturesTravaux/v1/"
 
 # One row per endpoint (route, view, URL name), in the order of the OpenAPI schema and its documentation.
 API_ROUTES: list[tuple[str, type[APIView], str]] = [
@@ -75,6 +76,11 @@ API_ROUTES: list[tuple[str, type[APIView], str]] = [
         "factures_rechercher_demande_paiement",
     ),
     # --- structures ---
+    (
+        FACTURES_TRAVAUX + "rechercher",
+        works.RechercherFacturesTravauxView,
+        "factures_travaux_rechercher",
+    ),
     (STRUCTURES + "rechercher", structures.RechercherStructuresView, "structures_rechercher"),
     (STRUCTURES + "consulter", structures.ConsulterStructureView, "structures_consulter"),
     (STRUCTURES + "rechercher/services", structures.RechercherServicesView, "structures_rechercher_services"),

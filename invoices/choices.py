@@ -85,6 +85,20 @@ class Framework(models.TextChoices):
 
 # A9 / A12 go through a validator (prime contractor / mandataire) before the recipient.
 FRAMEWORKS_WITH_VALIDATOR = frozenset({Framework.A9, Framework.A12})
+# The contractors' draft statements that the maître d'œuvre checks (and may correct) before the
+# maître d'ouvrage (reference §2: A4 "titulaire → MOE → MOA"; CCAG Travaux 2021 art. 12.1.1:
+# the draft statement is handed to the maître d'œuvre). The MOE is optional: a contract
+# without one sends the document straight to the MOA.
+FRAMEWORKS_WITH_MOE = frozenset(
+    {
+        Framework.A4,
+        Framework.A7,
+        Framework.A10,
+        Framework.A11,
+        Framework.A13,
+        Framework.A14,
+    }
+)
 # Works billing documents (CCAG Travaux): storable and routable.
 WORKS_FRAMEWORKS = frozenset(
     {

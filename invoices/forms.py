@@ -21,6 +21,7 @@ from .attachments import HEAD_BYTES, attachment_errors, total_size_error
 from .choices import (
     CURRENCIES,
     DEFAULT_UNIT,
+    FRAMEWORKS_WITH_MOE,
     FRAMEWORKS_WITH_VALIDATOR,
     FRENCH_VAT_RATES,
     PAYMENT_MODES_WITH_IBAN,
@@ -124,7 +125,11 @@ class InvoiceForm(DsfrBaseForm):
         label=_("SIRET du valideur (titulaire ou mandataire)"),
         max_length=20,
         required=False,
-        help_text=_("Cadres A9 et A12 : l'entreprise qui valide votre facture avant le destinataire."),
+        help_text=_(
+            "Cadres A9 et A12 : l'entreprise qui valide votre facture avant le destinataire. Projets de "
+            "décompte de travaux (A4, A7…) : le SIRET du maître d'œuvre, s'il y en a un ; sans maître "
+            "d'œuvre, le document va directement au maître d'ouvrage."
+        ),
     )
     validator_service_code = forms.CharField(
         label=_("Code service du valideur"), max_length=100, required=False
@@ -396,11 +401,14 @@ def invoice_data_from_forms(
         service_code=c["service_code"],
         engagement_number=c["engagement_number"],
         market_number=c["market_number"],
+        # A9/A12: the validator; works drafts (A4…): their maître d'œuvre, if the contract has one.
         validator_identifier=c["validator_identifier"]
-        if c["framework"] in {Framework.A9, Framework.A12}
+        if c["framework"] in FRAMEWORKS_WITH_VALIDATOR | FRAMEWORKS_WITH_MOE
         else "",
         validator_service_code=(
-            c["validator_service_code"] if c["framework"] in {Framework.A9, Framework.A12} else ""
+            c["validator_service_code"]
+            if c["framework"] in FRAMEWORKS_WITH_VALIDATOR | FRAMEWORKS_WITH_MOE
+            else ""
         ),
         original_invoice_number=c["original_invoice_number"] if c["kind"] == InvoiceKind.AVOIR else "",
         currency=c["currency"],

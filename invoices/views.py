@@ -21,7 +21,7 @@ from suppliers.selectors import supplier_bank_accounts
 
 from .checks import InvoiceRejected, invoice_draft_check
 from .checks.seller import seller_is_foreign
-from .choices import DocumentRole, Framework, InvoiceKind
+from .choices import FRAMEWORKS_WITH_MOE, DocumentRole, Framework, InvoiceKind
 from .data import invoice_data_from_invoice
 from .forms import (
     InvoiceForm,
@@ -102,7 +102,8 @@ def _render_form(
         "rejected": rejected,
         "directory_url": _directory_url(),
         "bank_accounts": supplier_bank_accounts(structure=supplier),
-        "validator_frameworks": [Framework.A9, Framework.A12],
+        # The validator's field shows for A9/A12 and for the works drafts that name a MOE.
+        "validator_frameworks": sorted({Framework.A9, Framework.A12} | FRAMEWORKS_WITH_MOE),
         "credit_note_kind": InvoiceKind.AVOIR,
         "documents": invoice_documents(invoice=draft) if draft else [],
         **(recipient or {}),

@@ -13,6 +13,9 @@ ACME_VAT = "FR19812345676"
 ACME_IBAN = "FR7630006000011234567890189"
 ACME_HEADCOUNT = 120  # a PME (décret 2008-1354): e-invoicing mandatory since 1 January 2019
 
+# The maître d'œuvre of the demo works contract (issue 14): an architects' firm.
+MOREAU_SIRET = "51234567900017"
+
 # A supplier established in another EU country (``UE_HORS_FRANCE``: identified by its VAT number).
 NORDLICHT_VAT = "DE136469057"
 
@@ -45,7 +48,31 @@ def seed(users: dict[str, User]) -> dict[str, SupplierStructure]:
         defaults={"role": Role.PRINCIPAL, "status": MembershipStatus.ACTIVE},
     )
     nordlicht = _seed_nordlicht(users)
-    return {"acme": acme, "nordlicht": nordlicht}
+    return {"acme": acme, "nordlicht": nordlicht, "moreau": _seed_moreau(users)}
+
+
+def _seed_moreau(users: dict[str, User]) -> SupplierStructure:
+    """Atelier Moreau Architectes, maître d'œuvre of ACME's works contract with the Commune de
+    Beaufort-en-Anjou, and its user ``moe@chorus.test`` (its technical account TECH-MOREAU is
+    seeded by ``cpro.demo``)."""
+    moreau, _ = SupplierStructure.objects.update_or_create(
+        identifier_type=IdentifierType.SIRET,
+        identifier=MOREAU_SIRET,
+        defaults={
+            "name": "Atelier Moreau Architectes",
+            "address": "5 place du Ralliement",
+            "postcode": "49100",
+            "city": "Angers",
+            "country_code": "FR",
+            "active": True,
+        },
+    )
+    SupplierMembership.objects.update_or_create(
+        user=users["moe"],
+        structure=moreau,
+        defaults={"role": Role.PRINCIPAL, "status": MembershipStatus.ACTIVE},
+    )
+    return moreau
 
 
 def _seed_nordlicht(users: dict[str, User]) -> SupplierStructure:

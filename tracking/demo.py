@@ -32,6 +32,7 @@ from invoices.models import Invoice
 from invoices.services import invoice_deposit_record
 from notifications.models import Notification
 
+from . import works_demo
 from .notices import status_event_notify
 
 IBAN = "FR7630006000011234567890189"
@@ -206,4 +207,6 @@ def seed(*, users: dict[str, Any], suppliers: dict[str, Any], entities: dict[str
                     read_at=notification.created_at + dt.timedelta(hours=2)
                 )
         seeded[spec.number] = Invoice.objects.get(pk=invoice.pk)
+    # The works contract and its statements through the maître d'œuvre (issue 14).
+    seeded.update(works_demo.seed(users=users, suppliers=suppliers, entities=entities))
     return seeded

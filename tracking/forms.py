@@ -73,6 +73,10 @@ class ValidatorForm(DsfrBaseForm):
     )
     comment = forms.CharField(
         label=_("Motif du refus"),
+        help_text=_(
+            "Maître d'œuvre qui valide en corrigeant les montants : indiquez ici la correction et son "
+            "motif, que l'entreprise verra."
+        ),
         max_length=REASON_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

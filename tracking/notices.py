@@ -54,6 +54,16 @@ NEXT_STEP = {
         "Le valideur a refusé votre facture : prenez contact avec lui avant d'en émettre une nouvelle."
     ),
     S.MISE_EN_PAIEMENT: gettext_lazy("Le paiement de votre facture a été émis."),
+    S.A_VALIDER_MOE: gettext_lazy(
+        "Le maître d'œuvre vérifie votre projet de décompte avant de le transmettre au maître d'ouvrage."
+    ),
+    S.REFUSEE_MOE: gettext_lazy(
+        "Le maître d'œuvre a refusé votre projet de décompte : prenez connaissance du motif et "
+        "déposez un nouveau document."
+    ),
+    S.TRANSMISE_MOA: gettext_lazy(
+        "Le maître d'œuvre a validé votre document et l'a transmis au maître d'ouvrage."
+    ),
 }
 
 
@@ -231,6 +241,30 @@ def _chain_notify(events: list[StatusEvent], invoice: Any, *, send_email: bool) 
     )
     for event in events:
         count += _notify_buyers(event, invoice, number, send_email=send_email)
+        if event.status == S.A_VALIDER_MOE and invoice.validator_id:
+            count += _notify_all(
+                supplier_members(invoice.validator_id),
+                skip=event.actor_id,
+                kind=Kind.TO_VALIDATE,
+                title=_("Décompte de travaux à valider : %(number)s") % {"number": number},
+                body=_(
+                    "%(supplier)s vous soumet son document n° %(number)s de %(amount)s € TTC pour "
+                    "%(recipient)s : validez-le (en corrigeant au besoin les montants, avec un motif) "
+                    "ou refusez-le."
+                )
+                % {
+                    "supplier": invoice.supplier.name,
+                    "number": number,
+                    "amount": _money(invoice.total_ttc),
+                    "recipient": recipient,
+                },
+                url=_url("tracking:validation_detail", invoice.pk),
+                invoice=invoice,
+                event=event,
+                structure=invoice.validator,
+                send_email=send_email,
+                created_at=event.at,
+            )
         if event.status == S.A_VALIDER_1 and invoice.validator_id:
             count += _notify_all(
                 supplier_members(invoice.validator_id),

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from common.tasks import task_send
 from invoices.checks import invoice_check
-from invoices.choices import FRAMEWORKS_WITH_VALIDATOR, DocumentRole
+from invoices.choices import FRAMEWORKS_WITH_MOE, FRAMEWORKS_WITH_VALIDATOR, DocumentRole
 from invoices.lifecycle.machine import StatusConflict, TransitionError, invoice_transition
 from invoices.lifecycle.models import ActorRole, StatusEvent
 from invoices.lifecycle.reasons import REASON_MAX_LENGTH, ReasonCode
@@ -136,6 +136,9 @@ def invoice_route(*, invoice_id: int, follow_up: bool = True, checked: bool = Fa
         )
     if invoice.framework in FRAMEWORKS_WITH_VALIDATOR and invoice.validator_id:
         return _system_transition(invoice_id=invoice_id, to=S.A_VALIDER_1, expected=S.DEPOSEE)
+    if invoice.framework in FRAMEWORKS_WITH_MOE and invoice.validator_id:
+        # Works: the maître d'œuvre checks the contractor's draft before the maître d'ouvrage.
+        return _system_transition(invoice_id=invoice_id, to=S.A_VALIDER_MOE, expected=S.DEPOSEE)
     return _system_transition(invoice_id=invoice_id, to=S.EN_COURS_ACHEMINEMENT, expected=S.DEPOSEE)
 
 

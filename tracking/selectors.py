@@ -6,7 +6,10 @@ Every list is bounded (keyset on the id, newest first) and every count capped.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from common.pagination import recent_page
 from invoices.lifecycle.machine import allowed_targets
@@ -29,7 +32,7 @@ def invoice_timeline(*, invoice_id: int) -> list[StatusEvent]:
 def last_reason_event(events: list[StatusEvent]) -> StatusEvent | None:
     """The latest unfavourable event (suspension, rejection, recycling) with its reason."""
     for event in reversed(events):
-        if event.status in (S.SUSPENDUE, S.REJETEE, S.A_RECYCLER, S.REFUSEE_1):
+        if event.status in (S.SUSPENDUE, S.REJETEE, S.A_RECYCLER, S.REFUSEE_1, S.REFUSEE_MOE):
             return event
     return None
 
@@ -52,7 +55,7 @@ class FollowUp:
 def invoice_followup(*, invoice: Any, role: str = ActorRole.SUPPLIER) -> FollowUp:
     events = invoice_timeline(invoice_id=invoice.pk)
     current_reason = None
-    if invoice.status in (S.SUSPENDUE, S.REJETEE, S.A_RECYCLER, S.REFUSEE_1):
+    if invoice.status in (S.SUSPENDUE, S.REJETEE, S.A_RECYCLER, S.REFUSEE_1, S.REFUSEE_MOE):
         current_reason = last_reason_event(events)
     supplier = role == ActorRole.SUPPLIER
     return FollowUp(
@@ -82,13 +85,40 @@ def supplier_invoice_get(*, structure_id: int, invoice_id: int) -> Any:
     )
 
 
+# The maître d'œuvre's delay to accept or correct the contractor's draft monthly statement and
+# send the progress-payment statement on (CCAG Travaux 2021 art. 12.2, "état d'acompte mensuel"
+# established by the MOE from the draft of art. 12.1.1). 7 days from its receipt is our reading
+# of art. 12.2 — [U]: not checked against the published text (the pages found only confirmed
+# art. 12.1.1); a contract may set another delay. Receipt = arrival at A_VALIDER_MOE.
+MOE_REVIEW_DAYS = 7
+
+
+def moe_review_due(invoice: Any) -> date | None:
+    """The day by which the maître d'œuvre must answer, for a document waiting for it."""
+    if invoice.status != S.A_VALIDER_MOE or invoice.status_changed_at is None:
+        return None
+    return timezone.localdate(invoice.status_changed_at) + timedelta(days=MOE_REVIEW_DAYS)
+
+
+def moe_review_overdue(invoice: Any, *, today: date | None = None) -> bool:
+    due = moe_review_due(invoice)
+    return due is not None and (today or timezone.localdate()) > due
+
+
 def validator_invoices(*, structure_id: int, before: int | None = None, limit: int = 50) -> list[Any]:
     """A9/A12 invoices waiting for the validation of structure ``structure_id``, newest first."""
 
-    qs = Invoice.objects.filter(validator_id=structure_id, status=S.A_VALIDER_1)
+    # The maître d'œuvre's works documents wait in the same list (A_VALIDER_MOE).
+    qs = Invoice.objects.filter(validator_id=structure_id, status__in=(S.A_VALIDER_1, S.A_VALIDER_MOE))
     if before is not None:
         qs = qs.filter(pk__lt=before)
-    return list(qs.select_related("supplier", "recipient").order_by("-pk")[:limit])
+    rows: list[Any] = list(qs.select_related("supplier", "recipient").order_by("-pk")[:limit])
+    today = timezone.localdate()
+    for row in rows:
+        # The MOE's legal delay and its overdue indicator (the page's "À traiter avant" column).
+        row.moe_due = moe_review_due(row)
+        row.moe_overdue = moe_review_overdue(row, today=today)
+    return rows
 
 
 def validator_invoice_get(*, structure_id: int, invoice_id: int) -> Any:

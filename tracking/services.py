@@ -364,12 +364,28 @@ class ValidatorAction:
 
 
 VALIDATOR_TARGETS = {ValidatorAction.VALIDATION: S.VALIDEE_1, ValidatorAction.REFUS: S.REFUSEE_1}
+# The maître d'œuvre of a works document (``typeValideur`` MOE): validating transmits it to the
+# maître d'ouvrage (reference §1.1 TRANSMISE_MOA), refusing ends it (REFUSEE_MOE).
+MOE_TARGETS = {ValidatorAction.VALIDATION: S.TRANSMISE_MOA, ValidatorAction.REFUS: S.REFUSEE_MOE}
 
 
-def invoice_validator_process(*, invoice_id: int, actor: Any, action: str, comment: str = "") -> StatusEvent:
+def invoice_validator_process(
+    *, invoice_id: int, actor: Any, action: str, comment: str = "", validator_type: str = ""
+) -> StatusEvent:
     """The prime contractor or mandataire validates (then the invoice is routed to the
-    recipient) or refuses (reason required) a subcontractor's or co-contractor's invoice."""
-    to = VALIDATOR_TARGETS.get((action or "").upper())
+    recipient) or refuses (reason required) a subcontractor's or co-contractor's invoice; the
+    maître d'œuvre does the same for a works document waiting for it (A_VALIDER_MOE). A
+    correction of the amounts by the MOE is written in the comment, which the contractor sees
+    in the history and its notification."""
+    status = Invoice.objects.filter(pk=invoice_id).values_list("status", flat=True).first()
+    targets = MOE_TARGETS if status == S.A_VALIDER_MOE else VALIDATOR_TARGETS
+    # ``typeValideur`` MOE names the maître d'œuvre's step: only a works document waiting for it.
+    if (validator_type or "").strip().upper() == "MOE" and status != S.A_VALIDER_MOE:
+        raise TransitionNotAllowed(
+            _("Ce document n'attend pas la validation du maître d'œuvre (statut : « %(status)s »).")
+            % {"status": S(status).label if status else "?"}
+        )
+    to = targets.get((action or "").upper())
     if to is None:
         raise TransitionNotAllowed(
             _("L'action « %(action)s » n'est pas possible pour un valideur : choisissez VALIDATION ou REFUS.")
@@ -381,11 +397,13 @@ def invoice_validator_process(*, invoice_id: int, actor: Any, action: str, comme
         role=ActorRole.VALIDATOR,
         actor=actor,
         comment=(comment or "").strip(),
+        expected=status,
     )
 
 
 __all__ = [
     "BULK_MAX",
+    "MOE_TARGETS",
     "BulkResult",
     "InvalidRequest",
     "StatusConflict",

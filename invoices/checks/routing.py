@@ -16,6 +16,7 @@ from suppliers.models import IdentifierType
 from suppliers.selectors import supplier_structure_find
 
 from ..choices import (
+    FRAMEWORKS_WITH_MOE,
     FRAMEWORKS_WITH_VALIDATOR,
     Framework,
     InvoiceKind,
@@ -223,14 +224,19 @@ def _check_framework(
     supplier: SupplierStructure,
     amount_due: Decimal | None,
 ) -> None:
-    if data.framework in FRAMEWORKS_WITH_VALIDATOR:
+    moe = data.framework in FRAMEWORKS_WITH_MOE and bool(data.validator_identifier.strip())
+    if data.framework in FRAMEWORKS_WITH_VALIDATOR or moe:
         # Reference §1.3 / §5.4: A9 and A12 go through the prime contractor or mandataire.
-
-        role = (
-            _("entreprise titulaire (mandataire)")
-            if data.framework == Framework.A12
-            else _("entreprise titulaire du marché")
-        )
+        # Works drafts (A4…) naming a maître d'œuvre go through it (reference §2); without one
+        # they go straight to the maître d'ouvrage.
+        if moe:
+            role = _("entreprise de maîtrise d'œuvre")
+        else:
+            role = (
+                _("entreprise titulaire (mandataire)")
+                if data.framework == Framework.A12
+                else _("entreprise titulaire du marché")
+            )
         identifier = data.validator_identifier.strip()
         if not identifier:
             errors.append(

@@ -73,6 +73,15 @@ TRANSITIONS: Mapping[tuple[str, str], Rule] = {
     (S.A_VALIDER_1, S.ABSENCE_VALIDATION_1_HORS_DELAI): _rule(SYSTEM),
     (S.VALIDEE_1, S.EN_COURS_ACHEMINEMENT): _rule(SYSTEM),
     (S.ABSENCE_VALIDATION_1_HORS_DELAI, S.EN_COURS_ACHEMINEMENT): _rule(SYSTEM),
+    # Works (reference §2, A4 "titulaire → MOE → MOA"): the maître d'œuvre named in
+    # ``codeStructureValideur`` acts with the VALIDATOR role (same endpoint
+    # ``traiter/factureAValider``, ``typeValideur`` MOE). It validates — the document is
+    # transmitted to the maître d'ouvrage — or refuses with a reason. The MOA only sees it once
+    # routed and made available (MISE_A_DISPOSITION): none of these rows has the BUYER role.
+    (S.DEPOSEE, S.A_VALIDER_MOE): _rule(SYSTEM),
+    (S.A_VALIDER_MOE, S.TRANSMISE_MOA): _rule(VALIDATOR),
+    (S.A_VALIDER_MOE, S.REFUSEE_MOE): _rule(VALIDATOR, reason=True),
+    (S.TRANSMISE_MOA, S.EN_COURS_ACHEMINEMENT): _rule(SYSTEM),
     # The recipient's processing.
     (S.MISE_A_DISPOSITION, S.SUSPENDUE): _rule(BUYER, reason=True),
     (S.COMPLETEE, S.SUSPENDUE): _rule(BUYER, reason=True),

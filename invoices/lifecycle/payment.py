@@ -34,7 +34,7 @@ DAYS_PER_YEAR = Decimal("365")
 CENT = Decimal("0.01")
 
 # The clock does not run (or no longer matters) in these statuses.
-NO_CLOCK = frozenset({S.BROUILLON, S.REJETEE, S.REFUSEE_1, S.A_RECYCLER})
+NO_CLOCK = frozenset({S.BROUILLON, S.REJETEE, S.REFUSEE_1, S.REFUSEE_MOE, S.A_RECYCLER})
 
 
 def local_date(moment: datetime | date) -> date:

@@ -43,17 +43,23 @@ class InvoiceStatus(models.TextChoices):
         "ABSENCE_VALIDATION_1_HORS_DELAI",
         _("Validation tacite (absence de réponse sous 15 jours)"),
     )
+    # Works circuit (CCAG Travaux, reference §2 A4 "titulaire → MOE → MOA"; codes from the
+    # official list §1.1). The minimal set: waiting for the maître d'œuvre, refused by it,
+    # transmitted by it to the maître d'ouvrage (then routed and made available as any invoice).
+    A_VALIDER_MOE = "A_VALIDER_MOE", _("À valider par le maître d'œuvre")
+    REFUSEE_MOE = "REFUSEE_MOE", _("Refusée par le maître d'œuvre")
+    TRANSMISE_MOA = "TRANSMISE_MOA", _("Transmise au maître d'ouvrage")
 
 
 # --- Groups ------------------------------------------------------------------------------------
 S = InvoiceStatus
 
 # The statuses from which the workers move an invoice on by themselves (tracking's steps).
-ROUTING_STATUSES = frozenset({S.DEPOSEE, S.VALIDEE_1, S.ABSENCE_VALIDATION_1_HORS_DELAI})
+ROUTING_STATUSES = frozenset({S.DEPOSEE, S.VALIDEE_1, S.ABSENCE_VALIDATION_1_HORS_DELAI, S.TRANSMISE_MOA})
 AVAILABILITY_STATUSES = frozenset({S.EN_COURS_ACHEMINEMENT})
 TRANSIENT_STATUSES = ROUTING_STATUSES | AVAILABILITY_STATUSES
 # No later status: the invoice's life is over.
-FINAL_STATUSES = frozenset({S.REJETEE, S.MISE_EN_PAIEMENT, S.REFUSEE_1})
+FINAL_STATUSES = frozenset({S.REJETEE, S.MISE_EN_PAIEMENT, S.REFUSEE_1, S.REFUSEE_MOE})
 # Statuses in which the payment clock runs and the buyer owes the payment (reference §6.1).
 AWAITING_PAYMENT = (
     S.MISE_A_DISPOSITION,

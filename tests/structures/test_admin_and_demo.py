@@ -119,9 +119,10 @@ def test_demo_structures_match_the_issue_and_are_idempotent():
     )
     assert ddfip.category == PublicCategory.ETAT
     assert BuyerMembership.objects.get(structure=beaufort).user.email == "acheteur@chorus.test"
-    # ACME and Nordlicht Bürobedarf GmbH (the foreign supplier of issue 13)
+    # ACME, Nordlicht Bürobedarf GmbH (the foreign supplier of issue 13) and Atelier Moreau
+    # Architectes (the maître d'œuvre of issue 14)
     assert (SupplierStructure.objects.count(), PublicStructure.objects.count(), Service.objects.count()) == (
-        2,
+        3,
         3,
         3,
     )

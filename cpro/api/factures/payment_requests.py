@@ -167,7 +167,14 @@ def _for_role(view: CproView, role: str) -> QuerySet | None:
         return invoices_for_validator(validator=principal.supplier)
     if role == "DESTINATAIRE" and principal.kind != SUPPLIER:
         return invoices_for_recipient(recipient=principal.buyer)
-    return None  # a role the structure does not hold, or a works role (MOA, MOE)
+    # The works roles: the maître d'œuvre named by the document, the maître d'ouvrage receiving it.
+    if role == "MOE" and principal.kind == SUPPLIER:
+        return invoices_for_validator(validator=principal.supplier).filter(
+            framework__in=list(WORKS_FRAMEWORKS)
+        )
+    if role == "MOA" and principal.kind != SUPPLIER:
+        return invoices_for_recipient(recipient=principal.buyer).filter(framework__in=list(WORKS_FRAMEWORKS))
+    return None  # a role the structure does not hold
 
 
 class RechercherDemandePaiementView(CproView):

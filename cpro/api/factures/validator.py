@@ -118,6 +118,7 @@ class TraiterFactureAValiderView(CproView):
             actor=self.principal.actor,
             action=data["action"],
             comment=data.get("motifRefus") or data.get("complementInfo") or "",
+            validator_type=data.get("typeValideur") or "",
         )
         return self.answer.response(invoice, event)
 
@@ -151,7 +152,14 @@ def validator_visible_statuses() -> list[str]:
     validated, the invoice goes on to the recipient and the validator keeps following it)."""
 
     hidden = {InvoiceStatus.BROUILLON, InvoiceStatus.DEPOSEE, InvoiceStatus.EN_COURS_ACHEMINEMENT}
-    first = [InvoiceStatus.A_VALIDER_1, InvoiceStatus.VALIDEE_1, InvoiceStatus.REFUSEE_1]
+    first = [
+        InvoiceStatus.A_VALIDER_1,
+        InvoiceStatus.VALIDEE_1,
+        InvoiceStatus.REFUSEE_1,
+        InvoiceStatus.A_VALIDER_MOE,
+        InvoiceStatus.REFUSEE_MOE,
+        InvoiceStatus.TRANSMISE_MOA,
+    ]
     return [*first, *(s for s in InvoiceStatus.values if s not in hidden and s not in first)]
 
 

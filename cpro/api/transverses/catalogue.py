@@ -353,7 +353,15 @@ TypeIdentifiantStructureView = _rows_view(
 )
 
 # The validation circuit (A9/A12) has statuses of its own, which a plain invoice never reaches.
-VALIDATION_STATUSES = {InvoiceStatus.A_VALIDER_1, InvoiceStatus.VALIDEE_1, InvoiceStatus.REFUSEE_1}
+# So has the maître d'œuvre's step of a works document.
+VALIDATION_STATUSES = {
+    InvoiceStatus.A_VALIDER_1,
+    InvoiceStatus.VALIDEE_1,
+    InvoiceStatus.REFUSEE_1,
+    InvoiceStatus.A_VALIDER_MOE,
+    InvoiceStatus.REFUSEE_MOE,
+    InvoiceStatus.TRANSMISE_MOA,
+}
 
 
 def _states_of_type(view: CproView, data: dict[str, Any]) -> list[dict[str, str]]:
