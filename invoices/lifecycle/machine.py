@@ -28,7 +28,6 @@ from ..models import Invoice
 from .models import ActorRole, StatusEvent
 from .payment import due_date_from, paused_days
 from .reasons import REASON_MAX_LENGTH, ReasonCode
-from .statuses import FINAL_STATUSES as FINAL_STATUSES  # re-exported: the table's final states
 from .statuses import InvoiceStatus
 
 if TYPE_CHECKING:

@@ -81,9 +81,9 @@ def test_a_closed_service_rejects_the_invoice_at_routing(
     assert "FINANCES" in event.comment and "n'est plus actif" in event.comment
     assert len(event.comment) <= 255
     # and the buyer never sees it (it never reached the structure)
-    from tracking.inbox.selectors import visible_invoices
+    from invoices.selectors import invoices_visible_to_buyer
 
-    assert not visible_invoices(structure=beaufort).filter(pk=invoice.pk).exists()
+    assert not invoices_visible_to_buyer(structure=beaufort).filter(pk=invoice.pk).exists()
     # and the supplier is told why
     notification = Notification.objects.get(recipient=alice, event=event)
     assert "rejetée" in notification.title and "n'est plus actif" in notification.body

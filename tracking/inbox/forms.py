@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
 from common.required import refresh_required, required_when
+from invoices.lifecycle.machine import BUYER_STATUSES
 from invoices.lifecycle.reasons import REASON_MAX_LENGTH, ReasonCode
 from invoices.lifecycle.statuses import InvoiceStatus as S
 from tracking.forms import InvoiceSearchForm
 from tracking.services import MANDATE_NUMBER_MAX_LENGTH
 
-from .selectors import BUYER_STATUSES, SORTS, TO_PROCESS_FILTER, Filters
+from .selectors import SORTS, TO_PROCESS_FILTER, Filters
 
 # The buyer's actions, named as the buyer thinks of them.
 ACTION_LABELS = {

@@ -25,8 +25,6 @@ from invoices.models import Invoice
 from invoices.selectors import invoices_visible_to_buyer
 from suppliers.models import SupplierStructure
 
-__all__ = ["BUYER_STATUSES"]
-
 # Waiting for the buyer's decision.
 TO_PROCESS = (S.MISE_A_DISPOSITION, S.COMPLETEE)
 TO_PROCESS_FILTER = "A_TRAITER"
@@ -51,20 +49,12 @@ def membership_service_ids(membership: BuyerMembership) -> list[int] | None:
     return ids or None
 
 
-def visible_invoices(
-    *, structure: PublicStructure, service_ids: Iterable[int] | None = None
-) -> QuerySet[Invoice]:
-    """Every invoice of ``structure`` the buyer may see: the one rule of
-    ``invoices.selectors.invoices_visible_to_buyer``."""
-    return invoices_visible_to_buyer(structure=structure, service_ids=service_ids)
-
-
 def received_invoice_get(
     *, structure: PublicStructure, invoice_id: int, service_ids: Iterable[int] | None = None
 ) -> Invoice | None:
     """One received invoice, or None: another structure's (or another service's) id is unknown."""
     return (
-        visible_invoices(structure=structure, service_ids=service_ids)
+        invoices_visible_to_buyer(structure=structure, service_ids=service_ids)
         .select_related("supplier", "recipient", "recipient_service")
         .filter(pk=invoice_id)
         .first()
@@ -216,7 +206,9 @@ def received_invoices(
     sort = sort if sort in SORTS else DEFAULT_SORT
     limit = max(1, min(limit, PAGE_MAX))
     field, desc = SORTS[sort]
-    qs = apply_filters(visible_invoices(structure=structure, service_ids=service_ids), filters or Filters())
+    qs = apply_filters(
+        invoices_visible_to_buyer(structure=structure, service_ids=service_ids), filters or Filters()
+    )
     qs = _after(qs, sort, after)
     ordering: list[str | OrderBy]
     if field == "due_date":
@@ -242,7 +234,7 @@ def status_counts(
     """Invoices per status, each count capped at COUNT_CAP: one query per status on the
     (recipient, status, -deposited_at) index reading at most COUNT_CAP + 1 entries, so never an
     unbounded COUNT however many invoices the structure received."""
-    base = visible_invoices(structure=structure, service_ids=service_ids)
+    base = invoices_visible_to_buyer(structure=structure, service_ids=service_ids)
     result = []
     for status in BUYER_STATUSES:
         n, capped = bounded_count(base.filter(status=status))
@@ -263,7 +255,9 @@ def received_count(
 ) -> tuple[int, bool]:
     """How many invoices the search finds (capped at COUNT_CAP, like the status chips), for the
     page count of the pagination."""
-    qs = apply_filters(visible_invoices(structure=structure, service_ids=service_ids), filters or Filters())
+    qs = apply_filters(
+        invoices_visible_to_buyer(structure=structure, service_ids=service_ids), filters or Filters()
+    )
     return bounded_count(qs)
 
 

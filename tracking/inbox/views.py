@@ -25,7 +25,7 @@ from invoices.choices import DocumentRole
 from invoices.lifecycle.machine import TransitionError, allowed_targets
 from invoices.lifecycle.models import ActorRole
 from invoices.lifecycle.statuses import InvoiceStatus as S
-from invoices.selectors import invoice_document_get, invoice_documents
+from invoices.selectors import invoice_document_get, invoice_documents, invoices_visible_to_buyer
 from invoices.streaming import DocumentUnavailable, document_response
 from tracking.selectors import invoice_followup
 from tracking.services import BULK_MAX, InvalidRequest, invoice_buyer_process, invoices_buyer_process_bulk
@@ -134,9 +134,7 @@ def inbox_bulk(request: HttpRequest) -> HttpResponse:
                 messages.error(request, error)
         return redirect(back)
     invoices = list(
-        selectors.visible_invoices(structure=buyer.structure, service_ids=buyer.service_ids).filter(
-            pk__in=ids
-        )
+        invoices_visible_to_buyer(structure=buyer.structure, service_ids=buyer.service_ids).filter(pk__in=ids)
     )
     data = form.cleaned_data
     results = invoices_buyer_process_bulk(

@@ -10,13 +10,13 @@ from invoices.lifecycle.models import ActorRole
 from invoices.lifecycle.payment import days_late
 from invoices.lifecycle.reasons import ReasonCode
 from invoices.lifecycle.statuses import InvoiceStatus as S
+from invoices.selectors import invoices_visible_to_buyer
 from tracking.inbox.selectors import (
     TO_PROCESS_FILTER,
     Filters,
     apply_filters,
     bounded_count,
     membership_service_ids,
-    visible_invoices,
 )
 from tracking.selectors import FollowUp, invoice_followup
 
@@ -97,7 +97,7 @@ def buyer_dashboard(workspace: Any) -> dict[str, Any]:
 
     if workspace is None or not workspace.is_buyer:
         return {}
-    base = visible_invoices(
+    base = invoices_visible_to_buyer(
         structure=workspace.membership.structure_id, service_ids=membership_service_ids(workspace.membership)
     )
     to_process, to_process_capped = bounded_count(apply_filters(base, Filters(status=TO_PROCESS_FILTER)))
