@@ -182,6 +182,8 @@ def flow_process(*, flow_id: int) -> str | None:
                 flow=flow,
                 declared_syntax=flow.syntax,
                 structured_only=True,
+                # The flow's report (listeErreurDP) carries errors only: no BR-FR advice.
+                advice=False,
             )
         if outcome.accepted:
             integrated += 1

@@ -189,13 +189,16 @@ def document_intake(
     flow: Any = None,
     declared_syntax: str = "",
     structured_only: bool = False,
+    advice: bool = True,
 ) -> FileOutcome:
     """Validate one file through the four layers and deposit it when everything passes.
 
     The portal's upload and the API's flows (``cpro.flux``) both come here. A flow declares its
     ``syntaxeFlux`` (``declared_syntax``: a file of another syntax is refused) and carries only
     structured invoices (``structured_only``: a PDF to complete is refused instead of opening a
-    draft). A flow processed again after a crash finds the invoice it already deposited."""
+    draft). A flow processed again after a crash finds the invoice it already deposited.
+    ``advice=False`` skips the warnings that only a person reads (the BR-FR rules: a second
+    Saxon run, ≈ 6 ms an invoice) where nobody reads them: a flow's report lists errors only."""
     verdict = validate_document(content=content, filename=name)
     parsed = verdict.parsed
     outcome = FileOutcome(
@@ -257,7 +260,7 @@ def document_intake(
         if done is not None:
             outcome.invoice = done
             return outcome
-    if verdict.xml and _syntax_family(verdict) == "CII" and not seller_is_foreign(supplier):
+    if advice and verdict.xml and _syntax_family(verdict) == "CII" and not seller_is_foreign(supplier):
         outcome.warnings += [_problem_from_issue(i) for i in brfr_warnings(verdict.xml)]
     data = invoice_data_from_parsed(parsed, channel=channel, source_format=str(verdict.format))
     seller_errors = _seller_errors(verdict=verdict, supplier=supplier)

@@ -1,0 +1,102 @@
+"""Where a deposit flow's worker time goes (issue #17): prints figures, asserts nothing.
+
+Runs ``cpro.flux.flow_process`` in this process (no broker: the e-mails it enqueues after commit
+run eagerly, as in a worker that picks them up at once) on ``--flows`` single-invoice CII flows
+deposited by TECH-ACME, and prints the CPU per invoice, the SQL queries per flow, and with
+``--profile`` the functions that took the most time (cProfile, cumulative).
+
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/chorus_bench_prof
+    createdb -h 127.0.0.1 -U postgres chorus_bench_prof
+    .venv/bin/python manage.py migrate && .venv/bin/python manage.py seed_demo
+    .venv/bin/python bench/flow_profile.py --flows 100 [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chorus.settings.base")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--flows", type=int, default=100)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--top", type=int, default=40)
+    args = parser.parse_args()
+
+    if "bench" not in connection.settings_dict["NAME"]:
+        sys.exit("Refusing to run: the database name must contain 'bench'.")
+
+    from facturx import get_facturx_xml_from_pdf
+
+    from accounts.models import TechnicalAccount
+    from cpro.flux import flow_deposit, flow_process
+    from cpro.samples import demo_facturx
+    from suppliers.demo import ACME_SIRET
+
+    account = TechnicalAccount.objects.select_related("supplier_structure").get(
+        supplier_structure__identifier=ACME_SIRET, login="TECH-ACME"
+    )
+
+    from django.contrib.auth import get_user_model
+
+    class Principal:
+        supplier = account.supplier_structure
+        owner = get_user_model().objects.get(email="fournisseur@chorus.test")
+
+    # Deposit without running the integration (eager tasks would run it at once): the clock
+    # below measures flow_process alone, as a worker picking the flows from its queue.
+    import cpro.flux
+
+    cpro.flux.task_send = lambda *args, **kwargs: None  # type: ignore[assignment]
+    stamp = time.strftime("%Y%m%d%H%M%S")
+    flows = []
+    for i in range(args.flows):
+        name, pdf = demo_facturx(number=f"PROF-{stamp}-{i:05d}")
+        xml = get_facturx_xml_from_pdf(pdf)[1]
+        flows.append(
+            flow_deposit(
+                principal=Principal, content=xml, filename=name[:-4] + ".xml", syntax="IN_DP_E1_CII_16B"
+            ).pk
+        )
+    # The first flow warms the caches (compiled schemas and XSLT), as a worker that has run once.
+    flow_process(flow_id=flows.pop(0))
+
+    profiler = cProfile.Profile() if args.profile else None
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        if profiler:
+            profiler.enable()
+        for flow_id in flows:
+            flow_process(flow_id=flow_id)
+        if profiler:
+            profiler.disable()
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    n = len(flows)
+    print(
+        f"{n} flows: CPU {cpu / n * 1000:.1f} ms/invoice, wall {wall / n * 1000:.1f} ms/invoice, "
+        f"{len(queries) / n:.1f} queries/flow"
+    )
+    if profiler:
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(args.top)
+        stats.sort_stats("tottime").print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()
