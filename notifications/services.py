@@ -13,10 +13,12 @@ minutes back to A_ENVOYER (the worker died mid-way).
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -32,6 +34,8 @@ from entities.models import BuyerMembership, PublicStructure
 from suppliers.models import SupplierMembership
 
 from .models import Digest, EmailState, Notification, NotificationMode, NotificationPreference
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -148,8 +152,10 @@ def notification_create(
         # Created by an earlier run whose e-mail task may never have been enqueued (killed
         # between commit and enqueue): enqueue again, the send is claimed compare-and-set.
     if notification.email_state == EmailState.PENDING:
-        notification_id = notification.pk
-        transaction.on_commit(lambda: notification_email_enqueue(notification_id, batch=True))
+        notification_id, recipient_id = notification.pk, recipient.pk
+        transaction.on_commit(
+            lambda: notification_email_enqueue(notification_id, batch=True, recipient_id=recipient_id)
+        )
     return notification
 
 
@@ -164,12 +170,42 @@ def _existing(*, recipient: User, event: Any, dedupe_key: str) -> Notification |
     return None
 
 
-def notification_email_enqueue(notification_id: int, *, batch: bool = False) -> None:
-    # A broker outage is absorbed: the sweeper re-enqueues e-mails left A_ENVOYER. ``batch``:
-    # sent a few seconds later, so that what else reaches the same person meanwhile leaves in
-    # the same e-mail (issue #17: e-mails batched per recipient).
+def _batch_key(recipient_id: int) -> str:
+    return f"notifications:email-batch:{recipient_id}"
+
+
+def notification_email_enqueue(
+    notification_id: int, *, batch: bool = False, recipient_id: int | None = None
+) -> None:
+    """Schedule the e-mail of a committed notification.
+
+    A broker outage is absorbed: the sweeper re-enqueues e-mails left A_ENVOYER. ``batch``: sent
+    a few seconds later, so that what else reaches the same person meanwhile leaves in the same
+    e-mail (issue #17: e-mails batched per recipient) — and with ``recipient_id``, one task per
+    person and window rather than one per notification: while a batch is scheduled for that
+    person, the send that it will make picks this notification up (it clears the mark *before*
+    it looks for what waits, and this notification is committed before the mark is read)."""
     countdown = settings.NOTIFICATIONS_EMAIL_BATCH_SECONDS if batch else None
+    if batch and countdown and recipient_id is not None and not _batch_open(recipient_id, countdown):
+        return
     task_send("notifications.notification_send_email", notification_id, countdown=countdown or None)
+
+
+def _batch_open(recipient_id: int, countdown: float) -> bool:
+    """Mark a batch as scheduled for ``recipient_id``; False when one already is. The mark
+    outlives the countdown a little; a lost task's notifications go to the sweeper."""
+    try:
+        return bool(cache.add(_batch_key(recipient_id), 1, timeout=countdown * 2))
+    except Exception:  # a cache outage must not cost an e-mail: schedule it on its own
+        logger.warning("Cache unavailable: e-mail batch mark not set", exc_info=True)
+        return True
+
+
+def _batch_close(recipient_id: int) -> None:
+    try:
+        cache.delete(_batch_key(recipient_id))
+    except Exception:  # the mark then expires on its own (twice the countdown)
+        logger.warning("Cache unavailable: e-mail batch mark not cleared", exc_info=True)
 
 
 def _absolute(url: str) -> str:
@@ -185,7 +221,12 @@ EMAIL_BATCH_MAX = 50
 
 
 def notification_send_email(*, notification_id: int) -> bool:
-    """Send the e-mail of one notification (French, plain text + HTML). True if sent now."""
+    """Send the e-mail of one notification (French, plain text + HTML), with the others waiting
+    for the same person. True if sent now."""
+    return _send_email(notification_id=notification_id, follow=True)
+
+
+def _send_email(*, notification_id: int, follow: bool) -> bool:
     now = timezone.now()
     claimed = Notification.objects.filter(
         Q(email_state=EmailState.PENDING)
@@ -193,8 +234,28 @@ def notification_send_email(*, notification_id: int) -> bool:
         pk=notification_id,
     ).update(email_state=EmailState.SENDING, emailed_at=now)
     if not claimed:
-        return False  # already sent, in a digest, or being sent by another worker
+        # Already sent, in a digest, or being sent by another worker; a batch scheduled for this
+        # person ends here all the same (the next notification schedules its own).
+        recipient_id = (
+            Notification.objects.filter(pk=notification_id).values_list("recipient_id", flat=True).first()
+        )
+        if recipient_id is None:
+            return False
+        _batch_close(recipient_id)
+        # Notifications that counted on this batch (committed while its mark was set) leave now.
+        waiting = (
+            Notification.objects.filter(recipient_id=recipient_id, email_state=EmailState.PENDING)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if waiting is None or not follow:
+            return False
+        return _send_email(notification_id=waiting, follow=False)
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    # Before looking for what else waits: a notification committed from now on schedules a send
+    # of its own; one committed before is found below.
+    _batch_close(notification.recipient_id)
     # Batched per recipient: the other e-mails waiting for this person leave in this one (their
     # own tasks then find nothing to claim), at most EMAIL_BATCH_MAX at a time.
     others = list(

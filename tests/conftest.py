@@ -25,6 +25,16 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache (rate limits, lock-outs, e-mail batch marks keyed by user id) never carries one
+    test's state into the next, whose rows reuse the same ids."""
+    from django.core.cache import cache
+
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
