@@ -11,4 +11,4 @@ ENV DJANGO_SETTINGS_MODULE=chorus.settings.production PORT=8000
 RUN SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput
 USER nobody
 EXPOSE 8000
-CMD ["sh", "-c", "gunicorn chorus.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-4}"]
+CMD ["sh", "-c", "gunicorn chorus.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-4} --preload"]

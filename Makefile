@@ -63,7 +63,7 @@ run: seed
 ## request needs more than the timeout).
 serve: seed
 	$(VENV)/bin/gunicorn chorus.wsgi:application --bind 127.0.0.1:$(PORT) \
-		--workers $${WEB_CONCURRENCY:-4} --timeout $${GUNICORN_TIMEOUT:-60} --graceful-timeout 30 \
+		--workers $${WEB_CONCURRENCY:-4} --preload --timeout $${GUNICORN_TIMEOUT:-60} --graceful-timeout 30 \
 		--access-logfile -
 
 ## The Celery worker. It runs the periodic tasks itself (embedded beat, `-B`: the sweeper that
