@@ -65,7 +65,9 @@ def test_the_moe_corrects_the_amount_on_its_page_and_every_side_sees_both(
     assert format_money(DRAFT_TTC) in page
     # When the MOE validates at 14 160 € with a reason (typed the French way)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"action": "VALIDATION", "validated_amount": "14 160,00", "comment": REASON})
+        response = client.post(
+            url, {"action": "VALIDATION", "validated_amount": "14 160,00", "comment": REASON}
+        )
     assert response.status_code == 302
     # Then the document goes on to the commune, its own amounts untouched, the MOE's beside them
     invoice = Invoice.objects.get(pk=statement.pk)
@@ -143,7 +145,11 @@ def test_the_same_amount_is_no_correction(maxime, statement):
 def test_a_bad_amount_is_refused(maxime, statement, amount, message):
     with pytest.raises(InvalidRequest) as refused:
         invoice_validator_process(
-            invoice_id=statement.pk, actor=maxime, action="VALIDATION", comment=REASON, validated_amount=amount
+            invoice_id=statement.pk,
+            actor=maxime,
+            action="VALIDATION",
+            comment=REASON,
+            validated_amount=amount,
         )
     assert message in refused.value.errors["validated_amount"]
     assert Invoice.objects.get(pk=statement.pk).status == S.A_VALIDER_MOE
@@ -199,7 +205,9 @@ def test_a_reason_too_long_for_the_history_is_refused(maxime, statement):
 
 def test_an_unknown_invoice_is_refused(maxime):
     with pytest.raises(TransitionError):
-        invoice_validator_process(invoice_id=987654, actor=maxime, action="VALIDATION", validated_amount=Decimal(1))
+        invoice_validator_process(
+            invoice_id=987654, actor=maxime, action="VALIDATION", validated_amount=Decimal(1)
+        )
 
 
 # --- API -----------------------------------------------------------------------------------------
@@ -219,7 +227,9 @@ def test_the_moe_corrects_through_the_api_and_consulter_shows_it(
     invoice_id = _deposit_a4(api, "PDM-API-CORR", django_capture_on_commit_callbacks)
     body = {"idFacture": invoice_id, "action": "VALIDATION", "typeValideur": "MOE"}
     # When the MOE sends a corrected amount without a reason
-    refused = api.call(F + "traiter/factureAValider", {**body, "montantValideMOE": 14160}, account="TECH-MOREAU")
+    refused = api.call(
+        F + "traiter/factureAValider", {**body, "montantValideMOE": 14160}, account="TECH-MOREAU"
+    )
     # Then it is refused with the code of a bad request and a French message on the reason
     assert refused.status_code == 400
     payload = refused.json()
@@ -251,7 +261,10 @@ def test_the_moe_corrects_through_the_api_and_consulter_shows_it(
     event = StatusEvent.objects.get(invoice_id=invoice_id, status=S.TRANSMISE_MOA)
     assert event.comment == correction_text()
     # And consulter answers it to the contractor and to the commune, beside the draft's amount
-    for path, account in (("consulter/fournisseur", "TECH-ACME"), ("consulter/recipiendaire", "TECH-BEAUFORT")):
+    for path, account in (
+        ("consulter/fournisseur", "TECH-ACME"),
+        ("consulter/recipiendaire", "TECH-BEAUFORT"),
+    ):
         detail = api.call(F + path, {"identifiantFactureCPP": invoice_id}, account=account).json()
         assert detail["facture"]["montantTotal"]["montantValideMOE"] == 14160.0
         assert detail["facture"]["montantTotal"]["montantAPayer"] == 15000.0
@@ -261,7 +274,9 @@ def test_the_moe_corrects_through_the_api_and_consulter_shows_it(
     assert [r["montantValideMOE"] for r in rows if r["idFactureTravaux"] == invoice_id] == [14160.0]
 
 
-def test_consulter_answers_null_without_correction(api, acme, beaufort, moreau, django_capture_on_commit_callbacks):
+def test_consulter_answers_null_without_correction(
+    api, acme, beaufort, moreau, django_capture_on_commit_callbacks
+):
     invoice_id = _deposit_a4(api, "PDM-API-SANS", django_capture_on_commit_callbacks)
     detail = api.call(F + "consulter/fournisseur", {"identifiantFactureCPP": invoice_id}).json()
     assert detail["facture"]["montantTotal"]["montantValideMOE"] is None
