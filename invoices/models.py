@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -156,6 +158,14 @@ class Invoice(models.Model):
     # France must state the VAT in euros (CGI annexe II, art. 242 nonies A; invoices.checks.seller).
     prepaid_amount = models.DecimalField(_("montant déjà payé"), default=0, **MONEY)
     amount_due = models.DecimalField(_("montant à payer"), default=0, **MONEY)
+    # Works documents (A4…): the amount to pay the maître d'œuvre validated when it corrected the
+    # contractor's draft (``tracking.services.invoice_validator_process``). The contractor's
+    # amounts above stay as deposited (they are its legal document's); the MOE's progress-payment
+    # statement revises only the amount to pay, which the maître d'ouvrage pays. Empty: no
+    # correction, the document's own amount due is paid.
+    moe_amount_due = models.DecimalField(
+        _("montant validé par le maître d'œuvre"), null=True, blank=True, **MONEY
+    )
 
     original_invoice = models.ForeignKey(
         "self",
@@ -248,6 +258,10 @@ class Invoice(models.Model):
                 name="invoice_amount_due_consistent",
                 condition=Q(amount_due=Round(F("total_ttc") - F("global_discount") - F("prepaid_amount"), 2)),
             ),
+            models.CheckConstraint(
+                name="invoice_moe_amount_due_positive",
+                condition=Q(moe_amount_due__isnull=True) | Q(moe_amount_due__gt=0),
+            ),
         ]
         indexes = [
             models.Index(fields=["recipient", "-deposited_at", "-id"], name="invoice_recipient_recent"),
@@ -269,6 +283,12 @@ class Invoice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number or _('(sans numéro)')} – #{self.pk}"
+
+    @property
+    def amount_payable(self) -> Decimal:
+        """What the buyer pays: the maître d'œuvre's validated amount when it corrected a works
+        document, otherwise the document's amount due (BT-115)."""
+        return self.moe_amount_due if self.moe_amount_due is not None else self.amount_due
 
 
 class InvoiceLine(models.Model):

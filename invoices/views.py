@@ -74,6 +74,14 @@ def _directory_url() -> str:
         return ""
 
 
+def _validator_search_url() -> str:
+    """Search as you type of the validator's or maître d'œuvre's field (suppliers app)."""
+    try:
+        return reverse("suppliers:structure_search_json")
+    except NoReverseMatch:  # the form works without it: the SIRET is typed
+        return ""
+
+
 def _render_form(
     request: HttpRequest,
     *,
@@ -101,6 +109,7 @@ def _render_form(
         "general_errors": general_errors or [],
         "rejected": rejected,
         "directory_url": _directory_url(),
+        "validator_search_url": _validator_search_url(),
         "bank_accounts": supplier_bank_accounts(structure=supplier),
         # The validator's field shows for A9/A12 and for the works drafts that name a MOE.
         "validator_frameworks": sorted({Framework.A9, Framework.A12} | FRAMEWORKS_WITH_MOE),

@@ -28,4 +28,5 @@ urlpatterns = [
     path("fournisseur/structure/membres/<int:pk>/retirer/", views.member_remove, name="member_remove"),
     path("fournisseur/structure/membres/<int:pk>/transferer/", views.member_transfer, name="member_transfer"),
     path("fournisseur/structure/compte-technique/", views.technical_account, name="technical_account"),
+    path("fournisseurs/recherche.json", views.structure_search_json, name="structure_search_json"),
 ]

@@ -10,10 +10,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.forms import RoleForm
 from accounts.membership_views import MembershipPages, add_service_errors
@@ -158,3 +159,28 @@ def bank_account_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     services.bank_account_deactivate(account=account, actor=request.user)
     messages.success(request, _("L'IBAN %(iban)s n'est plus utilisé.") % {"iban": account.iban})
     return redirect("suppliers:structure_detail")
+
+
+# --- Search as you type: the validator or maître d'œuvre of an invoice ------------------------
+
+
+@login_required
+@require_GET
+@cache_control(max_age=60, private=True)  # the caller's own structure is left out
+def structure_search_json(request: HttpRequest) -> JsonResponse:
+    """Companies (SIRET) by name or SIRET prefix, for the invoice form's validator field: at most
+    10, nothing for fewer than 2 characters. Names and SIRETs of companies are public (SIRENE);
+    private persons are never listed (``selectors.supplier_structures_search``)."""
+    query = request.GET.get("q", "").strip()[:120]
+    if len(query) < 2:
+        return JsonResponse({"results": []})
+    workspace = getattr(request, "workspace", None)
+    own = workspace.membership.structure_id if workspace is not None and workspace.is_supplier else None
+    rows = selectors.supplier_structures_search(query=query, exclude_id=own)
+    return JsonResponse(
+        {
+            "results": [
+                {"siret": s.identifier, "name": s.name, "postcode": s.postcode, "city": s.city} for s in rows
+            ]
+        }
+    )

@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 
+from common.formats import format_money
 from common.forms import MultipleFileField
-from common.required import refresh_required, required_when
+from common.required import refresh_required, required_when, set_required_now
+from invoices.forms import FrenchDecimalField
 from invoices.lifecycle.reasons import REASON_MAX_LENGTH
 from invoices.lifecycle.statuses import InvoiceStatus
 from tracking.inbox.selectors import Filters
@@ -63,6 +66,9 @@ class RecycleForm(DsfrBaseForm):
 
 
 class ValidatorForm(DsfrBaseForm):
+    """The validator's decision. For the maître d'œuvre of a works document (``moe``) it may carry
+    the amount it validates; the rules of that amount live in ``invoice_validator_process``."""
+
     action = forms.ChoiceField(
         label=_("Votre décision"),
         widget=forms.RadioSelect,
@@ -71,22 +77,59 @@ class ValidatorForm(DsfrBaseForm):
             (ValidatorAction.REFUS, _("Refuser la facture")),
         ],
     )
+    validated_amount = FrenchDecimalField(
+        label=_("Montant TTC validé (si vous corrigez le montant du projet de décompte)"),
+        required=False,
+        max_digits=15,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
     comment = forms.CharField(
         label=_("Motif du refus"),
-        help_text=_(
-            "Maître d'œuvre qui valide en corrigeant les montants : indiquez ici la correction et son "
-            "motif, que l'entreprise verra."
-        ),
         max_length=REASON_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, moe: bool = False, document_amount: Decimal | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        # The motive is required for a refusal (``clean`` below), optional for a validation.
-        required_when(self.fields["comment"], controller="action", values=[ValidatorAction.REFUS])
-        refresh_required(self)
+        self.document_amount = document_amount
+        if not moe:
+            # A9 / A12: the validator approves or refuses, it never changes an amount.
+            del self.fields["validated_amount"]
+            required_when(self.fields["comment"], controller="action", values=[ValidatorAction.REFUS])
+            refresh_required(self)
+            return
+        amount = self.fields["validated_amount"]
+        amount.help_text = _(
+            "Montant du projet de décompte : %(amount)s. Laissez vide pour le valider tel quel. Le "
+            "maître d'ouvrage paiera le montant que vous validez ; l'entreprise en est informée."
+        ) % {"amount": format_money(document_amount)}
+        if document_amount is not None:
+            amount.widget.attrs["data-document-amount"] = str(document_amount)
+        comment = self.fields["comment"]
+        comment.label = _("Motif du refus ou de la correction du montant")
+        comment.help_text = _("Obligatoire pour refuser ou pour corriger le montant : l'entreprise le verra.")
+        # Required for a refusal or a corrected amount: the page's script follows both answers
+        # (static/js/validator-form.js), the server states it for the page as rendered.
+        required_when(comment)
+        comment.widget.attrs["data-required-for-correction"] = ""
+        set_required_now(self, "comment", self._reason_required_now())
+
+    def _reason_required_now(self) -> bool:
+        if not self.is_bound:
+            return False
+        if self.data.get(self.add_prefix("action")) == ValidatorAction.REFUS:
+            return True
+        try:
+            raw = self.data.get(self.add_prefix("validated_amount"))
+            typed = self.fields["validated_amount"].to_python(raw)
+        except forms.ValidationError:
+            return False
+        return typed is not None and typed != self.document_amount
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

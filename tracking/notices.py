@@ -225,6 +225,8 @@ def _chain_notify(events: list[StatusEvent], invoice: Any, *, send_email: bool) 
             lines.append(_("Motif : %(reason)s") % {"reason": reason})
     next_steps = [str(NEXT_STEP[e.status]) for e in events if e.status in NEXT_STEP]
     lines += list(dict.fromkeys(next_steps))
+    if invoice.moe_amount_due is not None and any(e.status == S.TRANSMISE_MOA for e in events):
+        lines.append(moe_correction_notice(invoice))
     rejected = any(e.status == S.REJETEE for e in events)
     count = _notify_all(
         supplier_members(invoice.supplier_id),
@@ -292,6 +294,19 @@ def _chain_notify(events: list[StatusEvent], invoice: Any, *, send_email: bool) 
     return count
 
 
+def moe_correction_notice(invoice: Any) -> str:
+    """What the contractor is told of the maître d'œuvre's corrected amount: the MOE notifies it
+    of any change of the amount to pay, and it has 30 days to object, after which the amount is
+    deemed accepted (Chorus Pro community page « MOE : comment gérer les révisions de montants
+    dans les marchés de travaux », as quoted in issue #14 — [V-3p])."""
+    return _(
+        "Le maître d'œuvre a corrigé le montant à payer : %(validated)s € au lieu de %(document)s € "
+        "(votre projet de décompte, inchangé). C'est ce montant que le maître d'ouvrage paiera. Si "
+        "vous le contestez, faites-le savoir au maître d'œuvre dans les 30 jours : passé ce délai, "
+        "il est réputé accepté."
+    ) % {"validated": _money(invoice.moe_amount_due), "document": _money(invoice.amount_due)}
+
+
 def _notify_buyers(event: StatusEvent, invoice: Any, number: str, *, send_email: bool) -> int:
     made_available = event.status == S.MISE_A_DISPOSITION and event.previous_status == S.EN_COURS_ACHEMINEMENT
     if not (made_available or event.status == S.COMPLETEE) or invoice.recipient_id is None:
@@ -312,6 +327,11 @@ def _notify_buyers(event: StatusEvent, invoice: Any, number: str, *, send_email:
         "amount": _money(invoice.total_ttc),
         "service": _(" (service %(code)s)") % {"code": service.code} if service else "",
     }
+    if invoice.moe_amount_due is not None:
+        # The buyer pays the maître d'œuvre's amount, not the draft's (tracking.services).
+        body += "\n" + _("Montant validé par le maître d'œuvre, à payer : %(amount)s €.") % {
+            "amount": _money(invoice.moe_amount_due)
+        }
     if event.status == S.COMPLETEE and event.comment:
         body += "\n" + _("Commentaire du fournisseur : %(comment)s") % {"comment": event.comment}
     return _notify_all(

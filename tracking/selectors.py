@@ -85,12 +85,15 @@ def supplier_invoice_get(*, structure_id: int, invoice_id: int) -> Any:
     )
 
 
-# The maître d'œuvre's delay to accept or correct the contractor's draft monthly statement and
-# send the progress-payment statement on (CCAG Travaux 2021 art. 12.2, "état d'acompte mensuel"
-# established by the MOE from the draft of art. 12.1.1). 7 days from its receipt is our reading
-# of art. 12.2 — [U]: not checked against the published text (the pages found only confirmed
-# art. 12.1.1); a contract may set another delay. Receipt = arrival at A_VALIDER_MOE.
-MOE_REVIEW_DAYS = 7
+# The maître d'œuvre's delay to accept or correct the contractor's draft statement and send the
+# progress-payment statement on. Décret n° 2013-269 du 29 mars 2013, art. 9 II (Légifrance
+# LEGIARTI000027249091): « le contrat conclu avec le maître d'œuvre … indique le délai dans lequel
+# celui-ci doit effectuer ses interventions. Pour les opérations qui interviennent après la date
+# à laquelle le délai de paiement a commencé à courir, ce délai d'intervention ne peut excéder
+# quinze jours » — now codified in the Code de la commande publique. [V-3p] 15 days is the legal
+# maximum; the MOE's contract may set less, which the portal does not know, so it uses the
+# maximum. The payment delay runs from the draft's receipt: arrival at A_VALIDER_MOE.
+MOE_REVIEW_DAYS = 15
 
 
 def moe_review_due(invoice: Any) -> date | None:

@@ -14,6 +14,7 @@ import hashlib
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -22,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.formats import format_money
 from entities.models import PAYMENT_DELAY_DAYS
 from invoices.attachments import HEAD_BYTES, attachment_errors, content_type_for, total_size_error
 from invoices.checks import invoice_data_resolve
@@ -369,40 +371,118 @@ VALIDATOR_TARGETS = {ValidatorAction.VALIDATION: S.VALIDEE_1, ValidatorAction.RE
 MOE_TARGETS = {ValidatorAction.VALIDATION: S.TRANSMISE_MOA, ValidatorAction.REFUS: S.REFUSEE_MOE}
 
 
+# Works (A4…): the maître d'œuvre need not refuse a draft whose amount it does not accept. It
+# establishes its progress-payment statement at the amount it validates, which goes to the
+# maître d'ouvrage in the billing file; it tells the contractor of any change of the amount to
+# pay, and the contractor has 30 days to object, after which it is deemed accepted (Chorus Pro
+# community page « MOE : comment gérer les révisions de montants dans les marchés de travaux »,
+# as quoted in issue #14 — [V-3p]). The contractor's document keeps its amounts.
+MOE_AMOUNT_MAX = Decimal("9999999999999.99")  # Invoice.moe_amount_due: 15 digits, 2 decimals
+
+
 def invoice_validator_process(
-    *, invoice_id: int, actor: Any, action: str, comment: str = "", validator_type: str = ""
+    *,
+    invoice_id: int,
+    actor: Any,
+    action: str,
+    comment: str = "",
+    validator_type: str = "",
+    validated_amount: Decimal | None = None,
 ) -> StatusEvent:
     """The prime contractor or mandataire validates (then the invoice is routed to the
     recipient) or refuses (reason required) a subcontractor's or co-contractor's invoice; the
-    maître d'œuvre does the same for a works document waiting for it (A_VALIDER_MOE). A
-    correction of the amounts by the MOE is written in the comment, which the contractor sees
-    in the history and its notification."""
-    status = Invoice.objects.filter(pk=invoice_id).values_list("status", flat=True).first()
+    maître d'œuvre does the same for a works document waiting for it (A_VALIDER_MOE).
+
+    ``validated_amount`` (TTC, the amount to pay) is the maître d'œuvre's correction, only with
+    a VALIDATION of a document waiting for it: above zero, with a reason when it differs from the
+    document's amount due (an equal amount is no correction). It is written by the status
+    change's own compare-and-set update, and the history row says « Montant corrigé : X € → Y €
+    — motif », which the contractor reads in the history and its notification.
+    """
+    row = Invoice.objects.filter(pk=invoice_id).values_list("status", "amount_due", "currency").first()
+    if row is None:
+        raise TransitionError(_("Facture inconnue."))
+    status, document_amount, currency = row
     targets = MOE_TARGETS if status == S.A_VALIDER_MOE else VALIDATOR_TARGETS
     # ``typeValideur`` MOE names the maître d'œuvre's step: only a works document waiting for it.
     if (validator_type or "").strip().upper() == "MOE" and status != S.A_VALIDER_MOE:
         raise TransitionNotAllowed(
             _("Ce document n'attend pas la validation du maître d'œuvre (statut : « %(status)s »).")
-            % {"status": S(status).label if status else "?"}
+            % {"status": S(status).label}
         )
-    to = targets.get((action or "").upper())
+    action = (action or "").upper()
+    to = targets.get(action)
     if to is None:
         raise TransitionNotAllowed(
             _("L'action « %(action)s » n'est pas possible pour un valideur : choisissez VALIDATION ou REFUS.")
             % {"action": action}
         )
+    comment = (comment or "").strip()
+    changes: dict[str, Any] = {}
+    if validated_amount is not None:
+        amount = _moe_validated_amount(validated_amount, status=status, action=action)
+        if amount != document_amount:
+            comment = _moe_correction_comment(
+                before=document_amount, after=amount, currency=currency, reason=comment
+            )
+            changes["moe_amount_due"] = amount
     return invoice_transition(
         invoice_id=invoice_id,
         to=to,
         role=ActorRole.VALIDATOR,
         actor=actor,
-        comment=(comment or "").strip(),
+        comment=comment,
         expected=status,
+        changes=changes,
     )
+
+
+def _moe_validated_amount(value: Decimal, *, status: str, action: str) -> Decimal:
+    """The MOE's amount, checked: only on its validation, above zero, to the cent."""
+    field = "validated_amount"
+    if status != S.A_VALIDER_MOE:
+        raise InvalidRequest(
+            {
+                field: _(
+                    "Seul le maître d'œuvre, sur un projet de décompte de travaux qui attend sa "
+                    "validation, peut indiquer un montant validé."
+                )
+            }
+        )
+    if action != ValidatorAction.VALIDATION:
+        raise InvalidRequest(
+            {field: _("Un montant validé ne s'indique qu'avec une validation : un refus n'en a pas.")}
+        )
+    if not value.is_finite() or value <= 0:
+        raise InvalidRequest({field: _("Le montant validé doit être supérieur à zéro.")})
+    if value != value.quantize(Decimal("0.01")):
+        raise InvalidRequest({field: _("Le montant validé s'indique au centime près (deux décimales).")})
+    if value > MOE_AMOUNT_MAX:
+        raise InvalidRequest({field: _("Le montant validé est trop grand.")})
+    return value.quantize(Decimal("0.01"))
+
+
+def _moe_correction_comment(*, before: Decimal, after: Decimal, currency: str, reason: str) -> str:
+    """« Montant corrigé : X € → Y € — motif », within the history's 255 characters."""
+    head = _("Montant corrigé : %(before)s → %(after)s") % {
+        "before": format_money(before, currency),
+        "after": format_money(after, currency),
+    }
+    room = REASON_MAX_LENGTH - len(head) - len(" — ")
+    if not reason:
+        raise InvalidRequest(
+            {"comment": _("Indiquez le motif de la correction du montant : l'entreprise le verra.")}
+        )
+    if len(reason) > room:
+        raise InvalidRequest(
+            {"comment": _("Le motif de la correction ne doit pas dépasser %(n)d caractères.") % {"n": room}}
+        )
+    return f"{head} — {reason}"
 
 
 __all__ = [
     "BULK_MAX",
+    "MOE_AMOUNT_MAX",
     "MOE_TARGETS",
     "BulkResult",
     "InvalidRequest",

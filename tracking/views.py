@@ -228,7 +228,8 @@ def validation_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
     )
     if invoice is None:
         raise Http404
-    form = ValidatorForm(request.POST or None)
+    moe = invoice.status == S.A_VALIDER_MOE
+    form = ValidatorForm(request.POST or None, moe=moe, document_amount=invoice.amount_due)
     if request.method == "POST" and form.is_valid():
         try:
             invoice_validator_process(
@@ -236,7 +237,10 @@ def validation_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
                 actor=request.user,
                 action=form.cleaned_data["action"],
                 comment=form.cleaned_data["comment"],
+                validated_amount=form.cleaned_data.get("validated_amount"),
             )
+        except InvalidRequest as exc:
+            _apply_errors(form, exc, {"validated_amount": "validated_amount", "comment": "comment"})
         except TransitionError as exc:
             form.add_error(None, exc.message)
         else:

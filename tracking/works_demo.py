@@ -1,8 +1,9 @@
 """Demo data of ``seed_demo`` (issue 14): ACME Fournitures' works contract with the Commune de
 Beaufort-en-Anjou (service TECHNIQUE), maître d'œuvre Atelier Moreau Architectes. Draft monthly
 statements (A4) at the steps of the MOE's circuit: waiting for the MOE, refused by it, validated
-with a corrected amount and available to the commune, paid. Written like ``tracking.demo``: the
-real deposit service and state machine, with past dates, notified without e-mails.
+with a corrected amount (``Invoice.moe_amount_due``) and available to the commune, paid. Written
+like ``tracking.demo``: the real deposit service and state machine, with past dates, notified
+without e-mails.
 
 Idempotent: a statement whose number exists is left as it is.
 """
@@ -17,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from common.formats import format_money
 from invoices.choices import Framework
 from invoices.data import InvoiceData, LineData
 from invoices.lifecycle.machine import invoice_transition
@@ -37,6 +39,7 @@ class Step:
     day: float
     comment: str = ""
     mandate: str = ""
+    moe_amount: str = ""  # the maître d'œuvre's corrected amount to pay (TTC)
 
 
 @dataclass(frozen=True)
@@ -49,11 +52,18 @@ class Statement:
 
 
 TO_MOE = [Step(S.A_VALIDER_MOE, 0.001)]
-VALIDATED = [
+ROUTED = [Step(S.EN_COURS_ACHEMINEMENT, 4.001), Step(S.MISE_A_DISPOSITION, 4.002)]
+VALIDATED = [*TO_MOE, Step(S.TRANSMISE_MOA, 4, "Situation conforme à l'avancement constaté."), *ROUTED]
+# October: 15 000 € HT claimed (18 000 € TTC), the MOE validates 14 200 € HT (17 040 € TTC).
+CORRECTED = [
     *TO_MOE,
-    Step(S.TRANSMISE_MOA, 4, "État d'acompte arrêté à 14 200 € HT : terrassements constatés à 80 %."),
-    Step(S.EN_COURS_ACHEMINEMENT, 4.001),
-    Step(S.MISE_A_DISPOSITION, 4.002),
+    Step(
+        S.TRANSMISE_MOA,
+        4,
+        "État d'acompte arrêté à 14 200 € HT : terrassements constatés à 80 %.",
+        moe_amount="17040.00",
+    ),
+    *ROUTED,
 ]
 STATEMENTS = [
     Statement(
@@ -68,7 +78,7 @@ STATEMENTS = [
             Step(S.MISE_EN_PAIEMENT, 25),
         ],
     ),
-    Statement("PDM-GYM-2026-10", 40, "Gros œuvre — situation n° 2 (octobre)", "15000.00", VALIDATED),
+    Statement("PDM-GYM-2026-10", 40, "Gros œuvre — situation n° 2 (octobre)", "15000.00", CORRECTED),
     Statement(
         "PDM-GYM-2026-11-A",
         20,
@@ -137,14 +147,21 @@ def seed(*, users: dict[str, Any], suppliers: dict[str, Any], entities: dict[str
                 else:
                     role = BUYER
                 actor = {SYSTEM: None, VALIDATOR: users["moe"], BUYER: users["buyer"]}[role]
+                changes: dict[str, Any] = {"mandate_number": step.mandate} if step.mandate else {}
+                comment = step.comment
+                if step.moe_amount:
+                    # As ``tracking.services.invoice_validator_process`` writes a correction.
+                    changes["moe_amount_due"] = Decimal(step.moe_amount)
+                    before, after = format_money(invoice.amount_due), format_money(Decimal(step.moe_amount))
+                    comment = f"Montant corrigé : {before} → {after} — {step.comment}"
                 invoice_transition(
                     invoice_id=invoice.pk,
                     to=step.status,
                     role=role,
                     actor=actor,
-                    comment=step.comment,
+                    comment=comment,
                     at=deposited + dt.timedelta(days=step.day),
-                    changes={"mandate_number": step.mandate} if step.mandate else None,
+                    changes=changes,
                 )
             for event_id in StatusEvent.objects.filter(invoice=invoice).values_list("pk", flat=True):
                 status_event_notify(event_id=event_id, send_email=False)

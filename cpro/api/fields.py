@@ -296,4 +296,9 @@ def money(value: Any) -> float:
     return float(value) if value is not None else 0.0
 
 
+def money_or_null(value: Any) -> float | None:
+    """An optional amount: null when absent (``money`` answers 0)."""
+    return None if value is None else float(value)
+
+
 __all__ = ["extend_schema"]

@@ -174,15 +174,17 @@ def lateness(
 
 
 def invoice_lateness(invoice: Invoice, *, today: date | None = None) -> Lateness:
-    """``lateness`` of an ``invoices.Invoice`` (interest on the amount due, TTC).
+    """``lateness`` of an ``invoices.Invoice`` (interest on the amount due, TTC — for a works
+    document, the amount its maître d'œuvre validated when it corrected it).
 
     A credit note is not paid by the buyer: it is never late.
     """
     is_credit_note = invoice.kind == "AVOIR"
+    payable = invoice.amount_payable
     return lateness(
         status=invoice.status,
         due_date=None if is_credit_note else invoice.due_date,
-        amount=invoice.amount_due if invoice.amount_due else Decimal("0"),
+        amount=payable if payable else Decimal("0"),
         clock_paused_at=invoice.clock_paused_at,
         paid_at=invoice.paid_at,
         today=today,

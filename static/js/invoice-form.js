@@ -404,4 +404,104 @@
     });
     markRecipientRequirements();
   }
+  /* ---------- validator / maître d'œuvre search (companies, by name or SIRET prefix) ---------- */
+  // Same behaviour as the recipient's search; without this script the SIRET is typed.
+
+  (function validatorSearch() {
+    var url = form.dataset.validatorSearchUrl;
+    var input = field("validator_identifier");
+    var box = form.querySelector("[data-validator-search]");
+    var list = document.getElementById("validator-results");
+    var note = form.querySelector("[data-validator-status]");
+    if (!url || !input || !box || !list || !note) { return; }
+    var items = [];
+    var current = -1;
+    var wait = null;
+    var last = "";
+
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", "validator-results");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("autocomplete", "off");
+    note.textContent = "Tapez le nom de l'entreprise ou le début de son SIRET, puis choisissez-la.";
+
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+
+    function mark(index) {
+      current = index;
+      list.querySelectorAll("[role=option]").forEach(function (li, i) {
+        li.setAttribute("aria-selected", i === index ? "true" : "false");
+      });
+      input.setAttribute("aria-activedescendant", index >= 0 ? "validator-option-" + index : "");
+    }
+
+    function pick(item) {
+      input.value = item.siret;
+      close();
+      note.textContent = item.name + " (SIRET " + item.siret + ") choisie.";
+    }
+
+    function show() {
+      list.innerHTML = "";
+      current = -1;
+      if (!items.length) {
+        close();
+        note.textContent = "Aucune entreprise active ne correspond à « " + last + " » : vérifiez le nom ou saisissez son SIRET.";
+        return;
+      }
+      items.forEach(function (item, index) {
+        var li = document.createElement("li");
+        li.id = "validator-option-" + index;
+        li.setAttribute("role", "option");
+        li.className = "chorus-directory__option";
+        var name = document.createElement("strong");
+        name.textContent = item.name;
+        var detail = document.createElement("span");
+        detail.className = "fr-text--sm";
+        detail.textContent = " — SIRET " + item.siret + (item.postcode || item.city ? " — " + (item.postcode || "") + " " + (item.city || "") : "");
+        li.appendChild(name); li.appendChild(detail);
+        li.addEventListener("mousedown", function (event) { event.preventDefault(); pick(item); });
+        list.appendChild(li);
+      });
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      note.textContent = items.length + (items.length > 1 ? " entreprises trouvées" : " entreprise trouvée") + " : choisissez-la.";
+    }
+
+    function lookup(q) {
+      last = q;
+      note.textContent = "Recherche…";
+      fetch(url + "?q=" + encodeURIComponent(q), { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+        .then(function (response) { if (!response.ok) { throw new Error(String(response.status)); } return response.json(); })
+        .then(function (payload) {
+          if (q !== last) { return; }
+          items = payload.results || [];
+          if (items.length === 1 && items[0].siret === q.replace(/\s/g, "")) { pick(items[0]); return; }  // a pasted SIRET
+          show();
+        })
+        .catch(function () { note.textContent = "La recherche a échoué : saisissez le SIRET de l'entreprise."; });
+    }
+
+    input.addEventListener("input", function () {
+      var q = input.value.trim();
+      clearTimeout(wait);
+      if (q.length < 3) { close(); return; }
+      wait = setTimeout(function () { lookup(q); }, 250);
+    });
+    input.addEventListener("keydown", function (event) {
+      if (list.hidden) { return; }
+      if (event.key === "ArrowDown") { event.preventDefault(); mark(Math.min(current + 1, items.length - 1)); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); mark(Math.max(current - 1, 0)); }
+      else if (event.key === "Enter") { event.preventDefault(); if (current >= 0) { pick(items[current]); } }
+      else if (event.key === "Escape") { close(); }
+    });
+    document.addEventListener("click", function (event) {
+      if (!event.target.closest("[data-validator-search]")) { close(); }
+    });
+  })();
 })();

@@ -6,6 +6,7 @@ decision."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -32,13 +33,34 @@ def test_the_moe_validates_a_statement_from_its_dashboard(live_server, browser_p
     assert row.is_visible()
     assert re.search(r"\d{2}/\d{2}/\d{4}", row.locator("td").nth(5).text_content() or "")
     row.get_by_role("link", name=NUMBER).click()
-    # and validates it, correcting the amount with a reason
+    # and validates it, correcting the amount (16 680 € TTC claimed) with a reason
     page.locator("label", has_text="Valider la facture").click()
+    reason_mark = page.locator("label[for=id_comment] [data-optional-mark]")
+    assert reason_mark.is_visible()  # a plain validation needs no reason
+    page.fill("input[name=validated_amount]", "16 200,00")
+    assert reason_mark.is_hidden()  # a corrected amount does
     page.locator("textarea[name=comment]").fill("Acompte arrêté à 13 500 € HT (métrés du 28/11)")
     page.get_by_role("button", name="Enregistrer ma décision").click()
     page.wait_for_url(re.compile(r".*/suivi/factures-a-valider/$"))
     assert page.locator(".fr-alert--success").first.is_visible()
     assert page.locator("tr", has_text=NUMBER).count() == 0
     invoice = Invoice.objects.get(number=NUMBER)
-    assert invoice.status == S.MISE_A_DISPOSITION
+    assert invoice.status == S.MISE_A_DISPOSITION and invoice.moe_amount_due == Decimal("16200.00")
     assert invoice.status_events.filter(status=S.TRANSMISE_MOA, comment__contains="13 500").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_contractor_finds_its_moe_by_name_on_the_form(live_server, browser_page):
+    call_command("seed_demo")
+    page = browser_page
+    login(page, live_server, "fournisseur@chorus.test", "Demo-Fournisseur-2026!")
+    page.wait_for_url(f"{live_server.url}/tableau-de-bord/")
+    menu(page, "Factures", "Saisir une facture")
+    # When ACME chooses a draft monthly statement, the MOE's field appears
+    page.select_option("select[name=framework]", "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR")
+    assert page.locator("input[name=validator_identifier]").is_visible()
+    # and typing part of the MOE's name offers it, which fills its SIRET in
+    page.fill("input[name=validator_identifier]", "moreau")
+    page.get_by_role("option", name=re.compile("Atelier Moreau Architectes")).click()
+    assert page.input_value("input[name=validator_identifier]") == "51234567900017"
+    assert "Atelier Moreau Architectes" in page.locator("[data-validator-status]").inner_text()

@@ -1,5 +1,6 @@
-"""The maître d'œuvre's pages: its documents to validate with the CCAG Travaux delay and an
-overdue indicator, and its decision with a correction the contractor reads."""
+"""The maître d'œuvre's pages: its documents to validate with its legal delay (15 days at most,
+décret n° 2013-269 art. 9 II) and an overdue indicator, and its decision with a correction the
+contractor reads."""
 
 from __future__ import annotations
 
@@ -31,12 +32,15 @@ def test_the_moe_validates_from_its_dashboard_with_a_correction(
         )
     invoice.refresh_from_db()
     assert invoice.status == S.A_VALIDER_MOE
-    # When the MOE opens its dashboard, the document is there with its legal delay
+    # When the MOE opens its dashboard, the document is there with its legal delay: at most 15
+    # days (décret n° 2013-269, art. 9 II), which the page states
     client.force_login(maxime)
     listing = client.get(reverse("tracking:validations"))
     row = listing.context["invoices"][0]
     assert row.pk == invoice.pk and not row.moe_overdue
-    assert row.moe_due == timezone.localdate(invoice.status_changed_at) + timedelta(days=MOE_REVIEW_DAYS)
+    assert MOE_REVIEW_DAYS == 15
+    assert row.moe_due == timezone.localdate(invoice.status_changed_at) + timedelta(days=15)
+    assert "dans les 15 jours" in listing.content.decode()
     assert "Délai dépassé" not in listing.content.decode()
     # And once the delay has passed it is flagged
     Invoice.objects.filter(pk=invoice.pk).update(

@@ -21,6 +21,7 @@ ROW = {
     "dateHeureEtatCourant",
     "montantHT",
     "montantTTC",
+    "montantValideMOE",
     "numeroMarche",
     "idStructureFournisseur",
     "identifiantStructureFournisseur",

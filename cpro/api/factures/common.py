@@ -32,6 +32,7 @@ from ..fields import (
     fmt_date,
     fmt_datetime,
     money,
+    money_or_null,
     opt_int,
     opt_list,
     opt_str,
@@ -277,6 +278,8 @@ def invoice_detail(invoice: Any) -> dict[str, Any]:
             "montantRemiseGlobaleTTC": money(invoice.global_discount),
             "motifRemiseGlobaleTTC": invoice.global_discount_reason,
             "montantAPayer": money(invoice.amount_due),
+            # Works documents: the amount to pay the maître d'œuvre validated (null: none).
+            "montantValideMOE": money_or_null(invoice.moe_amount_due),
         },
         "pieceJointe": [
             {

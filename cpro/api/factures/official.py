@@ -14,7 +14,7 @@ from rest_framework import serializers
 from invoices.choices import DEFAULT_UNIT, UNITS, WORKS_FRAMEWORKS, DocumentRole
 
 from ...ids import public_cpp_id, supplier_cpp_id
-from ..fields import fmt_date, fmt_minute, money, shape
+from ..fields import fmt_date, fmt_minute, money, money_or_null, shape
 
 
 def _unit(code: str) -> tuple[int | None, str]:
@@ -119,6 +119,9 @@ def official_facture(invoice: Any, documents: list[Any] | None = None) -> dict[s
             "motifRemiseGlobaleTTC": invoice.global_discount_reason,
             "montantTtcTotal": money(invoice.total_ttc),
             "montantAPayer": money(invoice.amount_due),
+            # Not in go-choruspro's ``MontantTotal`` (no official name is known, see
+            # ``validator.TraiterFactureAValiderRequest``): connectors that do not know it skip it.
+            "montantValideMOE": money_or_null(invoice.moe_amount_due),
         },
         "lignesDePoste": {
             "lignePoste": [_line(line) for line in lines],
@@ -295,6 +298,11 @@ FactureOut = shape(
                     "montantRemiseGlobaleTTC",
                     "montantTtcTotal",
                     "montantAPayer",
+                ),
+                "montantValideMOE": serializers.FloatField(
+                    allow_null=True,
+                    help_text="Document de travaux : montant à payer TTC validé par le maître d'œuvre "
+                    "quand il a corrigé celui du projet de décompte (null sinon).",
                 ),
                 "motifRemiseGlobaleTTC": serializers.CharField(),
             },

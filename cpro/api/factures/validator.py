@@ -89,6 +89,19 @@ class TraiterFactureAValiderRequest(serializers.Serializer):
     idValideur = opt_int()
     typeValideur = opt_str(20)
     idPieceJointe = opt_int()
+    # The maître d'œuvre's correction of a works document's amount to pay (TTC), with its reason in
+    # ``complementInfo`` or ``motifRefus``. No official field name exists for it in the reference
+    # (§2, §4: the official API has no such field documented): this one is the portal's, in the
+    # official style (``montant…``, the role in capitals as in ``typeValideur`` MOE).
+    montantValideMOE = serializers.DecimalField(
+        max_digits=15,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        coerce_to_string=False,
+        help_text="Maître d'œuvre (typeValideur MOE) qui valide en corrigeant le montant à payer "
+        "TTC du projet de décompte : le montant qu'il valide, motif obligatoire.",
+    )
 
 
 class TraiterFactureAValiderView(CproView):
@@ -113,12 +126,13 @@ class TraiterFactureAValiderView(CproView):
         invoice = get_invoice(self.principal, data["idFacture"], side="valideur")
         event = lifecycle_call(
             invoice_validator_process,
-            api_fields={"comment": "motifRefus"},
+            api_fields={"comment": "motifRefus", "validated_amount": "montantValideMOE"},
             invoice_id=invoice.pk,
             actor=self.principal.actor,
             action=data["action"],
             comment=data.get("motifRefus") or data.get("complementInfo") or "",
             validator_type=data.get("typeValideur") or "",
+            validated_amount=data.get("montantValideMOE"),
         )
         return self.answer.response(invoice, event)
 
