@@ -69,9 +69,12 @@ serve: seed
 ## The Celery worker. It runs the periodic tasks itself (embedded beat, `-B`: the sweeper that
 ## recovers a killed worker's work within a minute) unless WORKER_BEAT=0, for hosts where a
 ## separate `make beat` runs (exactly one beat per installation). QUEUES=a,b to serve some queues.
+## On a host shared with the web server the worker runs at a lower CPU priority (WORKER_NICE,
+## default 10; 0 for none): a connector's deposit is answered at once, and the integration,
+## which nobody waits on, uses what the web tier leaves (issue #17: deposer/flux p95 under load).
 worker: install
 	@mkdir -p var
-	$(VENV)/bin/celery -A chorus worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2} \
+	nice -n $${WORKER_NICE:-10} $(VENV)/bin/celery -A chorus worker --loglevel=INFO --concurrency=$${CELERY_CONCURRENCY:-2} \
 		-O fair --without-gossip --without-mingle --without-heartbeat \
 		$$(test "$${WORKER_BEAT:-1}" = 0 || echo "-B --schedule=var/celerybeat-schedule") \
 		$${QUEUES:+-Q $$QUEUES}

@@ -42,7 +42,8 @@ def status_event_dispatch(*, event_id: int, checked: bool = False) -> int:
     if notified_at is None:
         produced = invoice_chain_run(invoice_id=invoice_id, checked=checked)
         if produced:
-            last = produced[-1]
+            # Fresh events of this invoice, not notified: the notices need not read them first.
+            return status_event_notify(event_id=produced[-1], invoice_id=invoice_id)
     return status_event_notify(event_id=last)
 
 

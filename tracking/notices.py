@@ -128,20 +128,24 @@ def _notify_all(users: Iterable[Any], *, skip: Any, **kwargs: Any) -> int:
     return count
 
 
-def status_event_notify(*, event_id: int, send_email: bool = True) -> int:
+def status_event_notify(*, event_id: int, send_email: bool = True, invoice_id: int | None = None) -> int:
     """Create the notifications of one status event (once: a second run does nothing).
 
     The stored text is French whatever the language of the request that caused the change.
-    ``send_email=False`` only for history written after the fact (demo data)."""
+    ``send_email=False`` only for history written after the fact (demo data). ``invoice_id``:
+    given by a caller that has just written the event in this unit of work (it is not notified
+    yet), which saves reading it first."""
     with translation.override("fr"):
-        return _status_event_notify(event_id=event_id, send_email=send_email)
+        return _status_event_notify(event_id=event_id, send_email=send_email, invoice_id=invoice_id)
 
 
-def _status_event_notify(*, event_id: int, send_email: bool) -> int:
-    head = StatusEvent.objects.filter(pk=event_id).values_list("invoice_id", "notified_at").first()
-    if head is None:
-        return 0
-    invoice_id, notified_at = head
+def _status_event_notify(*, event_id: int, send_email: bool, invoice_id: int | None) -> int:
+    notified_at = None
+    if invoice_id is None:
+        head = StatusEvent.objects.filter(pk=event_id).values_list("invoice_id", "notified_at").first()
+        if head is None:
+            return 0
+        invoice_id, notified_at = head
     if notified_at is not None:
         # Done by an earlier run, perhaps killed before its e-mails were enqueued.
         for notification_id in Notification.objects.filter(

@@ -110,11 +110,8 @@ def invoice_route(*, invoice_id: int, follow_up: bool = True, checked: bool = Fa
     """DEPOSEE → EN_COURS_ACHEMINEMENT (or A_VALIDER_1 for A9/A12, or REJETEE when the checks
     re-run on the stored invoice fail); VALIDEE_1 / tacit validation → EN_COURS_ACHEMINEMENT.
     ``follow_up=False`` inside a chain run by ``tracking.dispatch``."""
-    invoice = (
-        Invoice.objects.select_related("recipient", "recipient_service", "supplier")
-        .filter(pk=invoice_id)
-        .first()
-    )
+    # Only the fields that choose the route: ``invoice_check`` reads the whole invoice itself.
+    invoice = Invoice.objects.only("status", "framework", "validator_id").filter(pk=invoice_id).first()
     if invoice is None:
         return None
     if invoice.status not in ROUTING_STATUSES:
