@@ -53,6 +53,9 @@ class FollowUp:
     rejection_acknowledged: bool
     buyer_targets: list[str]
     supplier_side: bool
+    # The maître d'œuvre's validation of a works document (its TRANSMISE_MOA row), shown to the
+    # maître d'ouvrage as « Validé par le maître d'œuvre … le … ».
+    moe_validation: StatusEvent | None = None
 
 
 def invoice_followup(*, invoice: Any, role: str = ActorRole.SUPPLIER) -> FollowUp:
@@ -75,6 +78,7 @@ def invoice_followup(*, invoice: Any, role: str = ActorRole.SUPPLIER) -> FollowU
         if role == ActorRole.BUYER
         else [],
         supplier_side=supplier,
+        moe_validation=next((e for e in reversed(events) if e.status == S.TRANSMISE_MOA), None),
     )
 
 
