@@ -279,6 +279,13 @@ class Invoice(models.Model):
             models.Index(fields=["recipient", "invoice_date", "status"], name="invoice_recipient_invdate"),
             # The nightly statistics refresh reads deposits by date range, never the whole table.
             models.Index(fields=["deposited_at"], name="invoice_deposited_at"),
+            # The validator's dashboard (tracking.selectors.validator_invoices): a big maître
+            # d'œuvre's documents by status, newest first; only the invoices with a validator.
+            models.Index(
+                fields=["validator", "status", "-id"],
+                name="invoice_validator_status",
+                condition=Q(validator__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,12 +13,19 @@ from dsfr.forms import DsfrBaseForm
 from common.formats import format_money
 from common.forms import MultipleFileField
 from common.required import refresh_required, required_when, set_required_now
+from invoices.choices import FRAMEWORKS_WITH_MOE, FRAMEWORKS_WITH_VALIDATOR, Framework
 from invoices.forms import FrenchDecimalField
 from invoices.lifecycle.reasons import REASON_MAX_LENGTH
 from invoices.lifecycle.statuses import InvoiceStatus
 from tracking.inbox.selectors import Filters
 
-from .selectors import SUPPLIER_ACTION_STATUSES
+from .selectors import (
+    SUPPLIER_ACTION_STATUSES,
+    TAB_ALL,
+    TAB_PROCESSED,
+    TAB_TO_PROCESS,
+    ValidatorFilters,
+)
 from .services import ValidatorAction
 
 
@@ -136,6 +143,79 @@ class ValidatorForm(DsfrBaseForm):
         if data.get("action") == ValidatorAction.REFUS and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Indiquez le motif du refus : le fournisseur en a besoin."))
         return data
+
+
+# The frameworks a validator receives: A9/A12 (prime contractor, mandataire) and the works
+# documents of the maître d'œuvre, in the official order.
+VALIDATOR_FRAMEWORKS = [f for f in Framework if f in FRAMEWORKS_WITH_VALIDATOR | FRAMEWORKS_WITH_MOE]
+
+
+class ValidatorFilterForm(DsfrBaseForm):
+    """The validator's dashboard: its tab (``onglet``, a hidden field kept by the tab links) and
+    the search criteria. Typed here; the query is ``tracking.selectors.validator_invoices``."""
+
+    onglet = forms.ChoiceField(
+        required=False,
+        choices=[(TAB_TO_PROCESS, _("À traiter")), (TAB_PROCESSED, _("Traités")), (TAB_ALL, _("Tous"))],
+        widget=forms.HiddenInput,
+    )
+    fournisseur = forms.CharField(
+        label=_("Titulaire (nom ou SIRET)"),
+        max_length=100,
+        required=False,
+        help_text=_("Une partie du nom, ou le début du SIRET."),
+    )
+    marche = forms.CharField(label=_("Numéro de marché ou d'engagement"), max_length=50, required=False)
+    cadre = forms.ChoiceField(
+        label=_("Cadre de facturation"),
+        required=False,
+        choices=[("", _("Tous les cadres")), *[(f.value, f.label) for f in VALIDATOR_FRAMEWORKS]],
+    )
+    numero = forms.CharField(
+        label=_("Numéro de facture"),
+        max_length=60,
+        required=False,
+        help_text=_("Le numéro ou une partie."),
+    )
+    hors_delai = forms.BooleanField(
+        label=_("Seulement les documents au délai dépassé (maître d'œuvre)"), required=False
+    )
+
+    def tab(self) -> str:
+        return (self.cleaned_data.get("onglet") if self.is_bound else "") or TAB_TO_PROCESS
+
+    def filters(self) -> ValidatorFilters:
+        if not self.is_bound:
+            return ValidatorFilters()
+        data = self.cleaned_data
+        return ValidatorFilters(
+            tab=self.tab(),
+            supplier=(data.get("fournisseur") or "").strip(),
+            contract=(data.get("marche") or "").strip(),
+            framework=data.get("cadre") or "",
+            overdue=bool(data.get("hors_delai")),
+            number=(data.get("numero") or "").strip(),
+        )
+
+
+class ValidatorBulkForm(DsfrBaseForm):
+    """The decision on the documents ticked in the validator's list: the pressed button gives
+    ``action``; the reason of a refusal is checked by ``invoices_validator_process_bulk``."""
+
+    action = forms.ChoiceField(
+        choices=[
+            (ValidatorAction.VALIDATION, _("Valider la sélection")),
+            (ValidatorAction.REFUS, _("Refuser la sélection")),
+        ],
+        error_messages={"required": _("Choisissez de valider ou de refuser la sélection.")},
+    )
+    comment = forms.CharField(
+        label=_("Motif du refus"),
+        help_text=_("Obligatoire pour refuser : il est écrit sur chaque document refusé."),
+        max_length=REASON_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 ACTION_REQUIRED = "ACTION_REQUISE"

@@ -480,6 +480,54 @@ def _moe_correction_comment(*, before: Decimal, after: Decimal, currency: str, r
     return f"{head} — {reason}"
 
 
+def invoices_validator_process_bulk(
+    *, invoices: Sequence[Any], actor: Any, action: str, comment: str = ""
+) -> list[BulkResult]:
+    """The validator (A9/A12, or the maître d'œuvre) validates or refuses a selection with one
+    decision: each document through ``invoice_validator_process``, in its own transaction, so
+    that one refused change (decided meanwhile by a colleague, tacitly validated) does not undo
+    the others. A refusal needs its reason, given once and written on every document (the
+    machine requires one per refusal: checked here first rather than failing each document)."""
+    if len(invoices) > BULK_MAX:
+        raise InvalidRequest(
+            {"invoices": _("Sélectionnez au plus %(n)d documents à la fois.") % {"n": BULK_MAX}}
+        )
+    action = (action or "").strip().upper()
+    comment = (comment or "").strip()
+    if action not in (ValidatorAction.VALIDATION, ValidatorAction.REFUS):
+        raise InvalidRequest({"action": _("Choisissez de valider ou de refuser la sélection.")})
+    if action == ValidatorAction.REFUS and not comment:
+        raise InvalidRequest(
+            {
+                "comment": _(
+                    "Indiquez le motif du refus : il est appliqué à chaque document sélectionné "
+                    "et l'entreprise le lira."
+                )
+            }
+        )
+    if len(comment) > REASON_MAX_LENGTH:
+        raise InvalidRequest(
+            {"comment": _("Le motif ne doit pas dépasser %(n)d caractères.") % {"n": REASON_MAX_LENGTH}}
+        )
+    results = []
+    for invoice in invoices:
+        if invoice.status not in (S.A_VALIDER_1, S.A_VALIDER_MOE):
+            # Decided meanwhile (a colleague, the tacit validation): say so plainly rather than
+            # the machine's "transition not allowed", which would name a status never intended.
+            message = _("il n'attend plus votre décision (statut : « %(status)s »)") % {
+                "status": S(invoice.status).label
+            }
+            results.append(BulkResult(invoice.pk, invoice.number, False, message))
+            continue
+        try:
+            invoice_validator_process(invoice_id=invoice.pk, actor=actor, action=action, comment=comment)
+        except TransitionError as exc:
+            results.append(BulkResult(invoice.pk, invoice.number, False, exc.message))
+        else:
+            results.append(BulkResult(invoice.pk, invoice.number, True))
+    return results
+
+
 __all__ = [
     "BULK_MAX",
     "MOE_AMOUNT_MAX",
@@ -495,4 +543,5 @@ __all__ = [
     "invoice_rejection_acknowledge",
     "invoice_validator_process",
     "invoices_buyer_process_bulk",
+    "invoices_validator_process_bulk",
 ]

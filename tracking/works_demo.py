@@ -25,7 +25,7 @@ from invoices.lifecycle.machine import invoice_transition
 from invoices.lifecycle.models import ActorRole, StatusEvent
 from invoices.lifecycle.statuses import InvoiceStatus as S
 from invoices.models import Invoice
-from invoices.services import invoice_deposit_record
+from invoices.services import invoice_deposit_record, invoice_generate_document
 
 from .notices import status_event_notify
 
@@ -165,5 +165,8 @@ def seed(*, users: dict[str, Any], suppliers: dict[str, Any], entities: dict[str
                 )
             for event_id in StatusEvent.objects.filter(invoice=invoice).values_list("pk", flat=True):
                 status_event_notify(event_id=event_id, send_email=False)
+        # Its Factur-X now, after the commit (storage I/O), not at the routing this history skips:
+        # the maître d'œuvre previews the statement waiting for it (idempotent).
+        invoice_generate_document(invoice_id=invoice.pk)
         seeded[spec.number] = Invoice.objects.get(pk=invoice.pk)
     return seeded
