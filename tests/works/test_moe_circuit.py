@@ -53,7 +53,7 @@ def test_the_moe_statuses_are_never_the_buyers():
 
 
 def test_a4_story_contractor_moe_moa(
-    api, alice, acme, carla, beaufort, maxime, moreau, moe_account, django_capture_on_commit_callbacks
+    api, client, alice, acme, carla, beaufort, maxime, moreau, moe_account, django_capture_on_commit_callbacks
 ):
     # Given ACME deposits two A4 draft monthly statements naming Atelier Moreau as MOE
     ids = []
@@ -93,6 +93,11 @@ def test_a4_story_contractor_moe_moa(
     assert (
         note is not None and "Quantités de béton" in note.body and "maître d'œuvre" in note.title + note.body
     )
+    # and its invoice page says who refused it and why (not "rejected by the recipient")
+    client.force_login(alice)
+    page = client.get(f"/factures/{refused_id}/").content.decode()
+    assert "Document refusé par le maître d'œuvre" in page and "Quantités de béton" in page
+    assert "rejetée par le destinataire" not in page
 
     # When the MOE validates the second one, correcting the amount (reason recorded)
     with django_capture_on_commit_callbacks(execute=True):
