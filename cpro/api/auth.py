@@ -19,6 +19,7 @@ import functools
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -256,6 +257,12 @@ def authenticate_account(header: str, *, client: tuple[str, str] = ("", "")) -> 
             if cache.add(f"{_failures_key(login)}:journaled", 1, settings.CPRO_ACCOUNT_LOCKOUT_SECONDS):
                 _record(login, account, TechnicalAccountLoginAttempt.Outcome.LOCKED, client)
             raise _locked_error(login)
+        if account is not None and not _verification_claim(key):
+            # The same header is being verified by another request right now (a connector's
+            # threads starting together): wait for that verdict rather than run PBKDF2 again.
+            verified = _verification_await(key, account.password)
+            if verified:
+                return _account_checked(account, login)
         if account is None:
             check_password(password, _dummy_hash())
             verified = False
@@ -266,13 +273,49 @@ def authenticate_account(header: str, *, client: tuple[str, str] = ("", "")) -> 
             if not verified and account.expires_at <= timezone.now():
                 verified = check_password(password, account.password)
         if not verified:
+            cache.delete(f"{key}:verifying")
             _count_failure(login)
             _record(login, account, TechnicalAccountLoginAttempt.Outcome.FAILURE, client)
             raise wrong
         cache.delete(_failures_key(login))
         _record(login, account, TechnicalAccountLoginAttempt.Outcome.SUCCESS, client)
         cache.set(key, account.password, VERIFIED_ACCOUNT_TTL)
+        cache.delete(f"{key}:verifying")
     assert account is not None
+    return _account_checked(account, login)
+
+
+# One PBKDF2 per header at a time: a burst of calls with a header not verified yet (8 threads
+# of a connector at 9:00, each gunicorn worker cold) would otherwise run it once per call, half
+# a second of CPU each (issue #17: the first 300-deposit burst lost ~1 s to it). The others wait
+# for the verdict, at most VERIFY_WAIT seconds, then verify themselves.
+VERIFY_WAIT = 1.5
+VERIFY_POLL = 0.02
+
+
+def _verification_claim(key: str) -> bool:
+    """True when this request verifies the header (no other request is doing it)."""
+    return bool(cache.add(f"{key}:verifying", 1, int(VERIFY_WAIT) + 1))
+
+
+def _verification_await(key: str, password_hash: str) -> bool:
+    """Wait for the request verifying the same header; True once it found it right."""
+    deadline = time.monotonic() + VERIFY_WAIT
+    while time.monotonic() < deadline:
+        if cache.get(key) == password_hash:
+            return True
+        if cache.get(f"{key}:verifying") is None:
+            return cache.get(key) == password_hash  # it ended: refused, or just accepted
+        time.sleep(VERIFY_POLL)
+    return False
+
+
+def _account_checked(account: TechnicalAccount, login: str) -> TechnicalAccount:
+    """The checks that follow a verified password: active, not expired, structure active."""
+    wrong = _account_error(
+        Code.ACCOUNT_INVALID,
+        _("Compte technique invalide : identifiant ou mot de passe erroné, ou compte désactivé."),
+    )
     if not account.active:
         raise wrong
     if account.expires_at <= timezone.now():

@@ -116,3 +116,47 @@ def test_unknown_login_answers_in_the_time_of_a_known_one(api, settings, acme):
         unknown.append(timed("TECH-PERSONNE"))
     # Then both answers cost one password check: the time does not tell which login exists
     assert statistics.median(unknown) > 0.6 * statistics.median(known), (known, unknown)
+
+
+def test_a_burst_of_calls_with_a_new_header_verifies_the_password_once(api, monkeypatch):
+    """Issue #17: eight threads of a connector start together; one PBKDF2, not eight."""
+    from cpro.api import auth
+
+    header = account_header("TECH-ACME", TECH_PASSWORD)
+    key = auth._cache_key(header)
+    # Given another request is verifying this very header right now
+    assert auth._verification_claim(key)
+    hashes = []
+    real = auth.technical_account_authenticate
+    monkeypatch.setattr(auth, "technical_account_authenticate", lambda **kw: hashes.append(kw) or real(**kw))
+
+    # and it reaches its verdict while this call waits (the verifier stores it, then lets go)
+    def verdict_arrives(seconds):
+        from accounts.models import TechnicalAccount
+
+        cache.set(key, TechnicalAccount.objects.get(login="TECH-ACME").password, 60)
+        cache.delete(f"{key}:verifying")
+
+    monkeypatch.setattr(auth.time, "sleep", verdict_arrives)
+    # When this call arrives
+    response = _call(api, "TECH-ACME", TECH_PASSWORD)
+    # Then it is let in on that verdict, without hashing the password itself
+    assert response.status_code == 200
+    assert hashes == []
+
+
+def test_a_wrong_password_gains_nothing_by_waiting(api, monkeypatch):
+    from cpro.api import auth
+
+    header = account_header("TECH-ACME", "devine")
+    key = auth._cache_key(header)
+    # Given a request verifying the same wrong header, that ends refused (its mark goes, no verdict)
+    assert auth._verification_claim(key)
+    monkeypatch.setattr(auth.time, "sleep", lambda seconds: cache.delete(f"{key}:verifying"))
+    # When this call arrives
+    response = _call(api, "TECH-ACME", "devine")
+    # Then it verifies by itself and is refused, the failure counted and journaled as any other
+    assert response.status_code == 403 and response.json()["codeRetour"] == 40302
+    assert TechnicalAccountLoginAttempt.objects.filter(
+        login="TECH-ACME", outcome=TechnicalAccountLoginAttempt.Outcome.FAILURE
+    ).exists()
