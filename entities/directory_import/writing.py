@@ -2,9 +2,11 @@
 
 On PostgreSQL (production), for each file:
 
-1. the table is locked against other writers (``SHARE ROW EXCLUSIVE``: searches, reads and
-   foreign-key checks go on; an edit of a structure waits the few seconds of the import), so
-   that what is read in 2 stays true until the commit;
+1. the table is locked against other writers (``SHARE ROW EXCLUSIVE``): searches, reads and
+   foreign-key checks go on; an edit of a structure and a second import wait for the commit;
+   an autovacuum of the table is cancelled (after ``deadlock_timeout``) and runs again later.
+   So what is read in 2 stays true until the commit, and no SIRET created meanwhile can make
+   the COPY fail on the unique index;
 2. one query reads the key of every row in the table and an MD5 of its imported columns;
 3. the rows of the file are checked as PostgreSQL reads them: the new ones go straight into the
    table through one ``COPY`` (PostgreSQL maintains the indexes while Python checks the next

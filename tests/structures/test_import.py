@@ -355,3 +355,17 @@ def test_a_file_broken_half_way_writes_nothing(tmp_path):
     with pytest.raises(DirectoryImportError, match="mal formé ligne 4"):
         directory_import(structures_file=write(tmp_path, "a.csv", lines))
     assert not PublicStructure.objects.exists()
+
+
+def test_command_prints_the_time_of_each_phase_when_verbose(tmp_path):
+    out = StringIO()
+    call_command(
+        "import_directory",
+        write(tmp_path, "a.csv", GOOD),
+        "--no-progress",
+        verbosity=2,
+        stdout=out,
+        stderr=StringIO(),
+    )
+    assert "Durées par phase : " in out.getvalue()
+    assert "structures.copy" in out.getvalue() and "commit" in out.getvalue()
