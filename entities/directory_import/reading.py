@@ -101,7 +101,7 @@ def _rows(
 _BOOLEANS = {**dict.fromkeys(FALSE, "f"), **dict.fromkeys(TRUE, "t")}
 _NEGATION = {"t": "f", "f": "t"}
 _SIRET_KINDS = ("SIRET", "1", "")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _boolean(value: str, column: str) -> str:
