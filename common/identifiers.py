@@ -2,7 +2,8 @@
 other structure identifier types of Chorus Pro (reference §3.1).
 
 The arithmetic (Luhn key of SIREN/SIRET, La Poste exception, French VAT key, IBAN mod 97) is
-python-stdnum's; this module only orders the checks so that each failure gets its own plain
+python-stdnum's, except the SIRET's, redone in ``siret_is_valid`` for speed (tested against
+stdnum's); this module only orders the checks so that each failure gets its own plain
 French message naming the value, e.g. « Le SIRET 81234567600018 est invalide : la clé de
 contrôle ne correspond pas ». Every validator returns the compact form to store.
 """
@@ -21,12 +22,15 @@ from stdnum import luhn, numdb
 from stdnum.eu import vat as std_eu_vat
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siren as std_siren
-from stdnum.fr import siret as std_siret
 from stdnum.fr import tva as std_tva
 
 # SIREN of La Poste: its establishments' SIRETs do not follow the Luhn key but have a digit sum
-# that is a multiple of 5 (INSEE rule, implemented by stdnum.fr.siret).
+# that is a multiple of 5 (INSEE rule, implemented by stdnum.fr.siret); its head office's SIRET
+# does follow the Luhn key.
 LA_POSTE_SIREN = "356000000"
+LA_POSTE_HEAD_OFFICE = "35600000000048"
+# Luhn: every second digit from the right is doubled, and 2d - 9 kept when 2d > 9.
+_LUHN_DOUBLED = bytes.maketrans(b"0123456789", b"0246813579")
 
 _SEPARATORS = re.compile(r"[\s.\-]")
 
@@ -45,6 +49,26 @@ class IdentifierType(models.TextChoices):
 
 def compact_identifier(value: str | None) -> str:
     return _SEPARATORS.sub("", value or "").upper()
+
+
+def _luhn_ok(digits: bytes) -> bool:
+    """The Luhn key of ASCII digits (the sum of the bytes minus 48 per digit is the digit sum)."""
+    total = sum(digits[-1::-2]) + sum(digits[-2::-2].translate(_LUHN_DOUBLED)) - 48 * len(digits)
+    return total % 10 == 0
+
+
+def siret_is_valid(number: str) -> bool:
+    """Whether ``number`` is a compact SIRET with valid keys: the same answer as
+    ``stdnum.fr.siret.is_valid`` (SIREN Luhn key, then the SIRET's Luhn key or La Poste's digit
+    sum rule), ten times faster. The directory import checks ~325,000 SIRETs per run with it."""
+    if len(number) != 14 or not number.isascii() or not number.isdigit():
+        return False
+    digits = number.encode("ascii")
+    if not _luhn_ok(digits[:9]):
+        return False
+    if number.startswith(LA_POSTE_SIREN) and number != LA_POSTE_HEAD_OFFICE:
+        return (sum(digits) - 48 * 14) % 5 == 0
+    return _luhn_ok(digits)
 
 
 def validate_siren(value: str | None) -> str:
@@ -87,7 +111,7 @@ def validate_siret(value: str | None) -> str:
             % {"value": number, "n": len(number)},
             code="length",
         )
-    if std_siret.is_valid(number):
+    if siret_is_valid(number):
         return number
     # Tell which key is wrong: the whole SIRET's, or the SIREN's it starts with.
     siret_key_ok = luhn.is_valid(number) or (

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -72,6 +74,24 @@ STRUCTURE_FIELDS = (
     "country_label",
 )
 SERVICE_FIELDS = ("name", "engagement_required", "active", "valid_from", "valid_to")
+# What the checks of a row give (reading.structure_cleaner, reading.service_cleaner): strings in
+# PostgreSQL's text form; for a structure, "category" is the file's category or "".
+STRUCTURE_VALUES = ("siret", *STRUCTURE_FIELDS, "category")
+SERVICE_VALUES = ("siret", "code", *SERVICE_FIELDS)
+_BOOLEAN_FIELDS = frozenset(
+    {
+        "edi_emitter",
+        "edi_receiver",
+        "payment_status_not_reported",
+        "engagement_required",
+        "service_code_required",
+        "engagement_or_service_required",
+        "is_moa",
+        "is_moa_only",
+        "active",
+    }
+)
+_DATE_FIELDS = frozenset({"valid_from", "valid_to"})
 
 _LIMITS = {
     "RaisonSociale": 255,
@@ -86,6 +106,16 @@ _LIMITS = {
     "CodeService": 100,
     "LibelleService": 255,
 }
+
+
+def typed(names: tuple[str, ...], values: tuple[str, ...]) -> dict[str, Any]:
+    """The values of a checked row as Python values for the ORM (booleans, dates or None)."""
+    row: dict[str, Any] = dict(zip(names, values, strict=True))
+    for name in _BOOLEAN_FIELDS.intersection(row):
+        row[name] = row[name] == "t"
+    for name in _DATE_FIELDS.intersection(row):
+        row[name] = date.fromisoformat(row[name]) if row[name] else None
+    return row
 
 
 class DirectoryImportError(Exception):
@@ -117,6 +147,9 @@ class ImportReport:
     services_unchanged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     committed: bool = False
+    # Wall seconds per phase ("structures.prefetch", "structures.copy", "structures.update", the
+    # same for services, "commit"), printed by bench/directory.py.
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 Progress = Callable[[str, int, int], None]

@@ -3,6 +3,7 @@ transaction, re-imported as updates."""
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from io import StringIO
 
@@ -303,3 +304,68 @@ def test_command_refuses_a_file_with_wrong_columns(tmp_path):
         )
     with pytest.raises(CommandError, match="Impossible de lire"):
         call_command("import_directory", str(tmp_path / "absent.csv"), stdout=StringIO(), stderr=StringIO())
+
+
+def test_unchanged_reimport_writes_nothing(tmp_path):
+    # Given the directory imported once
+    structures, services = write(tmp_path, "a.csv", GOOD), write(tmp_path, "s.csv", SERVICES)
+    directory_import(structures_file=structures, services_file=services)
+    stamps = dict(PublicStructure.objects.values_list("siret", "updated_at"))
+    service_stamps = dict(Service.objects.values_list("code", "updated_at"))
+    # When the same files come again
+    report = directory_import(structures_file=structures, services_file=services)
+    # Then every row is counted unchanged, none rewritten
+    assert (report.structures_created, report.structures_updated, report.structures_unchanged) == (0, 0, 4)
+    assert (report.services_created, report.services_updated, report.services_unchanged) == (0, 0, 3)
+    assert dict(PublicStructure.objects.values_list("siret", "updated_at")) == stamps
+    assert dict(Service.objects.values_list("code", "updated_at")) == service_stamps
+    # And a Categorie column counts as a change only where it differs from the stored category
+    header = HEADER + ";Categorie"
+    lines = [header, GOOD[1] + ";COLLECTIVITE", GOOD[2] + ";SANTE", GOOD[3] + ";COLLECTIVITE"]
+    report = directory_import(structures_file=write(tmp_path, "c.csv", lines))
+    assert (report.structures_updated, report.structures_unchanged) == (1, 2)
+    assert PublicStructure.objects.get(siret="13000123300019").category == PublicCategory.COLLECTIVITE
+
+
+def test_tabs_backslashes_and_line_breaks_are_kept(tmp_path):
+    # Given a name with a tab and a backslash, and an address on two lines (a quoted cell)
+    path = tmp_path / "a.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\n")
+        writer.writerow(STRUCTURE_COLUMNS)
+        writer.writerow(next(csv.reader([row("21490244700017", "MAIRIE\tA\\B")], delimiter=";")))
+        cells = next(csv.reader([row("26290001200010", "CH DE QUIMPER")], delimiter=";"))
+        cells[STRUCTURE_COLUMNS.index("Adresse")] = "14 avenue Yves Thépot\r\nBP 1757"
+        writer.writerow(cells)
+        writer.writerow(next(csv.reader([row("21490244700018", "SIRET FAUX")], delimiter=";")))
+    # When it is imported
+    report = directory_import(structures_file=path)
+    # Then the values are stored as they are, and the line numbers count the physical lines
+    assert report.structures_created == 2 and [r.line for r in report.rejected] == [5]
+    assert PublicStructure.objects.get(siret="21490244700017").name == "MAIRIE\tA\\B"
+    assert PublicStructure.objects.get(siret="26290001200010").address == "14 avenue Yves Thépot\r\nBP 1757"
+    # And importing it again finds them unchanged
+    assert directory_import(structures_file=path).structures_unchanged == 2
+
+
+def test_a_file_broken_half_way_writes_nothing(tmp_path):
+    # Given a file whose third line has a cell larger than the CSV reader accepts
+    lines = [*GOOD[:3], row("13000123300019", "X" * (csv.field_size_limit() + 1)), *GOOD[4:]]
+    # When it is imported, then it is refused as a whole, the lines before included
+    with pytest.raises(DirectoryImportError, match="mal formé ligne 4"):
+        directory_import(structures_file=write(tmp_path, "a.csv", lines))
+    assert not PublicStructure.objects.exists()
+
+
+def test_command_prints_the_time_of_each_phase_when_verbose(tmp_path):
+    out = StringIO()
+    call_command(
+        "import_directory",
+        write(tmp_path, "a.csv", GOOD),
+        "--no-progress",
+        verbosity=2,
+        stdout=out,
+        stderr=StringIO(),
+    )
+    assert "Durées par phase : " in out.getvalue()
+    assert "structures.copy" in out.getvalue() and "commit" in out.getvalue()

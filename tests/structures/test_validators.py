@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from common.identifiers import (
+    siret_is_valid,
     validate_bic,
     validate_iban,
     validate_ridet,
@@ -54,6 +55,20 @@ def test_good_sirets_are_accepted(value):
 def test_siret_is_stored_without_spaces_or_dots():
     assert validate_siret(" 812 345 676 00017 ") == "81234567600017"
     assert validate_siret("812.345.676.00017") == "81234567600017"
+
+
+def test_fast_siret_check_agrees_with_stdnum():
+    # Given SIRETs of every kind: good and wrong keys, La Poste's establishments and head office,
+    # wrong lengths, letters, non-ASCII digits
+    from stdnum.fr import siret as std_siret
+
+    numbers = [f"{n:014d}" for n in range(21490244700000, 21490244700400)]
+    numbers += [f"35600000{n:06d}" for n in range(0, 100_000, 7)]
+    numbers += [f"{n:014d}" for n in range(0, 10**14, 10**14 // 4999)]
+    numbers += ["35600000000048", "2149024470001", "2149024470001A", "2149024470001٧", "", "214902447000170"]
+    # Then the pure-Python check gives stdnum's answer for each
+    assert [siret_is_valid(n) for n in numbers] == [std_siret.is_valid(n) for n in numbers]
+    assert sum(map(siret_is_valid, numbers)) > 1000
 
 
 def test_siret_with_a_wrong_key_gets_the_message_of_the_issue():

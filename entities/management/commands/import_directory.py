@@ -89,6 +89,11 @@ class Command(BaseCommand):
             f"services : {report.services_created} créés, {report.services_updated} mis à jour, "
             f"{report.services_unchanged} inchangés ; {len(rejected)} ligne(s) rejetée(s)."
         )
+        if options["verbosity"] >= 2 and report.timings:
+            self.stdout.write(
+                "Durées par phase : "
+                + ", ".join(f"{phase} {seconds:.2f} s" for phase, seconds in report.timings.items())
+            )
         if options["dry_run"]:
             self.stdout.write("Vérification seule (--dry-run) : rien n'a été enregistré.")
         elif not report.committed:
