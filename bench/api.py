@@ -411,13 +411,13 @@ def seed_invoices(rows: int, batch: int = 200_000) -> None:
             global_discount_reason, prepaid_amount, amount_due, original_invoice_number, comment,
             channel, source_format, status, status_changed_at, deposited_at, fingerprint, due_date,
             paused_days, mandate_number, downloaded_by_recipient, created_at, updated_at, parties,
-            recipient_id, recipient_service_id, supplier_id)
+            recipient_id, recipient_service_id, supplier_id, document_by_portal)
         SELECT 'FACTURE', 'A1_FACTURE_FOURNISSEUR', 'SYN-' || lpad(g::text, 9, '0'), d::date,
             extract(year FROM d)::int, '', '', '', '', 'EUR', 'TVA_SUR_DEBIT', '', 'VIREMENT', '',
             ht, round(ht * 0.2, 2), ht + round(ht * 0.2, 2), 0, '', 0, ht + round(ht * 0.2, 2), '', '',
             'UPLOAD_API', 'FACTURX', (%(statuses)s::text[])[1 + g %% %(nstatuses)s],
             d + interval '3 days', d, '', (d + interval '30 days')::date, 0, '', g %% 3 = 0, d, d, '{}',
-            %(recipient)s, %(service)s, (%(suppliers)s::bigint[])[1 + g %% %(nsuppliers)s]
+            %(recipient)s, %(service)s, (%(suppliers)s::bigint[])[1 + g %% %(nsuppliers)s], false
         FROM (
             SELECT g, now() - g * interval '63 seconds' AS d,
                 round((10 + (g::bigint * 7919) %% 50000)::numeric, 2) AS ht

@@ -265,6 +265,7 @@ class Invoice(models.Model):
         ]
         indexes = [
             models.Index(fields=["recipient", "-deposited_at", "-id"], name="invoice_recipient_recent"),
+            # PostgreSQL also INCLUDEs the id (migration 0015: index-only counts for the buyer).
             models.Index(fields=["recipient", "status", "-deposited_at"], name="invoice_recipient_status"),
             models.Index(fields=["supplier", "-created_at", "-id"], name="invoice_supplier_recent"),
             models.Index(fields=["supplier", "status"], name="invoice_supplier_status"),
