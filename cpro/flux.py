@@ -12,6 +12,7 @@ starting with the rule id (reference §1.4).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import secrets
@@ -82,7 +83,11 @@ def flow_deposit(
     # The file is written before the transaction (no storage I/O inside atomic()); a failed
     # insert leaves an orphan file, never a row without its file.
     stored = default_storage.save(f"flux/{timezone.now():%Y/%m}/{number}.bin", ContentFile(content))
-    with transaction.atomic():
+    # One INSERT: in autocommit (the API's handler) it needs no transaction of its own, two
+    # statements fewer per deposit (issue #17); inside a caller's transaction, a savepoint keeps
+    # a duplicate number from breaking it. The task is sent once the row is committed.
+    in_transaction = transaction.get_connection().in_atomic_block
+    with transaction.atomic() if in_transaction else contextlib.nullcontext():
         flow = DepositFlow.objects.create(
             number=number,
             syntax=syntax,
@@ -94,8 +99,8 @@ def flow_deposit(
             supplier=principal.supplier,
             created_by=principal.owner,
         )
-        flow_id = flow.pk
-        transaction.on_commit(lambda: task_send("cpro.flow_process", flow_id))
+    flow_id = flow.pk
+    transaction.on_commit(lambda: task_send("cpro.flow_process", flow_id))
     return flow
 
 
@@ -143,12 +148,11 @@ def flow_process(*, flow_id: int) -> str | None:
     now = timezone.now()
     # Claim the flow (compare-and-set): a redelivered message, or a second worker, finds it taken
     # and does nothing. A claim older than its timeout belongs to a worker that died.
-    claimed = (
-        DepositFlow.objects.filter(pk=flow_id, status=FlowStatus.EN_ATTENTE)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - _flow_claim_timeout()))
-        .update(claimed_at=now)
-    )
-    if not claimed:
+    waiting = DepositFlow.objects.filter(pk=flow_id, status=FlowStatus.EN_ATTENTE)
+    first_claim = bool(waiting.filter(claimed_at__isnull=True).update(claimed_at=now))
+    if not first_claim and not waiting.filter(claimed_at__lt=now - _flow_claim_timeout()).update(
+        claimed_at=now
+    ):
         return None
     flow = DepositFlow.objects.select_related("supplier").get(pk=flow_id)
     with flow.file.open("rb") as handle:
@@ -184,6 +188,8 @@ def flow_process(*, flow_id: int) -> str | None:
                 structured_only=True,
                 # The flow's report (listeErreurDP) carries errors only: no BR-FR advice.
                 advice=False,
+                # Nothing of a flow claimed for the first time can be deposited already.
+                resumed=not first_claim,
             )
         if outcome.accepted:
             integrated += 1

@@ -42,8 +42,11 @@ def oauth_application_authenticate(*, client_id: str, client_secret: str) -> OAu
 
 
 def access_token_get(*, token: str) -> AccessToken | None:
-    """The token row with its application (one query), whether expired or not."""
-    return AccessToken.objects.select_related("application").filter(token_hash=token_hash(token)).first()
+    """The token row with its application and the application's owner (one query: a deposit
+    records the owner as ``created_by``), whether expired or not."""
+    return (
+        AccessToken.objects.select_related("application__owner").filter(token_hash=token_hash(token)).first()
+    )
 
 
 def oauth_applications_for_user(*, user: User) -> QuerySet[OAuthApplication]:

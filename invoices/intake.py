@@ -190,6 +190,7 @@ def document_intake(
     declared_syntax: str = "",
     structured_only: bool = False,
     advice: bool = True,
+    resumed: bool = True,
 ) -> FileOutcome:
     """Validate one file through the four layers and deposit it when everything passes.
 
@@ -198,7 +199,9 @@ def document_intake(
     structured invoices (``structured_only``: a PDF to complete is refused instead of opening a
     draft). A flow processed again after a crash finds the invoice it already deposited.
     ``advice=False`` skips the warnings that only a person reads (the BR-FR rules: a second
-    Saxon run, ≈ 6 ms an invoice) where nobody reads them: a flow's report lists errors only."""
+    Saxon run, ≈ 6 ms an invoice) where nobody reads them: a flow's report lists errors only.
+    ``resumed=False``: the flow is processed for the first time, so the look-up of what it
+    already deposited is skipped."""
     verdict = validate_document(content=content, filename=name)
     parsed = verdict.parsed
     outcome = FileOutcome(
@@ -254,7 +257,7 @@ def document_intake(
             )
         )
         return outcome
-    if flow is not None and outcome.invoice_number:
+    if flow is not None and resumed and outcome.invoice_number:
         # Already deposited from this flow before a crash: counted once, never deposited twice.
         done = Invoice.objects.filter(flow=flow, number=outcome.invoice_number).first()
         if done is not None:

@@ -13,6 +13,7 @@ minutes back to A_ENVOYER (the worker died mid-way).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -109,9 +110,14 @@ def notification_create(
     send_email: bool = True,
     dedupe_key: str = "",
     created_at: Any = None,
+    fresh: bool = False,
 ) -> Notification | None:
     """Notify ``recipient``; returns the notification, the existing one for the same event or
-    ``dedupe_key``, or None when the user's preference for ``structure`` is "nothing"."""
+    ``dedupe_key``, or None when the user's preference for ``structure`` is "nothing".
+
+    ``fresh``: the caller guarantees that nothing was notified yet for this (recipient, event),
+    as the status notices do for the events they hold locked, and have de-duplicated; the insert
+    then needs no savepoint (two statements fewer per notification, issue #17)."""
     if not recipient.is_active:
         return None
     mode = notification_mode(user=recipient, structure=structure, kind=kind)
@@ -128,7 +134,7 @@ def notification_create(
         email_state = EmailState.IN_DIGEST if mode == NotificationMode.DAILY_DIGEST else EmailState.PENDING
     try:
         # A savepoint: a duplicate must not break the caller's transaction.
-        with transaction.atomic():
+        with contextlib.nullcontext() if fresh else transaction.atomic():
             notification = Notification.objects.create(
                 recipient=recipient,
                 kind=kind,

@@ -118,12 +118,21 @@ def buyer_members(structure_id: int, service_id: int | None) -> list[Any]:
     return [m.user for m in qs.select_related("user").distinct().order_by("pk")]
 
 
-def _notify_all(users: Iterable[Any], *, skip: Any, **kwargs: Any) -> int:
+def _notify_all(
+    users: Iterable[Any], *, skip: Any, seen: set[tuple[int, int]] | None = None, **kwargs: Any
+) -> int:
+    """``seen``: the (user, event) pairs already notified in this chain. With it, a person in
+    two audiences (a member of both structures) is told once, and each insert is ``fresh``."""
     count = 0
     for user in users:
         if skip is not None and user.pk == skip:
             continue
-        if notification_create(recipient=user, **kwargs) is not None:
+        if seen is not None:
+            pair = (user.pk, kwargs["event"].pk)
+            if pair in seen:
+                continue
+            seen.add(pair)
+        if notification_create(recipient=user, fresh=seen is not None, **kwargs) is not None:
             count += 1
     return count
 
@@ -141,6 +150,7 @@ def status_event_notify(*, event_id: int, send_email: bool = True, invoice_id: i
 
 def _status_event_notify(*, event_id: int, send_email: bool, invoice_id: int | None) -> int:
     notified_at = None
+    given = invoice_id is not None
     if invoice_id is None:
         head = StatusEvent.objects.filter(pk=event_id).values_list("invoice_id", "notified_at").first()
         if head is None:
@@ -170,7 +180,9 @@ def _status_event_notify(*, event_id: int, send_email: bool, invoice_id: int | N
             .filter(pk=invoice_id)
             .get()
         )
-        count = _chain_notify(events, invoice, send_email=send_email)
+        # Events this very unit of work just wrote (``invoice_id`` given): their flag cannot have
+        # been lost, so their notifications are inserted without savepoints (issue #17).
+        count = _chain_notify(events, invoice, send_email=send_email, fresh=given)
         StatusEvent.objects.filter(pk__in=[e.pk for e in events], notified_at__isnull=True).update(
             notified_at=timezone.now()
         )
@@ -188,7 +200,7 @@ def _author(events: list[StatusEvent]) -> int | None:
     return authors.pop() if len(authors) == 1 else None
 
 
-def _chain_notify(events: list[StatusEvent], invoice: Any, *, send_email: bool) -> int:
+def _chain_notify(events: list[StatusEvent], invoice: Any, *, send_email: bool, fresh: bool = False) -> int:
     """One notification per audience for a chain of status events of one invoice (the
     notification centre and the invoice's history still show each status)."""
     last = events[-1]
@@ -232,9 +244,14 @@ def _chain_notify(events: list[StatusEvent], invoice: Any, *, send_email: bool) 
     if invoice.moe_amount_due is not None and any(e.status == S.TRANSMISE_MOA for e in events):
         lines.append(moe_correction_notice(invoice))
     rejected = any(e.status == S.REJETEE for e in events)
+    # ``fresh``: nothing can exist yet for these events (held locked, just written), so the
+    # inserts need no savepoint once de-duplicated here; otherwise the database's unique
+    # constraint, caught under a savepoint, is the guard (a lost ``notified_at``).
+    seen: set[tuple[int, int]] | None = set() if fresh else None
     count = _notify_all(
         supplier_members(invoice.supplier_id),
         skip=_author(events),
+        seen=seen,
         kind=Kind.REJECTION if rejected else Kind.STATUS,
         title=_("Facture %(number)s : %(status)s") % {"number": number, "status": status_text},
         body="\n".join(lines),
@@ -246,11 +263,12 @@ def _chain_notify(events: list[StatusEvent], invoice: Any, *, send_email: bool) 
         created_at=last.at,
     )
     for event in events:
-        count += _notify_buyers(event, invoice, number, send_email=send_email)
+        count += _notify_buyers(event, invoice, number, send_email=send_email, seen=seen)
         if event.status == S.A_VALIDER_MOE and invoice.validator_id:
             count += _notify_all(
                 supplier_members(invoice.validator_id),
                 skip=event.actor_id,
+                seen=seen,
                 kind=Kind.TO_VALIDATE,
                 title=_("Décompte de travaux à valider : %(number)s") % {"number": number},
                 body=_(
@@ -275,6 +293,7 @@ def _chain_notify(events: list[StatusEvent], invoice: Any, *, send_email: bool) 
             count += _notify_all(
                 supplier_members(invoice.validator_id),
                 skip=event.actor_id,
+                seen=seen,
                 kind=Kind.TO_VALIDATE,
                 title=_("Facture à valider : %(number)s") % {"number": number},
                 body=_(
@@ -311,7 +330,14 @@ def moe_correction_notice(invoice: Any) -> str:
     ) % {"validated": _money(invoice.moe_amount_due), "document": _money(invoice.amount_due)}
 
 
-def _notify_buyers(event: StatusEvent, invoice: Any, number: str, *, send_email: bool) -> int:
+def _notify_buyers(
+    event: StatusEvent,
+    invoice: Any,
+    number: str,
+    *,
+    send_email: bool,
+    seen: set[tuple[int, int]] | None = None,
+) -> int:
     made_available = event.status == S.MISE_A_DISPOSITION and event.previous_status == S.EN_COURS_ACHEMINEMENT
     if not (made_available or event.status == S.COMPLETEE) or invoice.recipient_id is None:
         return 0
@@ -341,6 +367,7 @@ def _notify_buyers(event: StatusEvent, invoice: Any, number: str, *, send_email:
     return _notify_all(
         buyer_members(invoice.recipient_id, invoice.recipient_service_id),
         skip=event.actor_id,
+        seen=seen,
         kind=Kind.TO_PROCESS,
         title=title,
         body=body,

@@ -206,3 +206,22 @@ def test_a_batch_whose_first_email_left_elsewhere_still_sends_what_counted_on_it
         "[Chorus] Facture A : Suspendue",
         "[Chorus] Facture B : Rejetée",
     ]
+
+
+def test_a_person_in_both_structures_is_told_once_per_step(
+    alice, acme, beaufort, finances, carla, django_capture_on_commit_callbacks
+):
+    from tests.factories import BuyerMembershipFactory
+
+    # Given Alice also belongs to Beaufort (an accountant shared by both, say)
+    BuyerMembershipFactory(user=alice, structure=beaufort, role=Role.USER)
+    # When ACME's software deposits an invoice that the workers route and make available
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice = make_invoice(supplier=acme, recipient=beaufort, service=finances, actor=None)
+    invoice.refresh_from_db()
+    assert invoice.status == S.MISE_A_DISPOSITION
+    # Then she is told once of that step (as the supplier, told first), Carla once, nothing failed
+    last = StatusEvent.objects.filter(invoice=invoice).order_by("pk").last()
+    assert Notification.objects.filter(recipient=alice, event=last).count() == 1
+    assert Notification.objects.filter(recipient=carla, event=last).count() == 1
+    assert not StatusEvent.objects.filter(invoice=invoice, notified_at__isnull=True).exists()
