@@ -7,9 +7,11 @@ from __future__ import annotations
 import hashlib
 import logging
 
-from django.http import FileResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.utils.translation import gettext as _
 
-from .models import Document
+from .models import Document, Invoice
+from .selectors import invoice_document_get
 
 logger = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
@@ -50,3 +52,21 @@ def document_response(document: Document, *, inline: bool = False) -> FileRespon
         response["Content-Security-Policy"] = "sandbox"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def pdf_preview_response(*, invoice: Invoice, document_id: int) -> HttpResponseBase:
+    """A PDF of ``invoice`` (already checked visible to the caller) inline for a preview frame,
+    sandboxed; 404 for another document or a non-PDF, 409 with the reason when the file is lost
+    or no longer matches its deposit fingerprint. The buyer's and the validator's previews."""
+    document = invoice_document_get(invoice=invoice, document_id=document_id)
+    if document is None or document.content_type != "application/pdf":
+        raise Http404
+    try:
+        return document_response(document, inline=True)
+    except DocumentUnavailable as exc:
+        message = (
+            _("Document introuvable dans l'archive.")
+            if exc.reason == "introuvable"
+            else _("Ce document ne correspond plus à son empreinte SHA-256 de dépôt : il n'est pas délivré.")
+        )
+        return HttpResponse(message, status=409, content_type="text/plain")

@@ -24,8 +24,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from invoices.choices import DocumentRole
 from invoices.lifecycle.machine import TransitionError
 from invoices.lifecycle.statuses import InvoiceStatus as S
-from invoices.selectors import invoice_document_get, invoice_documents
-from invoices.streaming import DocumentUnavailable, document_response
+from invoices.selectors import invoice_documents
+from invoices.streaming import pdf_preview_response
 
 from . import selectors
 from .forms import (
@@ -382,19 +382,7 @@ def validation_preview(request: HttpRequest, invoice_id: int) -> HttpResponse:
 def validation_document_preview(request: HttpRequest, invoice_id: int, document_id: int) -> HttpResponseBase:
     """A PDF of a document addressed to the validator, inline for the preview frame, once its
     SHA-256 matches the one recorded at deposit (like the buyer's ``inbox_document_preview``)."""
-    invoice = _validator_invoice(request, invoice_id)
-    document = invoice_document_get(invoice=invoice, document_id=document_id)
-    if document is None or document.content_type != "application/pdf":
-        raise Http404
-    try:
-        return document_response(document, inline=True)
-    except DocumentUnavailable as exc:
-        message = (
-            _("Document introuvable dans l'archive.")
-            if exc.reason == "introuvable"
-            else _("Ce document ne correspond plus à son empreinte SHA-256 de dépôt : il n'est pas délivré.")
-        )
-        return HttpResponse(message, status=409, content_type="text/plain")
+    return pdf_preview_response(invoice=_validator_invoice(request, invoice_id), document_id=document_id)
 
 
 @login_required

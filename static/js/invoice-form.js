@@ -23,6 +23,30 @@
 
   /* ---------- exact decimal arithmetic (BigInt, half-up rounding like the server) ---------- */
 
+  // One option of a directory's search-as-you-type list (the recipient's, the validator's).
+  function directoryOption(item, id, onChoose) {
+    var li = document.createElement("li");
+    li.id = id;
+    li.setAttribute("role", "option");
+    li.className = "chorus-directory__option";
+    var name = document.createElement("strong");
+    name.textContent = item.name;
+    var detail = document.createElement("span");
+    detail.className = "fr-text--sm";
+    detail.textContent = " — SIRET " + item.siret + (item.postcode || item.city ? " — " + (item.postcode || "") + " " + (item.city || "") : "");
+    li.appendChild(name); li.appendChild(detail);
+    li.addEventListener("mousedown", function (event) { event.preventDefault(); onChoose(item); });
+    return li;
+  }
+
+  // Keyboard highlight of option ``index`` (-1: none) in ``list``, announced through ``input``.
+  function markOption(list, input, index, prefix) {
+    list.querySelectorAll("[role=option]").forEach(function (li, i) {
+      li.setAttribute("aria-selected", i === index ? "true" : "false");
+    });
+    input.setAttribute("aria-activedescendant", index >= 0 ? prefix + index : "");
+  }
+
   function parseDecimal(text) {
     if (text === null || text === undefined) { return null; }
     var s = String(text).replace(/[\s\u00a0\u202f]/g, "").replace(",", ".");
@@ -288,18 +312,7 @@
       return;
     }
     found.forEach(function (item, index) {
-      var li = document.createElement("li");
-      li.id = "directory-option-" + index;
-      li.setAttribute("role", "option");
-      li.className = "chorus-directory__option";
-      var name = document.createElement("strong");
-      name.textContent = item.name;
-      var detail = document.createElement("span");
-      detail.className = "fr-text--sm";
-      detail.textContent = " — SIRET " + item.siret + (item.postcode || item.city ? " — " + (item.postcode || "") + " " + (item.city || "") : "");
-      li.appendChild(name); li.appendChild(detail);
-      li.addEventListener("mousedown", function (event) { event.preventDefault(); choose(item); });
-      results.appendChild(li);
+      results.appendChild(directoryOption(item, "directory-option-" + index, choose));
     });
     results.hidden = false;
     siretInput.setAttribute("aria-expanded", "true");
@@ -308,10 +321,7 @@
 
   function highlight(index) {
     active = index;
-    results.querySelectorAll("[role=option]").forEach(function (li, i) {
-      li.setAttribute("aria-selected", i === index ? "true" : "false");
-    });
-    siretInput.setAttribute("aria-activedescendant", index >= 0 ? "directory-option-" + index : "");
+    markOption(results, siretInput, index, "directory-option-");
   }
 
   function closeResults() {
@@ -434,10 +444,7 @@
 
     function mark(index) {
       current = index;
-      list.querySelectorAll("[role=option]").forEach(function (li, i) {
-        li.setAttribute("aria-selected", i === index ? "true" : "false");
-      });
-      input.setAttribute("aria-activedescendant", index >= 0 ? "validator-option-" + index : "");
+      markOption(list, input, index, "validator-option-");
     }
 
     function pick(item) {
@@ -455,18 +462,7 @@
         return;
       }
       items.forEach(function (item, index) {
-        var li = document.createElement("li");
-        li.id = "validator-option-" + index;
-        li.setAttribute("role", "option");
-        li.className = "chorus-directory__option";
-        var name = document.createElement("strong");
-        name.textContent = item.name;
-        var detail = document.createElement("span");
-        detail.className = "fr-text--sm";
-        detail.textContent = " — SIRET " + item.siret + (item.postcode || item.city ? " — " + (item.postcode || "") + " " + (item.city || "") : "");
-        li.appendChild(name); li.appendChild(detail);
-        li.addEventListener("mousedown", function (event) { event.preventDefault(); pick(item); });
-        list.appendChild(li);
+        list.appendChild(directoryOption(item, "validator-option-" + index, pick));
       });
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");

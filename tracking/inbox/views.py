@@ -25,8 +25,8 @@ from invoices.choices import DocumentRole
 from invoices.lifecycle.machine import TransitionError, allowed_targets
 from invoices.lifecycle.models import ActorRole
 from invoices.lifecycle.statuses import InvoiceStatus as S
-from invoices.selectors import invoice_document_get, invoice_documents, invoices_visible_to_buyer
-from invoices.streaming import DocumentUnavailable, document_response
+from invoices.selectors import invoice_documents, invoices_visible_to_buyer
+from invoices.streaming import pdf_preview_response
 from tracking.selectors import invoice_followup
 from tracking.services import BULK_MAX, InvalidRequest, invoice_buyer_process, invoices_buyer_process_bulk
 
@@ -236,17 +236,4 @@ def inbox_document_preview(request: HttpRequest, invoice_id: int, document_id: i
     """A PDF of a received invoice shown inline (the preview frame of the invoice page), after
     checking its SHA-256 against the one recorded at deposit."""
 
-    buyer = Buyer(request)
-    invoice = buyer.invoice(invoice_id)
-    document = invoice_document_get(invoice=invoice, document_id=document_id)
-    if document is None or document.content_type != "application/pdf":
-        raise Http404
-    try:
-        return document_response(document, inline=True)
-    except DocumentUnavailable as exc:
-        message = (
-            _("Document introuvable dans l'archive.")
-            if exc.reason == "introuvable"
-            else _("Ce document ne correspond plus à son empreinte SHA-256 de dépôt : il n'est pas délivré.")
-        )
-        return HttpResponse(message, status=409, content_type="text/plain")
+    return pdf_preview_response(invoice=Buyer(request).invoice(invoice_id), document_id=document_id)
