@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import TechnicalAccount
+from common.memo import batch_memo
 from common.tasks import task_send
 from invoices.choices import Channel, FlowStatus
 from invoices.intake import document_intake
@@ -158,7 +159,6 @@ def flow_process(*, flow_id: int) -> str | None:
     with flow.file.open("rb") as handle:
         content = handle.read()
     technical: list[dict[str, str]] = []
-    dp_errors: list[dict[str, str]] = []
     documents: list[tuple[str, bytes]] = []
     if is_batch(flow.filename, content):
         try:
@@ -169,6 +169,24 @@ def flow_process(*, flow_id: int) -> str | None:
             )
     else:
         documents = [(flow.filename, content)]
+    with batch_memo():
+        # The invoices of a batch share their structures, services and audiences: looked up once.
+        return _flow_integrate(
+            flow=flow, documents=documents, technical=technical, now=now, first_claim=first_claim
+        )
+
+
+def _flow_integrate(
+    *,
+    flow: Any,
+    documents: list[tuple[str, bytes]],
+    technical: list[dict[str, str]],
+    now: datetime,
+    first_claim: bool,
+) -> str:
+    """Deposit each document of a claimed flow (claimed at ``now``), write its report, then run
+    each deposited invoice's automatic chain."""
+    dp_errors: list[dict[str, str]] = []
     account = _technical_account_of(flow)
     integrated = 0
     deposited: list[int] = []

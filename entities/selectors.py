@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import MembershipStatus
+from common.memo import memoized
 
 from .models import PUBLIC_INVOICES_SERVICE, BuyerMembership, PublicStructure, Service
 from .normalize import search_key
@@ -42,7 +43,10 @@ def public_structure_get_active(*, siret: str) -> PublicStructure | None:
     siret = _digits(siret)
     if not siret:
         return None
-    return PublicStructure.objects.filter(siret=siret, active=True).first()
+    return memoized(
+        ("public_structure_active", siret),
+        lambda: PublicStructure.objects.filter(siret=siret, active=True).first(),
+    )
 
 
 def public_structure_get(*, siret: str) -> PublicStructure | None:
@@ -66,7 +70,10 @@ def service_get(*, structure: PublicStructure, code: str) -> Service | None:
     code = (code or "").strip()
     if not code:
         return None
-    return Service.objects.filter(structure=structure, code=code).first()
+    return memoized(
+        ("service", structure.pk, code),
+        lambda: Service.objects.filter(structure=structure, code=code).first(),
+    )
 
 
 def service_is_active(*, service: Service, on: date | None = None) -> bool:

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import structure_field
 from accounts.roles import MANAGER_ROLES, MembershipStatus, Role
+from common.memo import memoized
 from common.tasks import task_send
 from entities.models import BuyerMembership, PublicStructure
 from suppliers.models import SupplierMembership
@@ -72,7 +73,14 @@ def notification_mode(*, user: User, structure: Any, kind: str = "") -> str:
     fields = structure_fields(structure)
     if not fields:
         return NotificationMode.EVERY_EVENT
-    mode = NotificationPreference.objects.filter(user=user, **fields).values_list("mode", flat=True).first()
+    # A preference changes on a person's click, not within a batch: read once per batch.
+    structure_key = tuple(sorted((name, value.pk) for name, value in fields.items()))
+    mode = memoized(
+        ("notification_preference", user.pk, structure_key),
+        lambda: (
+            NotificationPreference.objects.filter(user=user, **fields).values_list("mode", flat=True).first()
+        ),
+    )
     if mode:
         return mode
     limit = settings.NOTIFICATIONS_NEW_INVOICE_EMAILS_PER_DAY

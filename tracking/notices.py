@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.roles import MembershipStatus
 from common.formats import format_decimal
+from common.memo import memoized
 from entities.models import BuyerMembership
 from invoices.lifecycle.models import StatusEvent
 from invoices.lifecycle.payment import invoice_lateness
@@ -94,28 +95,36 @@ def _reason(event: StatusEvent) -> str:
 
 
 def supplier_members(structure_id: int) -> list[Any]:
+    """Active members of a supplier structure (once per batch: ``common.memo``)."""
 
-    return [
-        m.user
-        for m in SupplierMembership.objects.filter(
-            structure_id=structure_id, status=MembershipStatus.ACTIVE, user__is_active=True
-        )
-        .select_related("user")
-        .order_by("pk")
-    ]
+    return memoized(
+        ("supplier_members", structure_id),
+        lambda: [
+            m.user
+            for m in SupplierMembership.objects.filter(
+                structure_id=structure_id, status=MembershipStatus.ACTIVE, user__is_active=True
+            )
+            .select_related("user")
+            .order_by("pk")
+        ],
+    )
 
 
 def buyer_members(structure_id: int, service_id: int | None) -> list[Any]:
-    """Active buyers of the structure who see ``service_id`` (unrestricted, or restricted to it)."""
+    """Active buyers of the structure who see ``service_id`` (unrestricted, or restricted to it),
+    once per batch (``common.memo``)."""
 
-    qs = BuyerMembership.objects.filter(
-        structure_id=structure_id, status=MembershipStatus.ACTIVE, user__is_active=True
-    )
-    if service_id is None:
-        qs = qs.filter(services__isnull=True)
-    else:
-        qs = qs.filter(Q(services__isnull=True) | Q(services=service_id))
-    return [m.user for m in qs.select_related("user").distinct().order_by("pk")]
+    def compute() -> list[Any]:
+        qs = BuyerMembership.objects.filter(
+            structure_id=structure_id, status=MembershipStatus.ACTIVE, user__is_active=True
+        )
+        if service_id is None:
+            qs = qs.filter(services__isnull=True)
+        else:
+            qs = qs.filter(Q(services__isnull=True) | Q(services=service_id))
+        return [m.user for m in qs.select_related("user").distinct().order_by("pk")]
+
+    return memoized(("buyer_members", structure_id, service_id), compute)
 
 
 def _notify_all(

@@ -82,3 +82,54 @@ def test_one_flow_is_one_unit_of_work_with_a_bounded_number_of_queries(
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@acme.test", "carla@beaufort.test"]
     # in a bounded number of queries, the same for the first and the second flow of the day
     assert len(queries) <= QUERIES_PER_DEPOSIT, "\n".join(q["sql"][:160] for q in queries.captured_queries)
+
+
+def test_the_invoices_of_a_batch_share_their_lookups(
+    api, acme, alice, beaufort, carla, django_capture_on_commit_callbacks
+):
+    """Issue #17, "structure lookups cached per batch": a .zip of three invoices to the same
+    buyer reads the buyer, its service and both audiences once, not three times."""
+    import io
+    import zipfile
+
+    from facturx import get_facturx_xml_from_pdf
+
+    from cpro.samples import demo_facturx
+
+    # Given ACME's software deposits a .zip of three CII invoices to Beaufort's FINANCES service
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for i in range(3):
+            name, pdf = demo_facturx(
+                supplier_identifier=acme.identifier, recipient_siret=beaufort.siret, number=f"FA-LOT-{i}"
+            )
+            bundle.writestr(name.removesuffix(".pdf") + ".xml", get_facturx_xml_from_pdf(pdf)[1])
+    response = api.call(
+        "/cpro/factures/v1/deposer/flux",
+        {
+            "fichierFlux": base64.b64encode(archive.getvalue()).decode(),
+            "nomFichier": "lot.zip",
+            "syntaxeFlux": "IN_DP_E1_CII_16B",
+        },
+    )
+    assert response.status_code == 200, response.content
+    flow = DepositFlow.objects.get(number=response.json()["numeroFluxDepot"])
+    # When the worker integrates it
+    with CaptureQueriesContext(connection) as queries:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert flow_process(flow_id=flow.pk) == "IN_INTEGRE"
+    # Then the three invoices are available
+    assert Invoice.objects.filter(flow=flow, status=S.MISE_A_DISPOSITION).count() == 3
+
+    # and the buyer, its service and the two audiences were each read once for the batch
+    def reads(table: str) -> int:
+        return sum(
+            1
+            for q in queries.captured_queries
+            if q["sql"].startswith("SELECT") and f'FROM "{table}"' in q["sql"]
+        )
+
+    assert reads("entities_publicstructure") == 1
+    assert reads("entities_service") == 1
+    assert reads("suppliers_suppliermembership") == 1
+    assert reads("entities_buyermembership") == 1
