@@ -8,8 +8,12 @@ from common.memo import batch_memo, memoized
 def test_a_lookup_runs_once_per_batch_and_every_time_outside():
     calls: list[str] = []
 
+    def read(key: str) -> str:
+        calls.append(key)
+        return key.upper()
+
     def lookup(key: str) -> str:
-        return memoized(("lookup", key), lambda: calls.append(key) or key.upper())
+        return memoized(("lookup", key), lambda: read(key))
 
     # Outside a batch: every call reads
     assert lookup("a") == "A" and lookup("a") == "A"
