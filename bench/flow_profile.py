@@ -1,9 +1,10 @@
 """Where a deposit flow's worker time goes (issue #17): prints figures, asserts nothing.
 
 Runs ``cpro.flux.flow_process`` in this process (no broker: the e-mails it enqueues after commit
-run eagerly, as in a worker that picks them up at once) on ``--flows`` single-invoice CII flows
-deposited by TECH-ACME, and prints the CPU per invoice, the SQL queries per flow, and with
-``--profile`` the functions that took the most time (cProfile, cumulative).
+run eagerly, as in a worker that picks them up at once) on ``--flows`` CII flows deposited by
+TECH-ACME, each a single invoice or, with ``--batch N``, a ``.zip`` of N invoices, and prints the
+CPU and the SQL queries per invoice, and with ``--profile`` the functions that took the most time
+(cProfile, cumulative).
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/chorus_bench_prof
     createdb -h 127.0.0.1 -U postgres chorus_bench_prof
@@ -15,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import io
 import os
 import pstats
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -35,6 +38,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--flows", type=int, default=100)
+    parser.add_argument("--batch", type=int, default=1, help="invoices per flow (a .zip when > 1)")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=40)
     args = parser.parse_args()
@@ -67,12 +71,20 @@ def main() -> None:
     stamp = time.strftime("%Y%m%d%H%M%S")
     flows = []
     for i in range(args.flows):
-        name, pdf = demo_facturx(number=f"PROF-{stamp}-{i:05d}")
-        xml = get_facturx_xml_from_pdf(pdf)[1]
+        files = []
+        for j in range(args.batch):
+            name, pdf = demo_facturx(number=f"PROF-{stamp}-{i:05d}-{j:04d}")
+            files.append((name[:-4] + ".xml", get_facturx_xml_from_pdf(pdf)[1]))
+        if args.batch == 1:
+            name, content = files[0]
+        else:
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w") as bundle:
+                for file_name, xml in files:
+                    bundle.writestr(file_name, xml)
+            name, content = f"lot-{i}.zip", buffer.getvalue()
         flows.append(
-            flow_deposit(
-                principal=Principal, content=xml, filename=name[:-4] + ".xml", syntax="IN_DP_E1_CII_16B"
-            ).pk
+            flow_deposit(principal=Principal, content=content, filename=name, syntax="IN_DP_E1_CII_16B").pk
         )
     # The first flow warms the caches (compiled schemas and XSLT), as a worker that has run once.
     flow_process(flow_id=flows.pop(0))
@@ -87,10 +99,10 @@ def main() -> None:
         if profiler:
             profiler.disable()
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
-    n = len(flows)
+    n = len(flows) * args.batch
     print(
-        f"{n} flows: CPU {cpu / n * 1000:.1f} ms/invoice, wall {wall / n * 1000:.1f} ms/invoice, "
-        f"{len(queries) / n:.1f} queries/flow"
+        f"{len(flows)} flows of {args.batch}: CPU {cpu / n * 1000:.1f} ms/invoice, "
+        f"wall {wall / n * 1000:.1f} ms/invoice, {len(queries) / n:.1f} queries/invoice"
     )
     if profiler:
         stats = pstats.Stats(profiler)
