@@ -225,3 +225,36 @@ def test_a_person_in_both_structures_is_told_once_per_step(
     assert Notification.objects.filter(recipient=alice, event=last).count() == 1
     assert Notification.objects.filter(recipient=carla, event=last).count() == 1
     assert not StatusEvent.objects.filter(invoice=invoice, notified_at__isnull=True).exists()
+
+
+def test_a_full_batch_sends_the_next_one_at_once(
+    alice, acme, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from notifications import services
+    from notifications.services import Kind, notification_create, notification_send_email
+
+    settings.NOTIFICATIONS_EMAIL_BATCH_SECONDS = 30
+    monkeypatch.setattr(services, "EMAIL_BATCH_MAX", 2)
+    sent: list[tuple] = []
+    monkeypatch.setattr(
+        services, "task_send", lambda name, *args, countdown=None: sent.append((name, args, countdown))
+    )
+    # Given three notifications for Alice in one window (one batch task scheduled for them)
+    made = []
+    for number in ("A", "B", "C"):
+        with django_capture_on_commit_callbacks(execute=True):
+            made.append(
+                notification_create(
+                    recipient=alice,
+                    kind=Kind.STATUS,
+                    title=f"Facture {number} : Suspendue",
+                    body="…",
+                    structure=acme,
+                )
+            )
+    assert len(sent) == 1
+    # When the batch runs, an e-mail carries at most two of them
+    assert notification_send_email(notification_id=made[0].pk) is True
+    assert mail.outbox[0].subject == "[Chorus] 2 nouvelles notifications"
+    # Then the third leaves at once in a send of its own, not a minute later with the sweeper
+    assert sent[-1] == ("notifications.notification_send_email", (made[2].pk,), None)
