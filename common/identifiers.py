@@ -57,6 +57,17 @@ def _luhn_ok(digits: bytes) -> bool:
     return total % 10 == 0
 
 
+SIRET_LENGTH = 14
+
+
+def siret_prefix_range(prefix: str) -> tuple[str, str]:
+    """The SIRETs starting with ``prefix`` (digits, at most 14) as a closed range: searched on
+    the unique B-tree index, read in order (a LIKE 'prefix%' walks that index and filters,
+    whatever the collation)."""
+    pad = SIRET_LENGTH - len(prefix)
+    return prefix + "0" * pad, prefix + "9" * pad
+
+
 def siret_is_valid(number: str) -> bool:
     """Whether ``number`` is a compact SIRET with valid keys: the same answer as
     ``stdnum.fr.siret.is_valid`` (SIREN Luhn key, then the SIRET's Luhn key or La Poste's digit

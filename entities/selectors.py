@@ -19,13 +19,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import MembershipStatus
+from common.identifiers import SIRET_LENGTH, siret_prefix_range
 from common.memo import memoized
 
 from .models import PUBLIC_INVOICES_SERVICE, BuyerMembership, PublicStructure, Service
 from .normalize import search_key
 
 MAX_LIMIT = 100
-SIRET_LENGTH = 14
 # Deep pages of an OFFSET scan cost more and more: past this, ask for a narrower search.
 MAX_OFFSET = 2000
 # Trigrams need 3 characters: shorter words ("DE", "LA") do not narrow a name search.
@@ -131,10 +131,7 @@ def directory_search(
     if siret:
         prefix = _digits(siret)
         if prefix.isdigit() and len(prefix) <= SIRET_LENGTH:
-            # A SIRET has 14 digits: a prefix is a range of the unique B-tree index, read in
-            # order (a LIKE 'prefix%' would walk that index and filter, whatever the collation).
-            pad = SIRET_LENGTH - len(prefix)
-            qs = qs.filter(siret__range=(prefix + "0" * pad, prefix + "9" * pad))
+            qs = qs.filter(siret__range=siret_prefix_range(prefix))
         else:
             qs = qs.filter(siret__startswith=prefix)
     if query:

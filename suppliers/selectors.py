@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from accounts.roles import MembershipStatus
-from common.identifiers import IdentifierType, compact_identifier
+from common.identifiers import SIRET_LENGTH, IdentifierType, compact_identifier, siret_prefix_range
 
 from .calendar import obligation_date
 from .models import BankAccount, SupplierMembership, SupplierStructure
@@ -45,7 +45,6 @@ def supplier_structure_find(*, identifier_type: str, identifier: str) -> Supplie
 
 
 SEARCH_LIMIT = 10
-SIRET_LENGTH = 14
 # Trigrams need 3 characters: shorter words ("DE", "LA") do not narrow a name search.
 MIN_WORD = 3
 NAME_CANDIDATES = 200
@@ -76,8 +75,7 @@ def supplier_structures_search(
     if typed.isdigit():
         if len(typed) > SIRET_LENGTH:
             return []
-        pad = SIRET_LENGTH - len(typed)
-        qs = qs.filter(identifier__range=(typed + "0" * pad, typed + "9" * pad)).order_by("identifier")
+        qs = qs.filter(identifier__range=siret_prefix_range(typed)).order_by("identifier")
         return list(qs[:limit])
     words = (query or "").split()
     long_words = [w for w in words if len(w) >= MIN_WORD]

@@ -273,49 +273,35 @@ def _chain_notify(events: list[StatusEvent], invoice: Any, *, send_email: bool, 
     )
     for event in events:
         count += _notify_buyers(event, invoice, number, send_email=send_email, seen=seen)
-        if event.status == S.A_VALIDER_MOE and invoice.validator_id:
-            count += _notify_all(
-                supplier_members(invoice.validator_id),
-                skip=event.actor_id,
-                seen=seen,
-                kind=Kind.TO_VALIDATE,
-                title=_("Décompte de travaux à valider : %(number)s") % {"number": number},
-                body=_(
+        if event.status in (S.A_VALIDER_MOE, S.A_VALIDER_1) and invoice.validator_id:
+            # The maître d'œuvre (works) or the A9/A12 validator is asked for its decision.
+            values = {
+                "supplier": invoice.supplier.name,
+                "number": number,
+                "amount": _money(invoice.total_ttc),
+                "recipient": recipient,
+            }
+            if event.status == S.A_VALIDER_MOE:
+                title = _("Décompte de travaux à valider : %(number)s") % values
+                body = _(
                     "%(supplier)s vous soumet son document n° %(number)s de %(amount)s € TTC pour "
                     "%(recipient)s : validez-le (en corrigeant au besoin les montants, avec un motif) "
                     "ou refusez-le."
                 )
-                % {
-                    "supplier": invoice.supplier.name,
-                    "number": number,
-                    "amount": _money(invoice.total_ttc),
-                    "recipient": recipient,
-                },
-                url=_url("tracking:validation_detail", invoice.pk),
-                invoice=invoice,
-                event=event,
-                structure=invoice.validator,
-                send_email=send_email,
-                created_at=event.at,
-            )
-        if event.status == S.A_VALIDER_1 and invoice.validator_id:
+            else:
+                title = _("Facture à valider : %(number)s") % values
+                body = _(
+                    "%(supplier)s vous soumet sa facture n° %(number)s de %(amount)s € TTC pour "
+                    "%(recipient)s. Sans réponse de votre part sous 15 jours, elle sera validée "
+                    "tacitement."
+                )
             count += _notify_all(
                 supplier_members(invoice.validator_id),
                 skip=event.actor_id,
                 seen=seen,
                 kind=Kind.TO_VALIDATE,
-                title=_("Facture à valider : %(number)s") % {"number": number},
-                body=_(
-                    "%(supplier)s vous soumet sa facture n° %(number)s de %(amount)s € TTC pour "
-                    "%(recipient)s. Sans réponse de votre part sous 15 jours, elle sera validée "
-                    "tacitement."
-                )
-                % {
-                    "supplier": invoice.supplier.name,
-                    "number": number,
-                    "amount": _money(invoice.total_ttc),
-                    "recipient": recipient,
-                },
+                title=title,
+                body=body % values,
                 url=_url("tracking:validation_detail", invoice.pk),
                 invoice=invoice,
                 event=event,

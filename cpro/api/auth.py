@@ -237,10 +237,6 @@ def authenticate_account(header: str, *, client: tuple[str, str] = ("", "")) -> 
     """The technical account of a ``cpro-account`` header; ``client`` is (IP, OAuth client id),
     written in the journal of attempts."""
     login, password = _decode_account_header(header)
-    wrong = _account_error(
-        Code.ACCOUNT_INVALID,
-        _("Compte technique invalide : identifiant ou mot de passe erroné, ou compte désactivé."),
-    )
     account = (
         TechnicalAccount.objects.select_related("supplier_structure", "public_structure")
         .filter(login=login)
@@ -276,7 +272,7 @@ def authenticate_account(header: str, *, client: tuple[str, str] = ("", "")) -> 
             cache.delete(f"{key}:verifying")
             _count_failure(login)
             _record(login, account, TechnicalAccountLoginAttempt.Outcome.FAILURE, client)
-            raise wrong
+            raise _wrong_account()
         cache.delete(_failures_key(login))
         _record(login, account, TechnicalAccountLoginAttempt.Outcome.SUCCESS, client)
         cache.set(key, account.password, VERIFIED_ACCOUNT_TTL)
@@ -310,14 +306,17 @@ def _verification_await(key: str, password_hash: str) -> bool:
     return False
 
 
-def _account_checked(account: TechnicalAccount, login: str) -> TechnicalAccount:
-    """The checks that follow a verified password: active, not expired, structure active."""
-    wrong = _account_error(
+def _wrong_account() -> ApiError:
+    return _account_error(
         Code.ACCOUNT_INVALID,
         _("Compte technique invalide : identifiant ou mot de passe erroné, ou compte désactivé."),
     )
+
+
+def _account_checked(account: TechnicalAccount, login: str) -> TechnicalAccount:
+    """The checks that follow a verified password: active, not expired, structure active."""
     if not account.active:
-        raise wrong
+        raise _wrong_account()
     if account.expires_at <= timezone.now():
         raise _account_error(
             Code.ACCOUNT_EXPIRED,

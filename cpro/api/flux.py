@@ -7,13 +7,10 @@ The answer comes at once with ``numeroFluxDepot``; the integration runs in a wor
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from invoices.validation.limits import MAX_API_FILE_BYTES
 
@@ -22,19 +19,7 @@ from .auth import SUPPLIER
 from .base import DEPOSIT_MAX_BODY, CproView, idempotent, ok
 from .errors import ApiError, Code
 from .factures.common import TAG_SUPPLIER
-from .fields import b64decode_field, cpro_schema, fmt_date, opt_bool, opt_int, reply_out
-
-
-class Base64Text(serializers.CharField):
-    """A base64 payload. DRF scans every character of a CharField for surrogates, ≈ 1 ms for a
-    10 KB invoice and 10 % of a deposit's CPU (issue #17); the base64 alphabet holds none, and
-    ``chorus.input_guard`` refuses any ``\\u`` surrogate escape in an API body before a view runs."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.validators = [
-            v for v in self.validators if not isinstance(v, ProhibitSurrogateCharactersValidator)
-        ]
+from .fields import Base64Text, b64decode_field, cpro_schema, fmt_date, opt_bool, opt_int, reply_out
 
 
 class DeposerFluxRequest(serializers.Serializer):

@@ -33,6 +33,7 @@ from ..auth import SUPPLIER
 from ..base import DEPOSIT_MAX_BODY, CproView, idempotent, ok
 from ..errors import ApiError, Code
 from ..fields import (
+    Base64Text,
     LenientDateField,
     b64decode_field,
     cpro_schema,
@@ -374,9 +375,7 @@ class SoumettreView(CproView):
 
 # --- deposer/pdf --------------------------------------------------------------------------------
 class DeposerPdfRequest(serializers.Serializer):
-    fichierFacture = serializers.CharField(
-        help_text="Le PDF, encodé en base64 (10 Mo au plus une fois décodé)."
-    )
+    fichierFacture = Base64Text(help_text="Le PDF, encodé en base64 (10 Mo au plus une fois décodé).")
     nomFichier = serializers.CharField(max_length=50)
     formatDepot = serializers.ChoiceField(
         choices=["PDF_NON_SIGNE", "PDF_SIGNE"], required=False, allow_null=True, allow_blank=True

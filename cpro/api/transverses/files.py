@@ -18,13 +18,13 @@ from ..base import DEPOSIT_MAX_BODY, CproView, ok
 from ..errors import ApiError, Code, unknown
 from ..factures import download_invoices
 from ..factures.common import attachment_content
-from ..fields import b64decode_field, cpro_schema, opt_int, opt_list, opt_str, reply_out, req_int
+from ..fields import Base64Text, b64decode_field, cpro_schema, opt_int, opt_list, opt_str, reply_out, req_int
 from .common import TAG
 
 
 # --- Files --------------------------------------------------------------------------------------
 class AjouterFichierRequest(serializers.Serializer):
-    pieceJointeFichier = serializers.CharField(
+    pieceJointeFichier = Base64Text(
         help_text="Le fichier, encodé en base64 (10 Mo au plus une fois décodé ; 120 Mo au plus pour "
         "la facture et toutes ses pièces jointes)."
     )
