@@ -9,6 +9,7 @@ import importlib.util
 import os
 
 from celery import Celery
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chorus.settings.base")
 
@@ -35,3 +36,17 @@ def _beat_schedule() -> dict:
 
 
 app.conf.beat_schedule = _beat_schedule()
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_connections(sender: object = None, **kwargs: object) -> None:
+    """What Django does around each request, around each task: drop a connection past
+    CONN_MAX_AGE, broken or left in a failed state, keep a healthy one (CELERY_DB_REUSE_MAX keeps
+    Celery's fixup from closing them all). Not for eager tasks: they run inside the caller's
+    transaction, whose connection is not theirs to close."""
+    if getattr(getattr(sender, "request", None), "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()
