@@ -41,6 +41,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1, help="invoices per flow (a .zip when > 1)")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--show-queries", action="store_true", help="one more flow's SQL and who ran it")
     args = parser.parse_args()
 
     if "bench" not in connection.settings_dict["NAME"]:
@@ -88,6 +89,7 @@ def main() -> None:
         )
     # The first flow warms the caches (compiled schemas and XSLT), as a worker that has run once.
     flow_process(flow_id=flows.pop(0))
+    shown = flows.pop() if args.show_queries else None
 
     profiler = cProfile.Profile() if args.profile else None
     cpu0, wall0 = time.process_time(), time.perf_counter()
@@ -104,10 +106,36 @@ def main() -> None:
         f"{len(flows)} flows of {args.batch}: CPU {cpu / n * 1000:.1f} ms/invoice, "
         f"wall {wall / n * 1000:.1f} ms/invoice, {len(queries) / n:.1f} queries/invoice"
     )
+    if shown is not None:
+        show_queries(shown, args.batch)
     if profiler:
         stats = pstats.Stats(profiler)
         stats.sort_stats("cumulative").print_stats(args.top)
         stats.sort_stats("tottime").print_stats(args.top)
+
+
+def show_queries(flow_id: int, batch: int) -> None:
+    """Process one more flow, printing each statement and the innermost line of the project's
+    own code that ran it: what a flow costs, statement by statement."""
+    import traceback
+
+    from cpro.flux import flow_process
+
+    root = str(Path(__file__).resolve().parent.parent)
+    lines: list[str] = []
+
+    def origin(execute, sql, params, many, context):  # Django's execute_wrapper signature
+        stack = traceback.extract_stack()[:-1]
+        ours = [f for f in stack if f.filename.startswith(root) and "/.venv/" not in f.filename]
+        last = ours[-1] if ours else None
+        where = f"{Path(last.filename).relative_to(root)}:{last.lineno} {last.name}" if last else "?"
+        lines.append(f"{where:60s} {sql[:110]}")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(origin):
+        flow_process(flow_id=flow_id)
+    print(f"\n{len(lines)} statements for one flow of {batch}:")
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":
