@@ -190,11 +190,12 @@ def _flow_integrate(
     account = _technical_account_of(flow)
     integrated = 0
     deposited: list[int] = []
+    fresh: dict[int, tuple[int, Any]] = {}  # invoice → its deposit event and instance, written here
     for name, data in documents:
         # The deposit's dispatch is not sent as a task per invoice: this task runs each
         # invoice's automatic chain itself once the report is written (issue #17: one task per
         # flow). Killed before that, the sweeper finds the deposit events not dispatched.
-        with dispatch_deferred():
+        with dispatch_deferred() as events:
             outcome = document_intake(
                 supplier=flow.supplier,
                 actor=account,
@@ -212,6 +213,8 @@ def _flow_integrate(
         if outcome.accepted:
             integrated += 1
             deposited.append(outcome.invoice.pk)
+            if events:
+                fresh[outcome.invoice.pk] = (events[0], outcome.invoice)
             continue
         sentences = _sentences(outcome.errors)
         if not outcome.readable:
@@ -241,7 +244,7 @@ def _flow_integrate(
         invoice_errors=dp_errors,
     )
     # Routing and availability of every invoice of the flow, in this unit of work.
-    invoices_dispatch(invoice_ids=deposited)
+    invoices_dispatch(invoice_ids=deposited, fresh=fresh)
     return status
 
 

@@ -146,18 +146,24 @@ def _notify_all(
     return count
 
 
-def status_event_notify(*, event_id: int, send_email: bool = True, invoice_id: int | None = None) -> int:
+def status_event_notify(
+    *, event_id: int, send_email: bool = True, invoice_id: int | None = None, invoice: Any = None
+) -> int:
     """Create the notifications of one status event (once: a second run does nothing).
 
     The stored text is French whatever the language of the request that caused the change.
     ``send_email=False`` only for history written after the fact (demo data). ``invoice_id``:
     given by a caller that has just written the event in this unit of work (it is not notified
-    yet), which saves reading it first."""
+    yet), which saves reading it first; ``invoice``, the instance that caller deposited a moment
+    ago with its supplier, recipient, service and validator (the notices read nothing else that a
+    chain of automatic steps changes), saves reading it again."""
     with translation.override("fr"):
-        return _status_event_notify(event_id=event_id, send_email=send_email, invoice_id=invoice_id)
+        return _status_event_notify(
+            event_id=event_id, send_email=send_email, invoice_id=invoice_id, invoice=invoice
+        )
 
 
-def _status_event_notify(*, event_id: int, send_email: bool, invoice_id: int | None) -> int:
+def _status_event_notify(*, event_id: int, send_email: bool, invoice_id: int | None, invoice: Any) -> int:
     notified_at = None
     given = invoice_id is not None
     if invoice_id is None:
@@ -184,11 +190,12 @@ def _status_event_notify(*, event_id: int, send_email: bool, invoice_id: int | N
         )
         if not events:
             return 0
-        invoice = (
-            Invoice.objects.select_related("supplier", "recipient", "recipient_service", "validator")
-            .filter(pk=invoice_id)
-            .get()
-        )
+        if invoice is None or invoice.pk != invoice_id:
+            invoice = (
+                Invoice.objects.select_related("supplier", "recipient", "recipient_service", "validator")
+                .filter(pk=invoice_id)
+                .get()
+            )
         # Events this very unit of work just wrote (``invoice_id`` given): their flag cannot have
         # been lost, so their notifications are inserted without savepoints (issue #17).
         count = _chain_notify(events, invoice, send_email=send_email, fresh=given)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, Min, OuterRef, Q
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from common.tasks import task_send
 from invoices.checks import invoice_check
 from invoices.choices import FRAMEWORKS_WITH_MOE, FRAMEWORKS_WITH_VALIDATOR, DocumentRole
-from invoices.lifecycle.machine import StatusConflict, TransitionError, invoice_transition
+from invoices.lifecycle.machine import TRANSITION_FIELDS, StatusConflict, TransitionError, invoice_transition
 from invoices.lifecycle.models import ActorRole, StatusEvent
 from invoices.lifecycle.reasons import REASON_MAX_LENGTH, ReasonCode
 from invoices.lifecycle.statuses import (
@@ -41,7 +42,13 @@ TACIT_VALIDATION_DAYS = 15
 
 
 def _system_transition(
-    *, invoice_id: int, to: str, expected: str, comment: str = "", reason_code: str = ""
+    *,
+    invoice_id: int,
+    to: str,
+    expected: str,
+    comment: str = "",
+    reason_code: str = "",
+    row: dict[str, Any] | None = None,
 ) -> StatusEvent | None:
     """A worker's transition; losing a race to another worker is not an error."""
     try:
@@ -52,6 +59,7 @@ def _system_transition(
             expected=expected,
             comment=comment,
             reason_code=reason_code,
+            row=row,
         )
     except StatusConflict:
         return None
@@ -106,23 +114,37 @@ def follow_up_enqueue(*, invoice_id: int, status: str) -> None:
         task_send("tracking.status_event_notify", event_id)
 
 
-def invoice_route(*, invoice_id: int, follow_up: bool = True, checked: bool = False) -> StatusEvent | None:
+# What the automatic steps read of an invoice besides what its transitions read: a chain
+# (``tracking.dispatch``) reads them once and passes the row from step to step (issue #17).
+STEP_FIELDS = (*TRANSITION_FIELDS, "framework", "validator_id", "document_by_portal")
+
+
+def invoice_step_row(*, invoice_id: int) -> dict[str, Any] | None:
+    """The invoice's ``STEP_FIELDS``, for ``invoice_route`` and ``invoice_make_available``."""
+    return Invoice.objects.filter(pk=invoice_id).values(*STEP_FIELDS).first()
+
+
+def invoice_route(
+    *, invoice_id: int, follow_up: bool = True, checked: bool = False, row: dict[str, Any] | None = None
+) -> StatusEvent | None:
     """DEPOSEE → EN_COURS_ACHEMINEMENT (or A_VALIDER_1 for A9/A12, or REJETEE when the checks
     re-run on the stored invoice fail); VALIDEE_1 / tacit validation → EN_COURS_ACHEMINEMENT.
-    ``follow_up=False`` inside a chain run by ``tracking.dispatch``."""
+    ``follow_up=False`` inside a chain run by ``tracking.dispatch``, which gives the ``row`` it
+    read (``invoice_step_row``, kept up to date by each transition)."""
     # Only the fields that choose the route: ``invoice_check`` reads the whole invoice itself.
-    invoice = Invoice.objects.only("status", "framework", "validator_id").filter(pk=invoice_id).first()
-    if invoice is None:
+    row = row if row is not None else invoice_step_row(invoice_id=invoice_id)
+    if row is None:
         return None
-    if invoice.status not in ROUTING_STATUSES:
+    status = row["status"]
+    if status not in ROUTING_STATUSES:
         if follow_up:
-            follow_up_enqueue(invoice_id=invoice_id, status=invoice.status)  # already routed
+            follow_up_enqueue(invoice_id=invoice_id, status=status)  # already routed
         return None
-    if invoice.status != S.DEPOSEE:
-        return _system_transition(invoice_id=invoice_id, to=S.EN_COURS_ACHEMINEMENT, expected=invoice.status)
+    if status != S.DEPOSEE:
+        return _system_transition(invoice_id=invoice_id, to=S.EN_COURS_ACHEMINEMENT, expected=status, row=row)
     # The recipient or its service may have been closed since the deposit: checks run again,
     # unless the deposit's checks ran in this same unit of work (``checked``: a flow's task).
-    errors = [] if checked else invoice_check(invoice=invoice)
+    errors = [] if checked else invoice_check(invoice=Invoice(pk=invoice_id))  # it reads the invoice whole
     if errors:
         return _system_transition(
             invoice_id=invoice_id,
@@ -130,23 +152,27 @@ def invoice_route(*, invoice_id: int, follow_up: bool = True, checked: bool = Fa
             expected=S.DEPOSEE,
             comment=rejection_comment(errors),
             reason_code=_reason_code_for(errors),
+            row=row,
         )
-    if invoice.framework in FRAMEWORKS_WITH_VALIDATOR and invoice.validator_id:
-        return _system_transition(invoice_id=invoice_id, to=S.A_VALIDER_1, expected=S.DEPOSEE)
-    if invoice.framework in FRAMEWORKS_WITH_MOE and invoice.validator_id:
+    to = S.EN_COURS_ACHEMINEMENT
+    if row["framework"] in FRAMEWORKS_WITH_VALIDATOR and row["validator_id"]:
+        to = S.A_VALIDER_1
+    elif row["framework"] in FRAMEWORKS_WITH_MOE and row["validator_id"]:
         # Works: the maître d'œuvre checks the contractor's draft before the maître d'ouvrage.
-        return _system_transition(invoice_id=invoice_id, to=S.A_VALIDER_MOE, expected=S.DEPOSEE)
-    return _system_transition(invoice_id=invoice_id, to=S.EN_COURS_ACHEMINEMENT, expected=S.DEPOSEE)
+        to = S.A_VALIDER_MOE
+    return _system_transition(invoice_id=invoice_id, to=to, expected=S.DEPOSEE, row=row)
 
 
-def invoice_make_available(*, invoice_id: int, follow_up: bool = True) -> StatusEvent | None:
+def invoice_make_available(
+    *, invoice_id: int, follow_up: bool = True, row: dict[str, Any] | None = None
+) -> StatusEvent | None:
     """EN_COURS_ACHEMINEMENT → MISE_A_DISPOSITION, once the legal document of a web-form invoice
     exists (generated here, idempotently). ``follow_up=False`` inside a chain run by
-    ``tracking.dispatch``, which dispatches what follows itself."""
-    row = Invoice.objects.filter(pk=invoice_id).values_list("status", "document_by_portal").first()
+    ``tracking.dispatch``, which dispatches what follows itself and gives its ``row``."""
+    row = row if row is not None else invoice_step_row(invoice_id=invoice_id)
     if row is None:
         return None
-    status, document_by_portal = row
+    status, document_by_portal = row["status"], row["document_by_portal"]
     if status != S.EN_COURS_ACHEMINEMENT:
         if follow_up:
             follow_up_enqueue(invoice_id=invoice_id, status=status)  # already available
@@ -156,7 +182,7 @@ def invoice_make_available(*, invoice_id: int, follow_up: bool = True) -> Status
         # by its one owner, before anyone can see it (idempotent).
         invoice_generate_document(invoice_id=invoice_id)
     return _system_transition(
-        invoice_id=invoice_id, to=S.MISE_A_DISPOSITION, expected=S.EN_COURS_ACHEMINEMENT
+        invoice_id=invoice_id, to=S.MISE_A_DISPOSITION, expected=S.EN_COURS_ACHEMINEMENT, row=row
     )
 
 

@@ -169,6 +169,19 @@ def check_transition(*, current: str, to: str, role: str, comment: str = "", rea
     return rule
 
 
+# What a transition reads of the invoice: its status, the compare-and-set guard and the inputs of
+# the payment clock (``_clock_changes``).
+TRANSITION_FIELDS = (
+    "status",
+    "status_changed_at",
+    "due_date",
+    "clock_paused_at",
+    "paused_days",
+    "deposited_at",
+    "recipient__category",
+)
+
+
 def invoice_transition(
     *,
     invoice_id: int,
@@ -180,6 +193,7 @@ def invoice_transition(
     expected: str | None = None,
     changes: Mapping[str, Any] | None = None,
     at: datetime | None = None,
+    row: dict[str, Any] | None = None,
 ) -> StatusEvent:
     """Move invoice ``invoice_id`` to status ``to`` on behalf of ``role``.
 
@@ -187,26 +201,19 @@ def invoice_transition(
     current status is read. ``changes`` are other invoice fields written by the same
     compare-and-set update (e.g. ``deposited_at``, ``mandate_number``); they override the
     payment-clock fields this function derives itself (suspension, completion, payment).
+    ``row``: the invoice's ``TRANSITION_FIELDS`` as the caller read them in this unit of work,
+    which saves reading them again (a chain of automatic steps reads once, issue #17); a stale
+    row loses the compare-and-set like a stale page. Brought up to date in place on success.
     Raises a ``TransitionError`` and writes nothing when the change is refused or lost a race.
     """
     now = at or timezone.now()
     with transaction.atomic():
-        row = (
-            Invoice.objects.filter(pk=invoice_id)
-            .values(
-                "status",
-                "status_changed_at",
-                "due_date",
-                "clock_paused_at",
-                "paused_days",
-                "deposited_at",
-                "recipient__category",
-            )
-            .first()
-        )
-        if row is None:
+        current_row = row
+        if current_row is None:
+            current_row = Invoice.objects.filter(pk=invoice_id).values(*TRANSITION_FIELDS).first()
+        if current_row is None:
             raise TransitionError(_("Facture inconnue."))
-        current = row["status"]
+        current = current_row["status"]
         if expected is not None and expected != current:
             raise StatusConflict(
                 _(
@@ -216,11 +223,11 @@ def invoice_transition(
                 % {"now": S(current).label}
             )
         check_transition(current=current, to=to, role=role, comment=comment, reason_code=reason_code)
-        values = {**_clock_changes(row=row, current=current, to=to, now=now), **dict(changes or {})}
+        values = {**_clock_changes(row=current_row, current=current, to=to, now=now), **dict(changes or {})}
         # Compare-and-set: only one of two concurrent changes from the same status wins. The
         # timestamp of the current status also guards against A→B→A between read and write.
-        guard: dict[str, datetime | bool | None] = {"status_changed_at": row["status_changed_at"]}
-        if row["status_changed_at"] is None:
+        guard: dict[str, datetime | bool | None] = {"status_changed_at": current_row["status_changed_at"]}
+        if current_row["status_changed_at"] is None:
             guard = {"status_changed_at__isnull": True}
         updated = Invoice.objects.filter(pk=invoice_id, status=current, **guard).update(
             status=to, status_changed_at=now, **values
@@ -240,6 +247,9 @@ def invoice_transition(
             **actor_fields(actor),
         )
         event_id = event.pk
+        if row is not None:
+            row.update({name: values[name] for name in TRANSITION_FIELDS if name in values})
+            row.update(status=to, status_changed_at=now)
         # After commit, by id and by name (the workflow sits above this app). A lost message is
         # re-dispatched by the sweeper (``tracking.routing.lifecycle_sweep``): ``notified_at``.
         _dispatch_on_commit(event_id)

@@ -24,8 +24,12 @@ from notifications.models import Notification
 # for other e-mails waiting for the same person (SQLite, savepoints included). 62 before routing
 # skipped the re-check, 58 before the deposit reused the verdict of its own checks, 55 before a
 # first claim skipped the look-up of what the flow already deposited and the notices of a fresh
-# chain inserted without savepoints.
-QUERIES_PER_DEPOSIT = 49
+# chain inserted without savepoints, 49 before the chain read the invoice once for its two steps.
+QUERIES_PER_DEPOSIT = 45
+# The same flow committed step by step as a worker runs it, its e-mails included: the deposit
+# hands its history event and its instance to the chain and the notices (no look-up of the
+# event, no second read of the invoice with its structures).
+FRESH_QUERIES_PER_DEPOSIT = 42
 
 
 def deposit_flow(api, content: bytes, name: str) -> DepositFlow:
@@ -133,3 +137,37 @@ def test_the_invoices_of_a_batch_share_their_lookups(
     assert reads("entities_service") == 1
     assert reads("suppliers_suppliermembership") == 1
     assert reads("entities_buyermembership") == 1
+
+
+def test_a_committed_flow_reads_its_fresh_invoice_once(
+    transactional_db, api, acme, alice, beaufort, carla, monkeypatch
+):
+    """As a real worker runs it (each step committed, not inside a test transaction): the deposit
+    hands its event and its instance to the chain, which reads the invoice once for routing and
+    availability, and the notices do not read it again."""
+    from cpro.samples import demo_facturx
+
+    # Given ACME's software deposited a Factur-X flow, its task waiting in the queue
+    monkeypatch.setattr("cpro.flux.task_send", lambda *args, **kwargs: None)
+    name, content = demo_facturx(
+        supplier_identifier=acme.identifier, recipient_siret=beaufort.siret, number="FA-COUT-FRAIS"
+    )
+    flow = deposit_flow(api, content, name)
+    monkeypatch.undo()
+    # When the worker runs its task
+    with CaptureQueriesContext(connection) as queries:
+        assert flow_process(flow_id=flow.pk) == "IN_INTEGRE"
+    # Then the invoice is available, with its three history rows and one notice per audience,
+    invoice = Invoice.objects.get(flow=flow)
+    assert invoice.status == S.MISE_A_DISPOSITION
+    assert StatusEvent.objects.filter(invoice=invoice, notified_at__isnull=False).count() == 3
+    assert Notification.objects.filter(invoice=invoice).count() == 2
+    # and the invoice was read twice: the duplicate check before the deposit, and the chain's row
+    invoice_reads = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "invoices_invoice"')
+    ]
+    assert len(invoice_reads) == 2, "\n".join(invoice_reads)
+    # nor was its deposit event looked up again
+    assert not [q for q in queries.captured_queries if 'MIN("tracking_statusevent"."id")' in q["sql"]]
+    listing = "\n".join(q["sql"][:160] for q in queries.captured_queries)
+    assert len(queries) <= FRESH_QUERIES_PER_DEPOSIT, listing

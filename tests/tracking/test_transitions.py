@@ -147,6 +147,36 @@ def test_two_buyers_acting_on_the_same_screen_only_one_wins(invoice, carla):
     assert StatusEvent.objects.filter(invoice=invoice, status=S.REJETEE).count() == 0
 
 
+def test_a_chain_passes_its_row_from_step_to_step_and_a_stale_one_loses(invoice, carla):
+    """Issue #17: the automatic chain reads the invoice once and hands the row to each transition,
+    which keeps it up to date; a row someone else's change made stale loses the compare-and-set
+    like a stale page."""
+    from invoices.lifecycle.machine import TRANSITION_FIELDS
+    from invoices.models import Invoice
+
+    # Given the worker read the deposited invoice once
+    row = Invoice.objects.filter(pk=invoice.pk).values(*TRANSITION_FIELDS).get()
+    # When it routes it and makes it available with that row
+    invoice_transition(invoice_id=invoice.pk, to=S.EN_COURS_ACHEMINEMENT, role=ActorRole.SYSTEM, row=row)
+    invoice_transition(invoice_id=invoice.pk, to=S.MISE_A_DISPOSITION, role=ActorRole.SYSTEM, row=row)
+    # Then both steps happened, the due date was set by routing, and the row says what is stored
+    invoice.refresh_from_db()
+    assert invoice.status == S.MISE_A_DISPOSITION and invoice.due_date is not None
+    assert row["status"] == S.MISE_A_DISPOSITION
+    assert row["status_changed_at"] == invoice.status_changed_at and row["due_date"] == invoice.due_date
+    # And when a buyer acts meanwhile, a step taken from the old row is refused, writing nothing
+    stale = dict(row)
+    invoice_transition(invoice_id=invoice.pk, to=S.SERVICE_FAIT, role=ActorRole.BUYER, actor=carla)
+    with pytest.raises(StatusConflict):
+        invoice_transition(
+            invoice_id=invoice.pk, to=S.SUSPENDUE, role=ActorRole.BUYER, actor=carla, row=stale, **REASON
+        )
+    invoice.refresh_from_db()
+    assert invoice.status == S.SERVICE_FAIT
+    assert not StatusEvent.objects.filter(invoice=invoice, status=S.SUSPENDUE).exists()
+    assert stale["status"] == S.MISE_A_DISPOSITION  # a lost step leaves the caller's row as it was
+
+
 def test_an_unknown_invoice_is_refused_clearly(db):
     with pytest.raises(TransitionError) as exc:
         invoice_transition(invoice_id=999_999, to=S.EN_COURS_ACHEMINEMENT, role=ActorRole.SYSTEM)
