@@ -33,6 +33,14 @@ def batch_memo() -> Iterator[None]:
         _store.reset(token)
 
 
+def memo_put(key: Hashable, value: Any) -> None:
+    """Record ``value`` for ``key``, read by a wider look-up of the same batch (an annotation of
+    another query), so that ``memoized(key, …)`` does not read it again; nothing outside a batch."""
+    store = _store.get()
+    if store is not None:
+        store.setdefault(key, value)
+
+
 def memoized(key: Hashable, compute: Callable[[], T]) -> T:
     """``compute()``, once per ``key`` inside ``batch_memo()``; every time outside."""
     store = _store.get()

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import structure_field
 from accounts.roles import MANAGER_ROLES, MembershipStatus, Role
-from common.memo import memoized
+from common.memo import memo_put, memoized
 from common.tasks import task_send
 from entities.models import BuyerMembership, PublicStructure
 from suppliers.models import SupplierMembership
@@ -74,9 +74,9 @@ def notification_mode(*, user: User, structure: Any, kind: str = "") -> str:
     if not fields:
         return NotificationMode.EVERY_EVENT
     # A preference changes on a person's click, not within a batch: read once per batch.
-    structure_key = tuple(sorted((name, value.pk) for name, value in fields.items()))
+    ((field, value),) = fields.items()
     mode = memoized(
-        ("notification_preference", user.pk, structure_key),
+        _preference_key(user_id=user.pk, field=field, structure_id=value.pk),
         lambda: (
             NotificationPreference.objects.filter(user=user, **fields).values_list("mode", flat=True).first()
         ),
@@ -87,6 +87,25 @@ def notification_mode(*, user: User, structure: Any, kind: str = "") -> str:
     if kind == Kind.TO_PROCESS and _new_invoices_today(user) >= limit:
         return NotificationMode.DAILY_DIGEST
     return NotificationMode.EVERY_EVENT
+
+
+def _preference_key(*, user_id: int, field: str, structure_id: int) -> tuple[str, int, str, int]:
+    return ("notification_preference", user_id, field, structure_id)
+
+
+def notification_preference_subquery(*, field: str, structure_id: int) -> Subquery:
+    """The mode the member (``OuterRef("user")``) chose for a structure (``field``:
+    ``supplier_structure`` or ``public_structure``), to annotate a query of an audience."""
+    chosen = NotificationPreference.objects.filter(user=OuterRef("user"), **{f"{field}_id": structure_id})
+    return Subquery(chosen.values("mode")[:1])
+
+
+def notification_preferences_remember(*, field: str, structure_id: int, modes: dict[int, str | None]) -> None:
+    """Keep the modes an audience's query read (``notification_preference_subquery``, user id →
+    mode) for ``notification_mode`` in this batch: one query per audience, not one per person
+    (issue #17)."""
+    for user_id, mode in modes.items():
+        memo_put(_preference_key(user_id=user_id, field=field, structure_id=structure_id), mode)
 
 
 def _new_invoices_today(user: User) -> int:

@@ -31,7 +31,13 @@ from invoices.lifecycle.reasons import ReasonCode
 from invoices.lifecycle.statuses import InvoiceStatus as S
 from invoices.models import Invoice
 from notifications.models import EmailState, Notification
-from notifications.services import Kind, notification_create, notification_email_enqueue
+from notifications.services import (
+    Kind,
+    notification_create,
+    notification_email_enqueue,
+    notification_preference_subquery,
+    notification_preferences_remember,
+)
 from suppliers.models import SupplierMembership
 
 # What the supplier should do next, by new status.
@@ -95,19 +101,24 @@ def _reason(event: StatusEvent) -> str:
 
 
 def supplier_members(structure_id: int) -> list[Any]:
-    """Active members of a supplier structure (once per batch: ``common.memo``)."""
+    """Active members of a supplier structure (once per batch: ``common.memo``), with their
+    notification preference for it."""
 
-    return memoized(
-        ("supplier_members", structure_id),
-        lambda: [
-            m.user
-            for m in SupplierMembership.objects.filter(
+    def compute() -> list[Any]:
+        preference = notification_preference_subquery(field="supplier_structure", structure_id=structure_id)
+        members = list(
+            SupplierMembership.objects.filter(
                 structure_id=structure_id, status=MembershipStatus.ACTIVE, user__is_active=True
             )
+            .annotate(preference=preference)
             .select_related("user")
             .order_by("pk")
-        ],
-    )
+        )
+        modes = {m.user_id: m.preference for m in members}
+        notification_preferences_remember(field="supplier_structure", structure_id=structure_id, modes=modes)
+        return [m.user for m in members]
+
+    return memoized(("supplier_members", structure_id), compute)
 
 
 def buyer_members(structure_id: int, service_id: int | None) -> list[Any]:
@@ -122,7 +133,11 @@ def buyer_members(structure_id: int, service_id: int | None) -> list[Any]:
             qs = qs.filter(services__isnull=True)
         else:
             qs = qs.filter(Q(services__isnull=True) | Q(services=service_id))
-        return [m.user for m in qs.select_related("user").distinct().order_by("pk")]
+        preference = notification_preference_subquery(field="public_structure", structure_id=structure_id)
+        members = list(qs.annotate(preference=preference).select_related("user").distinct().order_by("pk"))
+        modes = {m.user_id: m.preference for m in members}
+        notification_preferences_remember(field="public_structure", structure_id=structure_id, modes=modes)
+        return [m.user for m in members]
 
     return memoized(("buyer_members", structure_id, service_id), compute)
 

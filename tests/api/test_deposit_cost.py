@@ -24,12 +24,13 @@ from notifications.models import Notification
 # for other e-mails waiting for the same person (SQLite, savepoints included). 62 before routing
 # skipped the re-check, 58 before the deposit reused the verdict of its own checks, 55 before a
 # first claim skipped the look-up of what the flow already deposited and the notices of a fresh
-# chain inserted without savepoints, 49 before the chain read the invoice once for its two steps.
-QUERIES_PER_DEPOSIT = 45
+# chain inserted without savepoints, 49 before the chain read the invoice once for its two steps,
+# 45 before each audience's query brought its members' notification preferences.
+QUERIES_PER_DEPOSIT = 43
 # The same flow committed step by step as a worker runs it, its e-mails included: the deposit
 # hands its history event and its instance to the chain and the notices (no look-up of the
 # event, no second read of the invoice with its structures).
-FRESH_QUERIES_PER_DEPOSIT = 42
+FRESH_QUERIES_PER_DEPOSIT = 40
 
 
 def deposit_flow(api, content: bytes, name: str) -> DepositFlow:
@@ -171,3 +172,56 @@ def test_a_committed_flow_reads_its_fresh_invoice_once(
     assert not [q for q in queries.captured_queries if 'MIN("tracking_statusevent"."id")' in q["sql"]]
     listing = "\n".join(q["sql"][:160] for q in queries.captured_queries)
     assert len(queries) <= FRESH_QUERIES_PER_DEPOSIT, listing
+
+
+def test_a_batch_reads_its_audiences_preferences_with_them(
+    api, acme, alice, beaufort, carla, django_capture_on_commit_callbacks
+):
+    """The members' notification preferences come with each audience's query, once per batch,
+    and are obeyed: nothing for who chose nothing, the daily digest for who chose it."""
+    import io
+    import zipfile
+
+    from facturx import get_facturx_xml_from_pdf
+
+    from cpro.samples import demo_facturx
+    from notifications.models import EmailState, NotificationMode
+    from notifications.services import notification_preference_set
+
+    # Given Alice wants nothing about ACME's invoices and Carla a daily digest of Beaufort's
+    notification_preference_set(user=alice, structure=acme, mode=NotificationMode.NOTHING)
+    notification_preference_set(user=carla, structure=beaufort, mode=NotificationMode.DAILY_DIGEST)
+    # and ACME's software deposits a .zip of two CII invoices to Beaufort
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for i in range(2):
+            name, pdf = demo_facturx(
+                supplier_identifier=acme.identifier, recipient_siret=beaufort.siret, number=f"FA-PREF-{i}"
+            )
+            bundle.writestr(name.removesuffix(".pdf") + ".xml", get_facturx_xml_from_pdf(pdf)[1])
+    response = api.call(
+        "/cpro/factures/v1/deposer/flux",
+        {
+            "fichierFlux": base64.b64encode(archive.getvalue()).decode(),
+            "nomFichier": "lot.zip",
+            "syntaxeFlux": "IN_DP_E1_CII_16B",
+        },
+    )
+    assert response.status_code == 200, response.content
+    flow = DepositFlow.objects.get(number=response.json()["numeroFluxDepot"])
+    mail.outbox.clear()
+    # When the worker integrates it
+    with CaptureQueriesContext(connection) as queries:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert flow_process(flow_id=flow.pk) == "IN_INTEGRE"
+    # Then Alice was told nothing, Carla has both invoices waiting for her digest, no e-mail left
+    told = Notification.objects.filter(invoice__flow=flow)
+    assert not told.filter(recipient=alice).exists()
+    assert (
+        list(told.filter(recipient=carla).values_list("email_state", flat=True)) == [EmailState.IN_DIGEST] * 2
+    )
+    assert mail.outbox == []
+    # and no preference was read apart from the audiences' own queries
+    assert not [
+        q for q in queries.captured_queries if q["sql"].startswith('SELECT "tracking_notificationpreference"')
+    ]
