@@ -43,10 +43,14 @@ def oauth_application_authenticate(*, client_id: str, client_secret: str) -> OAu
 
 def access_token_get(*, token: str) -> AccessToken | None:
     """The token row with its application and the application's owner (one query: a deposit
-    records the owner as ``created_by``), whether expired or not."""
-    return (
-        AccessToken.objects.select_related("application__owner").filter(token_hash=token_hash(token)).first()
-    )
+    records the owner as ``created_by``), whether expired or not.
+
+    ``get`` rather than ``first``: ``token_hash`` is unique, and the ORDER BY that ``first`` adds
+    costs ≈ 0.2 ms of SQL compilation on every API call (issue #17)."""
+    try:
+        return AccessToken.objects.select_related("application__owner").get(token_hash=token_hash(token))
+    except AccessToken.DoesNotExist:
+        return None
 
 
 def oauth_applications_for_user(*, user: User) -> QuerySet[OAuthApplication]:

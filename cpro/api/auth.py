@@ -233,15 +233,21 @@ def _record(login: str, account: TechnicalAccount | None, outcome: str, client: 
     )
 
 
+def _account_get(login: str) -> TechnicalAccount | None:
+    """The account of ``login`` with its structure. ``get`` rather than ``first``: the login is
+    unique, and the ORDER BY that ``first`` adds costs ≈ 0.2 ms of SQL compilation per call."""
+    try:
+        accounts = TechnicalAccount.objects.select_related("supplier_structure", "public_structure")
+        return accounts.get(login=login)
+    except TechnicalAccount.DoesNotExist:
+        return None
+
+
 def authenticate_account(header: str, *, client: tuple[str, str] = ("", "")) -> TechnicalAccount:
     """The technical account of a ``cpro-account`` header; ``client`` is (IP, OAuth client id),
     written in the journal of attempts."""
     login, password = _decode_account_header(header)
-    account = (
-        TechnicalAccount.objects.select_related("supplier_structure", "public_structure")
-        .filter(login=login)
-        .first()
-    )
+    account = _account_get(login)
     key = _cache_key(header)
     verified = account is not None and cache.get(key) == account.password
     if not verified:
