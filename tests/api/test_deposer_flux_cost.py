@@ -1,0 +1,48 @@
+"""What one ``deposer/flux`` call costs the web worker (issue #17): the statements it sends and
+what it leaves for the worker. The integration itself is counted in ``test_deposit_cost``."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+import cpro.flux
+from invoices.models import DepositFlow
+
+FLUX = "/cpro/factures/v1/deposer/flux"
+CII = b'<?xml version="1.0" encoding="UTF-8"?><rsm:CrossIndustryInvoice/>'
+
+
+def _body(**fields: object) -> dict[str, object]:
+    return {
+        "fichierFlux": base64.b64encode(CII).decode(),
+        "nomFichier": "facture.xml",
+        "syntaxeFlux": "IN_DP_E1_CII_16B",
+        "avecSignature": False,
+        "idUtilisateurCourant": 0,
+        **fields,
+    }
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as under gunicorn: no test savepoints
+def test_a_deposit_with_an_account_already_verified_sends_three_statements(
+    api, monkeypatch, django_assert_num_queries
+):
+    sent: list[tuple[str, tuple[object, ...]]] = []
+    monkeypatch.setattr(cpro.flux, "task_send", lambda name, *args, **kw: sent.append((name, args)))
+    # Given ACME's connector made a first call (its password checked once, its use recorded)
+    assert api.call(FLUX, _body()).status_code == 200
+    # When it deposits a second flow
+    with django_assert_num_queries(3) as captured:
+        response = api.call(FLUX, _body(nomFichier="deuxieme.xml"))
+    # Then three statements ran: the token with its application and owner, the technical account
+    # with its structure, the flow's INSERT (no ORDER BY on the two unique look-ups)
+    assert response.status_code == 200, response.json()
+    tables = ["accesstoken", "technicalaccount", "depositflow"]
+    for query, table in zip(captured.captured_queries, tables, strict=True):
+        assert table in query["sql"].split("WHERE")[0].lower()
+        assert "ORDER BY" not in query["sql"]
+    # and the integration was enqueued once the row was committed, by id
+    flow = DepositFlow.objects.get(number=response.json()["numeroFluxDepot"])
+    assert sent[-1] == ("cpro.flow_process", (flow.pk,))
