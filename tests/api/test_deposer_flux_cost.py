@@ -46,3 +46,20 @@ def test_a_deposit_with_an_account_already_verified_sends_three_statements(
     # and the integration was enqueued once the row was committed, by id
     flow = DepositFlow.objects.get(number=response.json()["numeroFluxDepot"])
     assert sent[-1] == ("cpro.flow_process", (flow.pk,))
+
+
+@pytest.mark.django_db
+def test_each_deposit_is_validated_on_its_own_body(api):
+    """The input serializer's one shared instance validates every call (``CproView.validated``):
+    nothing of a refused body is left for the next call."""
+    # Given a body without a file nor a syntax
+    refused = api.call(FLUX, {"nomFichier": "facture.xml"})
+    assert refused.status_code == 400
+    assert [e["champ"] for e in refused.json()["listeErreurs"]] == ["fichierFlux", "syntaxeFlux"]
+    # When a complete body follows, it is taken
+    taken = api.call(FLUX, _body())
+    assert taken.status_code == 200, taken.json()
+    # and a body with only a wrong syntax names that field alone
+    wrong = api.call(FLUX, _body(syntaxeFlux="IN_DP_E9"))
+    assert wrong.status_code == 400
+    assert [e["champ"] for e in wrong.json()["listeErreurs"]] == ["syntaxeFlux"]
