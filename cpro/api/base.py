@@ -55,18 +55,30 @@ class OAuthClientThrottle(BaseThrottle):
         now = time.time()
         window_start = int(now // self.window) * self.window
         key = f"cpro:rl:{principal.application.pk}:{window_start}"
-        # add() then incr(): atomic in Redis and in the local-memory cache.
-        cache.add(key, 0, self.window + 5)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the entry expired between add() and incr()
-            cache.set(key, 1, self.window + 5)
-            count = 1
         self._wait = window_start + self.window - now
-        return count <= rate_limit_per_minute()
+        return _window_count(key, self.window + 5) <= rate_limit_per_minute()
 
     def wait(self) -> float:
         return max(1.0, math.ceil(getattr(self, "_wait", 1.0)))
+
+
+def _window_count(key: str, timeout: int) -> int:
+    """Count one more call in the window's counter ``key``, created by the window's first call.
+
+    incr() first: the counter exists on every call but the first of a window, and add() before
+    it cost each call one more round trip to Redis (issue #17). incr() and add() are atomic in
+    Redis and in the local-memory cache, so concurrent first calls still count one each."""
+    try:
+        return cache.incr(key)
+    except ValueError:  # the window's first call
+        pass
+    if cache.add(key, 1, timeout):
+        return 1
+    try:  # another worker created it meanwhile
+        return cache.incr(key)
+    except ValueError:  # and it expired since (a stalled worker)
+        cache.set(key, 1, timeout)
+        return 1
 
 
 class StrictJSONParser(parsers.JSONParser):
