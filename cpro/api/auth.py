@@ -249,7 +249,11 @@ def authenticate_account(header: str, *, client: tuple[str, str] = ("", "")) -> 
     login, password = _decode_account_header(header)
     account = _account_get(login)
     key = _cache_key(header)
-    verified = account is not None and cache.get(key) == account.password
+    # The header's verdict and the mark of this hour's use, in one round trip to the cache (two
+    # before, issue #17): on the usual call both are there and nothing else is asked of it.
+    marks = cache.get_many([key, _used_key(account)]) if account is not None else {}
+    use_recorded = account is not None and _used_key(account) in marks
+    verified = account is not None and marks.get(key) == account.password
     if not verified:
         # Lock-out per login (known or not, so that it reveals nothing), checked before the
         # password so that a locked login cannot be guessed further. A header already verified
@@ -264,7 +268,7 @@ def authenticate_account(header: str, *, client: tuple[str, str] = ("", "")) -> 
             # threads starting together): wait for that verdict rather than run PBKDF2 again.
             verified = _verification_await(key, account.password)
             if verified:
-                return _account_checked(account, login)
+                return _account_checked(account, login, use_recorded=use_recorded)
         if account is None:
             check_password(password, _dummy_hash())
             verified = False
@@ -284,7 +288,7 @@ def authenticate_account(header: str, *, client: tuple[str, str] = ("", "")) -> 
         cache.set(key, account.password, VERIFIED_ACCOUNT_TTL)
         cache.delete(f"{key}:verifying")
     assert account is not None
-    return _account_checked(account, login)
+    return _account_checked(account, login, use_recorded=use_recorded)
 
 
 # One PBKDF2 per header at a time: a burst of calls with a header not verified yet (8 threads
@@ -319,8 +323,13 @@ def _wrong_account() -> ApiError:
     )
 
 
-def _account_checked(account: TechnicalAccount, login: str) -> TechnicalAccount:
-    """The checks that follow a verified password: active, not expired, structure active."""
+def _used_key(account: TechnicalAccount) -> str:
+    return f"cpro:tech-used:{account.pk}"
+
+
+def _account_checked(account: TechnicalAccount, login: str, *, use_recorded: bool) -> TechnicalAccount:
+    """The checks that follow a verified password: active, not expired, structure active.
+    ``use_recorded``: the caller found this hour's mark of use in the cache."""
     if not account.active:
         raise _wrong_account()
     if account.expires_at <= timezone.now():
@@ -336,7 +345,7 @@ def _account_checked(account: TechnicalAccount, login: str) -> TechnicalAccount:
     if structure is None or not structure.active:
         raise _account_error(Code.ACCOUNT_INVALID, _("La structure du compte technique est désactivée."))
     # Remember the last use at most once an hour: a write on every call would be wasted.
-    if cache.add(f"cpro:tech-used:{account.pk}", 1, 3600):
+    if not use_recorded and cache.add(_used_key(account), 1, 3600):
         technical_account_mark_used(account=account)
     return account
 

@@ -63,3 +63,29 @@ def test_each_deposit_is_validated_on_its_own_body(api):
     wrong = api.call(FLUX, _body(syntaxeFlux="IN_DP_E9"))
     assert wrong.status_code == 400
     assert [e["champ"] for e in wrong.json()["listeErreurs"]] == ["syntaxeFlux"]
+
+
+@pytest.mark.django_db
+def test_the_accounts_use_is_recorded_once_an_hour_not_on_every_call(api, tech_accounts, monkeypatch):
+    from django.core.cache import cache
+
+    from cpro.api import auth
+
+    recorded: list[str] = []
+    real = auth.technical_account_mark_used
+    monkeypatch.setattr(
+        auth,
+        "technical_account_mark_used",
+        lambda *, account: recorded.append(account.login) or real(account=account),
+    )
+    # Given ACME's connector deposits twice
+    assert api.call(FLUX, _body()).status_code == 200
+    assert api.call(FLUX, _body(nomFichier="deuxieme.xml")).status_code == 200
+    # Then its technical account's last use was written once
+    assert recorded == ["TECH-ACME"]
+    tech_accounts["TECH-ACME"].refresh_from_db()
+    assert tech_accounts["TECH-ACME"].last_used_at is not None
+    # and again once the hour's mark has expired
+    cache.delete(f"cpro:tech-used:{tech_accounts['TECH-ACME'].pk}")
+    assert api.call(FLUX, _body(nomFichier="troisieme.xml")).status_code == 200
+    assert recorded == ["TECH-ACME", "TECH-ACME"]
