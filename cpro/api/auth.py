@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication
 
-from accounts.models import TechnicalAccount, TechnicalAccountLoginAttempt
+from accounts.models import TechnicalAccount, TechnicalAccountLoginAttempt, User
 from accounts.selectors import technical_account_authenticate
 from accounts.services import technical_account_login_attempt_record, technical_account_mark_used
 
@@ -108,9 +108,13 @@ class ApiPrincipal:
         return ApiActor(login=self.account.login, technical_account=self.account)
 
     @property
-    def owner(self) -> Any:
-        """The OAuth application's owner: a real user, for ``created_by`` columns."""
-        return self.application.owner
+    def owner(self) -> User:
+        """The OAuth application's owner: a real user, for ``created_by`` columns.
+
+        Built from the application's ``owner_id``, its other fields deferred (a field read later
+        loads the row): the token's look-up no longer reads the user's row, twenty columns for
+        the one id a deposit records (≈ 0.2 ms of every call, issue #17)."""
+        return User.from_db(self.application._state.db, ["id"], [self.application.owner_id])
 
 
 def _token_error(code: int, libelle: str) -> ApiError:

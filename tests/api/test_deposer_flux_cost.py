@@ -27,7 +27,7 @@ def _body(**fields: object) -> dict[str, object]:
 
 @pytest.mark.django_db(transaction=True)  # autocommit, as under gunicorn: no test savepoints
 def test_a_deposit_with_an_account_already_verified_sends_three_statements(
-    api, monkeypatch, django_assert_num_queries
+    api, oauth_app, monkeypatch, django_assert_num_queries
 ):
     sent: list[tuple[str, tuple[object, ...]]] = []
     monkeypatch.setattr(cpro.flux, "task_send", lambda name, *args, **kw: sent.append((name, args)))
@@ -36,15 +36,18 @@ def test_a_deposit_with_an_account_already_verified_sends_three_statements(
     # When it deposits a second flow
     with django_assert_num_queries(3) as captured:
         response = api.call(FLUX, _body(nomFichier="deuxieme.xml"))
-    # Then three statements ran: the token with its application and owner, the technical account
-    # with its structure, the flow's INSERT (no ORDER BY on the two unique look-ups)
+    # Then three statements ran: the token with its application, the technical account with its
+    # structure, the flow's INSERT (no ORDER BY on the two unique look-ups; the application's
+    # owner is recorded by its id, its row not read)
     assert response.status_code == 200, response.json()
     tables = ["accesstoken", "technicalaccount", "depositflow"]
     for query, table in zip(captured.captured_queries, tables, strict=True):
         assert table in query["sql"].split("WHERE")[0].lower()
         assert "ORDER BY" not in query["sql"]
-    # and the integration was enqueued once the row was committed, by id
+    assert "accounts_user" not in captured.captured_queries[0]["sql"]
     flow = DepositFlow.objects.get(number=response.json()["numeroFluxDepot"])
+    assert flow.created_by == oauth_app.owner
+    # and the integration was enqueued once the row was committed, by id
     assert sent[-1] == ("cpro.flow_process", (flow.pk,))
 
 
