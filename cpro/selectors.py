@@ -42,11 +42,15 @@ def oauth_application_authenticate(*, client_id: str, client_secret: str) -> OAu
 
 
 def access_token_get(*, token: str) -> AccessToken | None:
-    """The token row with its application and the application's owner (one query: a deposit
-    records the owner as ``created_by``), whether expired or not."""
-    return (
-        AccessToken.objects.select_related("application__owner").filter(token_hash=token_hash(token)).first()
-    )
+    """The token row with its application (one query), whether expired or not. The owner's row
+    is not read: a deposit records only its id as ``created_by`` (``ApiPrincipal.owner``).
+
+    ``get`` rather than ``first``: ``token_hash`` is unique, and the ORDER BY that ``first`` adds
+    costs ≈ 0.2 ms of SQL compilation on every API call (issue #17)."""
+    try:
+        return AccessToken.objects.select_related("application").get(token_hash=token_hash(token))
+    except AccessToken.DoesNotExist:
+        return None
 
 
 def oauth_applications_for_user(*, user: User) -> QuerySet[OAuthApplication]:

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import authentication
 
-from accounts.models import TechnicalAccount, TechnicalAccountLoginAttempt
+from accounts.models import TechnicalAccount, TechnicalAccountLoginAttempt, User
 from accounts.selectors import technical_account_authenticate
 from accounts.services import technical_account_login_attempt_record, technical_account_mark_used
 
@@ -108,9 +108,13 @@ class ApiPrincipal:
         return ApiActor(login=self.account.login, technical_account=self.account)
 
     @property
-    def owner(self) -> Any:
-        """The OAuth application's owner: a real user, for ``created_by`` columns."""
-        return self.application.owner
+    def owner(self) -> User:
+        """The OAuth application's owner: a real user, for ``created_by`` columns.
+
+        Built from the application's ``owner_id``, its other fields deferred (a field read later
+        loads the row): the token's look-up no longer reads the user's row, twenty columns for
+        the one id a deposit records (≈ 0.2 ms of every call, issue #17)."""
+        return User.from_db(self.application._state.db, ["id"], [self.application.owner_id])
 
 
 def _token_error(code: int, libelle: str) -> ApiError:
@@ -233,17 +237,27 @@ def _record(login: str, account: TechnicalAccount | None, outcome: str, client: 
     )
 
 
+def _account_get(login: str) -> TechnicalAccount | None:
+    """The account of ``login`` with its structure. ``get`` rather than ``first``: the login is
+    unique, and the ORDER BY that ``first`` adds costs ≈ 0.2 ms of SQL compilation per call."""
+    try:
+        accounts = TechnicalAccount.objects.select_related("supplier_structure", "public_structure")
+        return accounts.get(login=login)
+    except TechnicalAccount.DoesNotExist:
+        return None
+
+
 def authenticate_account(header: str, *, client: tuple[str, str] = ("", "")) -> TechnicalAccount:
     """The technical account of a ``cpro-account`` header; ``client`` is (IP, OAuth client id),
     written in the journal of attempts."""
     login, password = _decode_account_header(header)
-    account = (
-        TechnicalAccount.objects.select_related("supplier_structure", "public_structure")
-        .filter(login=login)
-        .first()
-    )
+    account = _account_get(login)
     key = _cache_key(header)
-    verified = account is not None and cache.get(key) == account.password
+    # The header's verdict and the mark of this hour's use, in one round trip to the cache (two
+    # before, issue #17): on the usual call both are there and nothing else is asked of it.
+    marks = cache.get_many([key, _used_key(account)]) if account is not None else {}
+    use_recorded = account is not None and _used_key(account) in marks
+    verified = account is not None and marks.get(key) == account.password
     if not verified:
         # Lock-out per login (known or not, so that it reveals nothing), checked before the
         # password so that a locked login cannot be guessed further. A header already verified
@@ -258,7 +272,7 @@ def authenticate_account(header: str, *, client: tuple[str, str] = ("", "")) -> 
             # threads starting together): wait for that verdict rather than run PBKDF2 again.
             verified = _verification_await(key, account.password)
             if verified:
-                return _account_checked(account, login)
+                return _account_checked(account, login, use_recorded=use_recorded)
         if account is None:
             check_password(password, _dummy_hash())
             verified = False
@@ -278,7 +292,7 @@ def authenticate_account(header: str, *, client: tuple[str, str] = ("", "")) -> 
         cache.set(key, account.password, VERIFIED_ACCOUNT_TTL)
         cache.delete(f"{key}:verifying")
     assert account is not None
-    return _account_checked(account, login)
+    return _account_checked(account, login, use_recorded=use_recorded)
 
 
 # One PBKDF2 per header at a time: a burst of calls with a header not verified yet (8 threads
@@ -313,8 +327,13 @@ def _wrong_account() -> ApiError:
     )
 
 
-def _account_checked(account: TechnicalAccount, login: str) -> TechnicalAccount:
-    """The checks that follow a verified password: active, not expired, structure active."""
+def _used_key(account: TechnicalAccount) -> str:
+    return f"cpro:tech-used:{account.pk}"
+
+
+def _account_checked(account: TechnicalAccount, login: str, *, use_recorded: bool) -> TechnicalAccount:
+    """The checks that follow a verified password: active, not expired, structure active.
+    ``use_recorded``: the caller found this hour's mark of use in the cache."""
     if not account.active:
         raise _wrong_account()
     if account.expires_at <= timezone.now():
@@ -330,7 +349,7 @@ def _account_checked(account: TechnicalAccount, login: str) -> TechnicalAccount:
     if structure is None or not structure.active:
         raise _account_error(Code.ACCOUNT_INVALID, _("La structure du compte technique est désactivée."))
     # Remember the last use at most once an hour: a write on every call would be wasted.
-    if cache.add(f"cpro:tech-used:{account.pk}", 1, 3600):
+    if not use_recorded and cache.add(_used_key(account), 1, 3600):
         technical_account_mark_used(account=account)
     return account
 

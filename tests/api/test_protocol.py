@@ -236,6 +236,25 @@ def test_rate_limit_per_oauth_client_answers_429_with_retry_after(api, settings)
     assert 1 <= int(response["Retry-After"]) <= 60
 
 
+def test_the_retry_after_of_a_429_is_the_rest_of_the_minute(api, settings, monkeypatch):
+    import time
+    import types
+
+    from cpro.api import base
+
+    # Given a limit of one call a minute, and a clock 15.5 s into the current minute
+    settings.CPRO_RATE_LIMIT_PER_MINUTE = 1
+    start = int(time.time() // 60) * 60
+    monkeypatch.setattr(base, "time", types.SimpleNamespace(time=lambda: start + 15.5))
+    assert api.call(TAUX, {}).status_code == 200
+    # When a second call comes
+    response = api.call(TAUX, {})
+    # Then it is told to come back when the minute ends, 45 s later
+    assert response.status_code == 429
+    assert response["Retry-After"] == "45"
+    assert "45 secondes" in response.json()["libelle"]
+
+
 def test_csrf_does_not_apply_to_the_api(api):
     from django.test import Client
 
