@@ -47,6 +47,35 @@ def deposit_flow(api, content: bytes, name: str) -> DepositFlow:
     return DepositFlow.objects.get(number=response.json()["numeroFluxDepot"])
 
 
+def deposit_zip(api, *, supplier, buyer, prefix: str, count: int) -> DepositFlow:
+    """A .zip of ``count`` CII invoices from ``supplier`` to ``buyer``, deposited by its software
+    (the integration task not run yet)."""
+    import io
+    import zipfile
+
+    from facturx import get_facturx_xml_from_pdf
+
+    from cpro.samples import demo_facturx
+
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for i in range(count):
+            name, pdf = demo_facturx(
+                supplier_identifier=supplier.identifier, recipient_siret=buyer.siret, number=f"{prefix}-{i}"
+            )
+            bundle.writestr(name.removesuffix(".pdf") + ".xml", get_facturx_xml_from_pdf(pdf)[1])
+    response = api.call(
+        "/cpro/factures/v1/deposer/flux",
+        {
+            "fichierFlux": base64.b64encode(archive.getvalue()).decode(),
+            "nomFichier": "lot.zip",
+            "syntaxeFlux": "IN_DP_E1_CII_16B",
+        },
+    )
+    assert response.status_code == 200, response.content
+    return DepositFlow.objects.get(number=response.json()["numeroFluxDepot"])
+
+
 @pytest.mark.parametrize("nth", [1, 2])
 def test_one_flow_is_one_unit_of_work_with_a_bounded_number_of_queries(
     api, acme, alice, beaufort, carla, nth, django_capture_on_commit_callbacks
@@ -94,31 +123,8 @@ def test_the_invoices_of_a_batch_share_their_lookups(
 ):
     """Issue #17, "structure lookups cached per batch": a .zip of three invoices to the same
     buyer reads the buyer, its service and both audiences once, not three times."""
-    import io
-    import zipfile
-
-    from facturx import get_facturx_xml_from_pdf
-
-    from cpro.samples import demo_facturx
-
     # Given ACME's software deposits a .zip of three CII invoices to Beaufort's FINANCES service
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as bundle:
-        for i in range(3):
-            name, pdf = demo_facturx(
-                supplier_identifier=acme.identifier, recipient_siret=beaufort.siret, number=f"FA-LOT-{i}"
-            )
-            bundle.writestr(name.removesuffix(".pdf") + ".xml", get_facturx_xml_from_pdf(pdf)[1])
-    response = api.call(
-        "/cpro/factures/v1/deposer/flux",
-        {
-            "fichierFlux": base64.b64encode(archive.getvalue()).decode(),
-            "nomFichier": "lot.zip",
-            "syntaxeFlux": "IN_DP_E1_CII_16B",
-        },
-    )
-    assert response.status_code == 200, response.content
-    flow = DepositFlow.objects.get(number=response.json()["numeroFluxDepot"])
+    flow = deposit_zip(api, supplier=acme, buyer=beaufort, prefix="FA-LOT", count=3)
     # When the worker integrates it
     with CaptureQueriesContext(connection) as queries:
         with django_capture_on_commit_callbacks(execute=True):
@@ -179,12 +185,6 @@ def test_a_batch_reads_its_audiences_preferences_with_them(
 ):
     """The members' notification preferences come with each audience's query, once per batch,
     and are obeyed: nothing for who chose nothing, the daily digest for who chose it."""
-    import io
-    import zipfile
-
-    from facturx import get_facturx_xml_from_pdf
-
-    from cpro.samples import demo_facturx
     from notifications.models import EmailState, NotificationMode
     from notifications.services import notification_preference_set
 
@@ -192,23 +192,7 @@ def test_a_batch_reads_its_audiences_preferences_with_them(
     notification_preference_set(user=alice, structure=acme, mode=NotificationMode.NOTHING)
     notification_preference_set(user=carla, structure=beaufort, mode=NotificationMode.DAILY_DIGEST)
     # and ACME's software deposits a .zip of two CII invoices to Beaufort
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as bundle:
-        for i in range(2):
-            name, pdf = demo_facturx(
-                supplier_identifier=acme.identifier, recipient_siret=beaufort.siret, number=f"FA-PREF-{i}"
-            )
-            bundle.writestr(name.removesuffix(".pdf") + ".xml", get_facturx_xml_from_pdf(pdf)[1])
-    response = api.call(
-        "/cpro/factures/v1/deposer/flux",
-        {
-            "fichierFlux": base64.b64encode(archive.getvalue()).decode(),
-            "nomFichier": "lot.zip",
-            "syntaxeFlux": "IN_DP_E1_CII_16B",
-        },
-    )
-    assert response.status_code == 200, response.content
-    flow = DepositFlow.objects.get(number=response.json()["numeroFluxDepot"])
+    flow = deposit_zip(api, supplier=acme, buyer=beaufort, prefix="FA-PREF", count=2)
     mail.outbox.clear()
     # When the worker integrates it
     with CaptureQueriesContext(connection) as queries:
