@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from .formats import (
     BATCH,
+    FLAG_FIELDS,
     OPTIONAL_STRUCTURE_COLUMNS,
     SERVICE_COLUMNS,
     STRUCTURE_COLUMNS,
@@ -49,6 +50,7 @@ from .reading import Cleaner, Values, _rows, category_from_siren, service_cleane
 from .writing import write_services, write_structures
 
 __all__ = [
+    "FLAG_FIELDS",
     "SERVICE_COLUMNS",
     "STRUCTURE_COLUMNS",
     "DirectoryImportError",

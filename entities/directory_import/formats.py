@@ -9,10 +9,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-STRUCTURE_COLUMNS = (
-    "TypeIdentifiant",
-    "Identifiant",
-    "RaisonSociale",
+# The flags of a structure: the file's columns and the fields they fill, in the file's order
+# (``GestionStatutMiseEnPaiement`` is read and written inverted: the field says "not reported").
+FLAG_COLUMNS = (
     "EmetteurEdi",
     "RecepteurEdi",
     "GestionStatutMiseEnPaiement",
@@ -22,6 +21,23 @@ STRUCTURE_COLUMNS = (
     "EstMOA",
     "EstMOAUniquement",
     "StructureActive",
+)
+FLAG_FIELDS = (
+    "edi_emitter",
+    "edi_receiver",
+    "payment_status_not_reported",
+    "engagement_required",
+    "service_code_required",
+    "engagement_or_service_required",
+    "is_moa",
+    "is_moa_only",
+    "active",
+)
+STRUCTURE_COLUMNS = (
+    "TypeIdentifiant",
+    "Identifiant",
+    "RaisonSociale",
+    *FLAG_COLUMNS,
     "Adresse",
     "ComplementAdresse1",
     "ComplementAdresse2",
@@ -53,15 +69,7 @@ STRUCTURE_FIELDS = (
     "identifier_type",
     "name",
     "search_name",
-    "edi_emitter",
-    "edi_receiver",
-    "payment_status_not_reported",
-    "engagement_required",
-    "service_code_required",
-    "engagement_or_service_required",
-    "is_moa",
-    "is_moa_only",
-    "active",
+    *FLAG_FIELDS,
     "address",
     "address_complement1",
     "address_complement2",
@@ -78,19 +86,8 @@ SERVICE_FIELDS = ("name", "engagement_required", "active", "valid_from", "valid_
 # PostgreSQL's text form; for a structure, "category" is the file's category or "".
 STRUCTURE_VALUES = ("siret", *STRUCTURE_FIELDS, "category")
 SERVICE_VALUES = ("siret", "code", *SERVICE_FIELDS)
-_BOOLEAN_FIELDS = frozenset(
-    {
-        "edi_emitter",
-        "edi_receiver",
-        "payment_status_not_reported",
-        "engagement_required",
-        "service_code_required",
-        "engagement_or_service_required",
-        "is_moa",
-        "is_moa_only",
-        "active",
-    }
-)
+# The services' booleans (engagement_required, active) are structure flags too.
+_BOOLEAN_FIELDS = frozenset(FLAG_FIELDS)
 _DATE_FIELDS = frozenset({"valid_from", "valid_to"})
 
 _LIMITS = {

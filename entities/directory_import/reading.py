@@ -24,7 +24,7 @@ from common.identifiers import siret_is_valid, validate_siret
 
 from ..models import PublicCategory
 from ..normalize import search_key
-from .formats import _LIMITS, FALSE, TRUE, DirectoryImportError, _RowError
+from .formats import _LIMITS, FALSE, FLAG_COLUMNS, TRUE, DirectoryImportError, _RowError
 
 Cells = list[str]
 Values = tuple[str, ...]
@@ -204,20 +204,6 @@ def category_from_siren(siret: str) -> str:
     return PublicCategory.ENTREPRISE_PUBLIQUE
 
 
-# The flags of a structure, in the order of formats.STRUCTURE_FIELDS and of the file.
-_STRUCTURE_FLAGS = (
-    "EmetteurEdi",
-    "RecepteurEdi",
-    "GestionStatutMiseEnPaiement",
-    "GestionEngagement",
-    "GestionService",
-    "GestionServiceEngagement",
-    "EstMOA",
-    "EstMOAUniquement",
-    "StructureActive",
-)
-
-
 def structure_cleaner(positions: dict[str, int]) -> Cleaner:
     """The check of one structure row, for a file whose columns are at ``positions``: the values
     of ``formats.STRUCTURE_VALUES`` (the category "" when the file does not give it)."""
@@ -228,7 +214,7 @@ def structure_cleaner(positions: dict[str, int]) -> Cleaner:
     )
     country_at, email_at, city_at = positions["CodePays"], positions["Courriel"], positions["Ville"]
     category_at = positions.get("Categorie")
-    flags = [(column, positions[column]) for column in _STRUCTURE_FLAGS]
+    flags = [(column, positions[column]) for column in FLAG_COLUMNS]
     address_at, complement1_at = positions["Adresse"], positions["ComplementAdresse1"]
     complement2_at, postcode_at = positions["ComplementAdresse2"], positions["CodePostal"]
     phone_at, country_label_at = positions["NumTelephone"], positions["LibellePays"]

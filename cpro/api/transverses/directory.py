@@ -13,7 +13,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from entities.directory_import import STRUCTURE_COLUMNS
+from entities.directory_import import FLAG_FIELDS, STRUCTURE_COLUMNS
 from entities.models import PublicStructure
 from entities.selectors import directory_search
 
@@ -118,15 +118,7 @@ class TelechargerAnnuaireView(CproView):
             "identifier_type",
             "siret",
             "name",
-            "edi_emitter",
-            "edi_receiver",
-            "payment_status_not_reported",
-            "engagement_required",
-            "service_code_required",
-            "engagement_or_service_required",
-            "is_moa",
-            "is_moa_only",
-            "active",
+            *FLAG_FIELDS,  # the flag columns, in the file's order
             "address",
             "address_complement1",
             "address_complement2",
