@@ -20,6 +20,7 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
+from .base import COUNT_CAP
 from .errors import ApiError, Code
 
 MAX_ID = 2**63 - 1  # a bigger number is refused (400), never sent to the database
@@ -139,13 +140,19 @@ def read_page(data: dict[str, Any] | None, *, default_size: int = 50, max_size: 
     return page, size
 
 
+TOTAL_HELP = (  # the count of ``base.paginate``
+    f"Nombre de résultats, exact jusqu'à {COUNT_CAP:_}".replace("_", " ")
+    + ". Au-delà, c'est un minimum : il compte jusqu'à une ligne après la page demandée, et "
+    "« pages » annonce donc une page de plus tant qu'il en reste."
+)
+
 PaginationOut = inline_serializer(
     "ParametresRetour",
     {
         "pageCourante": serializers.IntegerField(),
         "pages": serializers.IntegerField(),
         "nbResultatsParPage": serializers.IntegerField(),
-        "total": serializers.IntegerField(),
+        "total": serializers.IntegerField(help_text=TOTAL_HELP),
     },
 )
 

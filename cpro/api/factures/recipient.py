@@ -19,6 +19,7 @@ from ...selectors import invoices_for_recipient
 from ..auth import BUYER
 from ..base import CproView, empty_page, paginate
 from ..fields import (
+    TOTAL_HELP,
     cpro_schema,
     opt_bool,
     opt_int,
@@ -30,6 +31,7 @@ from ..fields import (
     req_int,
 )
 from .common import (
+    RECIPIENT_ROW_COLUMNS,
     TAG_BUYER,
     DetailOut,
     ProcessedReply,
@@ -41,6 +43,7 @@ from .common import (
     lifecycle_call,
     recipient_row,
     search_reply,
+    with_row_columns,
 )
 
 # --- rechercher/recipiendaire -------------------------------------------------------------------
@@ -82,7 +85,7 @@ class RechercherRecipiendaireView(CproView):
                 "pageCourante": serializers.IntegerField(),
                 "pages": serializers.IntegerField(),
                 "nbResultatsParPage": serializers.IntegerField(),
-                "total": serializers.IntegerField(),
+                "total": serializers.IntegerField(help_text=TOTAL_HELP),
             },
         ),
         summary="Rechercher les factures reçues",
@@ -116,7 +119,11 @@ class RechercherRecipiendaireView(CproView):
                 works = {"framework__in": list(WORKS_FRAMEWORKS)}
                 works_only = data["typeDemandePaiement"] == "FACTURE_TRAVAUX"
                 qs = qs.filter(**works) if works_only else qs.exclude(**works)
-            rows, meta = paginate(qs.order_by("-deposited_at", "-id"), page=page, size=size)
+            rows, meta = paginate(
+                with_row_columns(qs, RECIPIENT_ROW_COLUMNS).order_by("-deposited_at", "-id"),
+                page=page,
+                size=size,
+            )
         return search_reply(rows, meta, recipient_row, **meta)
 
 

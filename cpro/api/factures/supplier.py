@@ -28,6 +28,7 @@ from ..fields import (
     shape,
 )
 from .common import (
+    SUPPLIER_ROW_COLUMNS,
     TAG_SUPPLIER,
     DetailOut,
     ProcessedReply,
@@ -40,6 +41,7 @@ from .common import (
     lifecycle_call,
     search_reply,
     supplier_row,
+    with_row_columns,
 )
 
 # --- rechercher/fournisseur ---------------------------------------------------------------------
@@ -97,7 +99,9 @@ class RechercherFournisseurView(CproView):
         ]
         if recipients:
             qs = qs.filter(recipient_id__in=recipients)
-        rows, meta = paginate(qs.order_by("-created_at", "-id"), page=page, size=size)
+        rows, meta = paginate(
+            with_row_columns(qs, SUPPLIER_ROW_COLUMNS).order_by("-created_at", "-id"), page=page, size=size
+        )
         return search_reply(rows, meta, supplier_row)
 
 

@@ -30,6 +30,7 @@ from ..fields import (
     shape,
 )
 from .common import (
+    RECIPIENT_ROW_COLUMNS,
     TAG_BUYER,
     DetailOut,
     ProcessedReply,
@@ -41,6 +42,7 @@ from .common import (
     lifecycle_call,
     recipient_row,
     search_reply,
+    with_row_columns,
 )
 
 # --- rechercher/valideur ------------------------------------------------------------------------
@@ -75,7 +77,9 @@ class RechercherValideurView(CproView):
             qs = qs.filter(supplier_id=data["idFournisseur"] - supplier_cpp_id(0))
         if data.get("numeroEngagement"):
             qs = qs.filter(engagement_number=data["numeroEngagement"])
-        rows, meta = paginate(qs.order_by("-created_at", "-id"), page=page, size=size)
+        rows, meta = paginate(
+            with_row_columns(qs, RECIPIENT_ROW_COLUMNS).order_by("-created_at", "-id"), page=page, size=size
+        )
         return search_reply(rows, meta, recipient_row)
 
 
