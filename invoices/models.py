@@ -67,6 +67,11 @@ class DepositFlow(models.Model):
     class Meta:
         verbose_name = _("flux de dépôt")
         verbose_name_plural = _("flux de dépôt")
+        indexes = [
+            # The flows still waiting, for the sweeper and for a task taking others along
+            # (``cpro.flux``): a few rows among the 80 million a year, never a scan of them all.
+            models.Index(fields=["id"], name="flow_waiting", condition=Q(status=FlowStatus.EN_ATTENTE)),
+        ]
 
     def __str__(self) -> str:
         return self.number

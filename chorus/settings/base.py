@@ -216,6 +216,9 @@ CELERY_BEAT_SCHEDULE: dict = {}
 # CHORUS_FLOW_QUEUE is set, so that workers on other hosts can serve it (bench/README.md).
 if env.str("CHORUS_FLOW_QUEUE", default=""):
     CELERY_TASK_ROUTES = {"cpro.flow_process": {"queue": env.str("CHORUS_FLOW_QUEUE")}}
+# A flow's task takes up to this many other single flows waiting with it, in one unit of work
+# (``cpro.flux._flow_companions_claim``; issue #17); 0: each flow in its own task.
+CHORUS_FLOW_COMPANIONS = env.int("CHORUS_FLOW_COMPANIONS", 15)
 # The sweeper (``tracking.lifecycle_sweep``, every CHORUS_SWEEP_INTERVAL_SECONDS) re-enqueues
 # work left this long: a chain of automatic steps takes well under a second, so a minute means a
 # lost message or a killed worker, recovered without waiting for the visibility timeout.

@@ -17,6 +17,7 @@ from invoices.validation import schematron, validate_document
 from invoices.validation.detect import detect_xml
 from invoices.validation.resources import xslt_path
 from invoices.validation.safety import parse_xml
+from invoices.validation.types import DocumentFormat, Profile
 
 # The corpus lives beside the repository; CHORUS_CORPUS points to it from a worktree elsewhere.
 CORPUS = Path(
@@ -37,6 +38,10 @@ SAMPLE = (
     "invalid/cii/mustang-validator/invalidV2.xml",  # XSD + rules errors
     "invalid/unit-tests/en16931-ubl-invoice/BR-CO-15__t05_error.xml",
 )
+
+
+# What a pool process compiles as it starts: UBL, and CII in each Factur-X profile.
+WARM_TARGETS = ((DocumentFormat.UBL_INVOICE, None), *((DocumentFormat.CII, p) for p in Profile))
 
 
 def fingerprint(relative: str) -> tuple[str, tuple[tuple[str, str, str, str], ...]]:
@@ -134,3 +139,23 @@ def test_preloaded_code_lists_give_the_same_findings_as_the_official_stylesheet(
     ours = _svrl_findings(schematron.run_svrl(root, path, preload_codedb=True))
     # Then the findings are identical
     assert ours == shipped
+
+
+def test_a_pool_process_compiles_the_rules_as_it_starts_while_a_first_invoice_is_checked(
+    monkeypatch,
+) -> None:
+    from chorus.celery import _warm_up_validation
+
+    # Given the verdicts of a warm process, then a pool process whose stylesheets are not compiled
+    reference = {relative: fingerprint(relative) for relative in SAMPLE[:4]}
+    runtime = schematron._get_runtime()
+    monkeypatch.setattr(runtime, "executables", {})
+    # When the worker signals the process's start (Celery's worker_process_init), and a first
+    # invoice arrives while the stylesheets compile in the background
+    thread = _warm_up_validation()
+    first = {relative: fingerprint(relative) for relative in SAMPLE[:4]}
+    thread.join(120)
+    # Then every stylesheet was compiled once, and the first verdicts are those of a warm process
+    assert not thread.is_alive()
+    assert set(runtime.executables) >= {(xslt_path(fmt, profile), True) for fmt, profile in WARM_TARGETS}
+    assert first == reference
