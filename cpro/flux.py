@@ -145,8 +145,10 @@ def flow_process(*, flow_id: int) -> str | None:
 
     Each document goes through ``invoices.intake.document_intake``, the engine of the portal's
     upload: the same four layers, the same deposit; this function only writes the report.
-    Other single flows waiting are taken along (``_flow_companions_claim``). Returns the status
-    of flow ``flow_id``, or None when another task has it."""
+    Other single flows waiting are taken along (``_flow_companions_claim``); if the task fails
+    midway, those it has not finished are taken up once their claim is stale, as a killed
+    worker's flow is (``flows_sweep``). Returns the status of flow ``flow_id``, or None when
+    another task has it."""
 
     now = timezone.now()
     first_claim = _flow_claim(flow_id=flow_id, now=now)
@@ -176,7 +178,8 @@ def flow_process(*, flow_id: int) -> str | None:
                 deposited=deposited,
                 fresh=fresh,
             )
-            status = integrated if pk == flow_id else status
+            if pk == flow_id:
+                status = integrated
         # Routing and availability of every invoice deposited, in this unit of work, once every
         # report is written (killed before, the sweeper finds the deposits not dispatched).
         invoices_dispatch(invoice_ids=deposited, fresh=fresh)
