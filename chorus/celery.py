@@ -63,8 +63,19 @@ def _warm_up_validation(**kwargs: object) -> threading.Thread:
     process 4 s to report ready; a task that needs one being compiled waits for it
     (``schematron.executable``, SaxonC being safe across threads)."""
     from invoices.validation import schematron, xsd
+    from invoices.validation.types import DocumentFormat, Profile
 
     xsd.warm_up()
-    thread = threading.Thread(target=schematron.warm_up, name="chorus-validation-warm-up", daemon=True)
+    # The most deposited first (a first task waits only for its own): Factur-X/CII EN 16931, UBL,
+    # then the other Factur-X profiles.
+    others = (Profile.BASIC, Profile.BASICWL, Profile.MINIMUM, Profile.EXTENDED)
+    order: tuple[tuple[DocumentFormat, Profile | None], ...] = (
+        (DocumentFormat.CII, Profile.EN16931),
+        (DocumentFormat.UBL_INVOICE, None),
+        *((DocumentFormat.CII, profile) for profile in others),
+    )
+    thread = threading.Thread(
+        target=schematron.warm_up, args=(order,), name="chorus-validation-warm-up", daemon=True
+    )
     thread.start()
     return thread
