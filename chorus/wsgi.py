@@ -33,7 +33,9 @@ def _warm_up() -> None:
     # forked worker (py-spy over a 300-deposit burst: ≈ 0.8 s of gunicorn CPU importing them).
     if "redis" in settings.CACHES["default"]["BACKEND"].lower():
         importlib.import_module("redis")
-    symbol_by_name(resolve_transport(current_app.conf.broker_url.split("://", 1)[0]))
+    transport = resolve_transport(current_app.conf.broker_url.split("://", 1)[0])
+    if transport:
+        symbol_by_name(transport)
     with translation.override("fr"):
         translation.gettext("Facture")
     get_template("base.html")
