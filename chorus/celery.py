@@ -68,11 +68,10 @@ def _warm_up_validation(**kwargs: object) -> threading.Thread:
     xsd.warm_up()
     # The most deposited first (a first task waits only for its own): Factur-X/CII EN 16931, UBL,
     # then the other Factur-X profiles.
-    others = (Profile.BASIC, Profile.BASICWL, Profile.MINIMUM, Profile.EXTENDED)
     order: tuple[tuple[DocumentFormat, Profile | None], ...] = (
         (DocumentFormat.CII, Profile.EN16931),
         (DocumentFormat.UBL_INVOICE, None),
-        *((DocumentFormat.CII, profile) for profile in others),
+        *((DocumentFormat.CII, profile) for profile in Profile if profile is not Profile.EN16931),
     )
     thread = threading.Thread(
         target=schematron.warm_up, args=(order,), name="chorus-validation-warm-up", daemon=True

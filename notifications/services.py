@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -93,19 +93,20 @@ def _preference_key(*, user_id: int, field: str, structure_id: int) -> tuple[str
     return ("notification_preference", user_id, field, structure_id)
 
 
-def notification_preference_subquery(*, field: str, structure_id: int) -> Subquery:
-    """The mode the member (``OuterRef("user")``) chose for a structure (``field``:
-    ``supplier_structure`` or ``public_structure``), to annotate a query of an audience."""
+def members_with_preferences(
+    memberships: QuerySet[BuyerMembership] | QuerySet[SupplierMembership], *, structure_id: int
+) -> list[User]:
+    """The users of ``memberships`` (members of structure ``structure_id``), each one's
+    notification preference for that structure read by the same query and kept for the batch,
+    where ``notification_mode`` finds it: one query per audience, not one per person (issue #17)."""
+    field = "public_structure" if memberships.model is BuyerMembership else "supplier_structure"
     chosen = NotificationPreference.objects.filter(user=OuterRef("user"), **{f"{field}_id": structure_id})
-    return Subquery(chosen.values("mode")[:1])
-
-
-def notification_preferences_remember(*, field: str, structure_id: int, modes: dict[int, str | None]) -> None:
-    """Keep the modes an audience's query read (``notification_preference_subquery``, user id →
-    mode) for ``notification_mode`` in this batch: one query per audience, not one per person
-    (issue #17)."""
-    for user_id, mode in modes.items():
-        memo_put(_preference_key(user_id=user_id, field=field, structure_id=structure_id), mode)
+    annotated = memberships.annotate(preference=Subquery(chosen.values("mode")[:1]))
+    members: list[Any] = list(annotated.select_related("user"))  # with their annotation
+    for member in members:
+        key = _preference_key(user_id=member.user_id, field=field, structure_id=structure_id)
+        memo_put(key, member.preference)
+    return [member.user for member in members]
 
 
 def _new_invoices_today(user: User) -> int:

@@ -33,10 +33,9 @@ from invoices.models import Invoice
 from notifications.models import EmailState, Notification
 from notifications.services import (
     Kind,
+    members_with_preferences,
     notification_create,
     notification_email_enqueue,
-    notification_preference_subquery,
-    notification_preferences_remember,
 )
 from suppliers.models import SupplierMembership
 
@@ -105,18 +104,10 @@ def supplier_members(structure_id: int) -> list[Any]:
     notification preference for it."""
 
     def compute() -> list[Any]:
-        preference = notification_preference_subquery(field="supplier_structure", structure_id=structure_id)
-        members = list(
-            SupplierMembership.objects.filter(
-                structure_id=structure_id, status=MembershipStatus.ACTIVE, user__is_active=True
-            )
-            .annotate(preference=preference)
-            .select_related("user")
-            .order_by("pk")
+        members = SupplierMembership.objects.filter(
+            structure_id=structure_id, status=MembershipStatus.ACTIVE, user__is_active=True
         )
-        modes = {m.user_id: m.preference for m in members}
-        notification_preferences_remember(field="supplier_structure", structure_id=structure_id, modes=modes)
-        return [m.user for m in members]
+        return members_with_preferences(members.order_by("pk"), structure_id=structure_id)
 
     return memoized(("supplier_members", structure_id), compute)
 
@@ -133,11 +124,7 @@ def buyer_members(structure_id: int, service_id: int | None) -> list[Any]:
             qs = qs.filter(services__isnull=True)
         else:
             qs = qs.filter(Q(services__isnull=True) | Q(services=service_id))
-        preference = notification_preference_subquery(field="public_structure", structure_id=structure_id)
-        members = list(qs.annotate(preference=preference).select_related("user").distinct().order_by("pk"))
-        modes = {m.user_id: m.preference for m in members}
-        notification_preferences_remember(field="public_structure", structure_id=structure_id, modes=modes)
-        return [m.user for m in members]
+        return members_with_preferences(qs.distinct().order_by("pk"), structure_id=structure_id)
 
     return memoized(("buyer_members", structure_id, service_id), compute)
 

@@ -144,7 +144,7 @@ def invoice_route(
         return _system_transition(invoice_id=invoice_id, to=S.EN_COURS_ACHEMINEMENT, expected=status, row=row)
     # The recipient or its service may have been closed since the deposit: checks run again,
     # unless the deposit's checks ran in this same unit of work (``checked``: a flow's task).
-    errors = [] if checked else invoice_check(invoice=Invoice(pk=invoice_id))  # it reads the invoice whole
+    errors = [] if checked else invoice_check(invoice_id=invoice_id)
     if errors:
         return _system_transition(
             invoice_id=invoice_id,

@@ -102,14 +102,15 @@ def invoice_data_check(*, data: InvoiceData, supplier: SupplierStructure, actor:
     return invoice_data_resolve(data=data, supplier=supplier, actor=actor).errors
 
 
-def invoice_check(*, invoice: Invoice) -> list[CheckError]:
+def invoice_check(*, invoice_id: int) -> list[CheckError]:
     """Re-run the routing checks on a stored invoice: supplier active, recipient, service,
-    engagement, validator, and the duplicate control (against other invoices only)."""
+    engagement, validator, and the duplicate control (against other invoices only). The invoice
+    is read here, whole, with what the checks need."""
 
     invoice = (
         InvoiceModel.objects.select_related("supplier", "recipient", "recipient_service", "validator")
         .prefetch_related("lines", "allowances_charges")
-        .get(pk=invoice.pk)
+        .get(pk=invoice_id)
     )
     data = invoice_data_from_invoice(invoice)
     resolved = Resolved()

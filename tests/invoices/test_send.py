@@ -285,7 +285,7 @@ def test_works_frameworks_are_storable_and_routable(world):
         channel="SAISIE_PORTAIL",
     )
     assert invoice.framework == "A5_ETAT_ACOMPTE_FOURNISSEUR"
-    assert invoice_check(invoice=invoice) == []
+    assert invoice_check(invoice_id=invoice.pk) == []
 
 
 # --- The worker's re-check -----------------------------------------------------------------
@@ -296,17 +296,17 @@ def test_invoice_check_reruns_routing_checks_on_a_stored_invoice(world):
         supplier=world["acme"], data=valid_data(), actor=world["alice"], channel="SAISIE_PORTAIL"
     )
     # The invoice does not count as its own duplicate
-    assert invoice_check(invoice=invoice) == []
+    assert invoice_check(invoice_id=invoice.pk) == []
     # When the service is closed meanwhile
     service = invoice.recipient_service
     service.active = False
     service.save()
-    assert [e.code for e in invoice_check(invoice=invoice)] == ["CPRO-SERVICE-INACTIF"]
+    assert [e.code for e in invoice_check(invoice_id=invoice.pk)] == ["CPRO-SERVICE-INACTIF"]
     # or the recipient is deactivated
     beaufort = world["beaufort"]
     beaufort.active = False
     beaufort.save()
-    assert [e.code for e in invoice_check(invoice=invoice)] == ["CPRO-DESTINATAIRE-INCONNU"]
+    assert [e.code for e in invoice_check(invoice_id=invoice.pk)] == ["CPRO-DESTINATAIRE-INCONNU"]
 
 
 def test_buyer_restricted_to_a_service_sees_only_that_service(world, django_capture_on_commit_callbacks):
