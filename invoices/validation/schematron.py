@@ -26,6 +26,7 @@ from lxml import etree
 from . import messages
 from .btpaths import bt_for_path, value_at
 from .detect import PROFILE_LABELS
+from .flatten import flatten_patterns
 from .resources import xslt_path
 from .types import ERROR, WARNING, DocumentFormat, Issue, Layer, Profile
 
@@ -46,7 +47,7 @@ class _Runtime:
     pid: int
     processor: Any  # saxonche.PySaxonProcessor
     compiler: Any  # saxonche.PyXslt30Processor
-    executables: dict[tuple[Path, bool], Any]
+    executables: dict[tuple[Path, bool, bool], Any]
     lock: threading.Lock
 
 
@@ -74,26 +75,33 @@ def _get_runtime() -> _Runtime:
         return _runtime
 
 
-def executable(path: Path, *, preload_codedb: bool = True) -> Any:
-    """The compiled stylesheet at ``path`` (compiled on first use, then shared)."""
+def executable(path: Path, *, preload_codedb: bool = True, flatten: bool = True) -> Any:
+    """The compiled stylesheet at ``path`` (compiled on first use, then shared).
+
+    ``preload_codedb=False, flatten=False`` compiles the file exactly as shipped (tests, bench)."""
     runtime = _get_runtime()
-    key = (path, preload_codedb)
+    key = (path, preload_codedb, flatten)
     exe = runtime.executables.get(key)
     if exe is not None:
         return exe
     with runtime.lock:  # one compilation at a time; others wait for the cached result
         exe = runtime.executables.get(key)
         if exe is None:
-            exe = _compile(runtime, path, preload_codedb)
+            exe = _compile(runtime, path, preload_codedb, flatten)
             runtime.executables[key] = exe
     return exe
 
 
-def _compile(runtime: _Runtime, path: Path, preload_codedb: bool) -> Any:
+def _compile(runtime: _Runtime, path: Path, preload_codedb: bool, flatten: bool) -> Any:
+    if not preload_codedb and not flatten:
+        return runtime.compiler.compile_stylesheet(stylesheet_file=str(path))
     text = path.read_text(encoding="utf-8")
+    if flatten:
+        # Each pattern visits only its rules' nodes instead of the whole document (flatten.py).
+        text = flatten_patterns(text)
     codedb_files = set(_CODEDB_CALL.findall(text))
     if not preload_codedb or len(codedb_files) != 1:
-        return runtime.compiler.compile_stylesheet(stylesheet_file=str(path))
+        return runtime.compiler.compile_stylesheet(stylesheet_text=text, base_uri=path.as_uri())
     codedb_name = codedb_files.pop()
     text = text.replace(f"document('{codedb_name}')", f"${_CODEDB_PARAM}")
     declaration = f'<xsl:param name="{_CODEDB_PARAM}" as="document-node()" required="yes"/>'
@@ -104,10 +112,10 @@ def _compile(runtime: _Runtime, path: Path, preload_codedb: bool) -> Any:
     return exe
 
 
-def run_svrl(root: etree._Element, path: Path, *, preload_codedb: bool = True) -> bytes:
+def run_svrl(root: etree._Element, path: Path, *, preload_codedb: bool = True, flatten: bool = True) -> bytes:
     """Apply the stylesheet to the document and return the SVRL report."""
     runtime = _get_runtime()
-    exe = executable(path, preload_codedb=preload_codedb)
+    exe = executable(path, preload_codedb=preload_codedb, flatten=flatten)
     # Saxon gets the document lxml already parsed safely (no DOCTYPE, no entities), serialised
     # without its XML declaration so that a non-UTF-8 encoding declaration cannot mislead it.
     node = runtime.processor.parse_xml(xml_text=etree.tostring(root, encoding="unicode"))
