@@ -5,7 +5,8 @@ A deposit flow of 500 invoices names the same recipient, service and supplier 50
 ``batch_memo()`` each such look-up runs once. Outside a batch, ``memoized`` simply computes: a web
 request or a single deposit sees the database as it is. A batch lasts one task (seconds), so a
 structure closed meanwhile is seen closed by the next flow, as it would be a moment later anyway.
-Only reads of reference data go through here, never what the batch itself changes.
+Only reads of reference data go through here, and counts that the batch itself keeps up to date
+as it adds to them (``memo_add``), never other data the batch changes.
 """
 
 from __future__ import annotations
@@ -49,3 +50,11 @@ def memoized(key: Hashable, compute: Callable[[], T]) -> T:
     if key not in store:
         store[key] = compute()
     return cast(T, store[key])
+
+
+def memo_add(key: Hashable, n: int = 1) -> None:
+    """Add ``n`` to the count memoized under ``key``, if this batch read it: the batch counts what
+    it adds itself instead of reading the count again."""
+    store = _store.get()
+    if store is not None and key in store:
+        store[key] += n

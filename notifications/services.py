@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import structure_field
 from accounts.roles import MANAGER_ROLES, MembershipStatus, Role
-from common.memo import memo_put, memoized
+from common.memo import memo_add, memo_put, memoized
 from common.tasks import task_send
 from entities.models import BuyerMembership, PublicStructure
 from suppliers.models import SupplierMembership
@@ -110,12 +110,22 @@ def members_with_preferences(
 
 
 def _new_invoices_today(user: User) -> int:
-    """How many "to process" notifications ``user`` received since midnight (Paris), capped."""
-    midnight = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    """How many "to process" notifications ``user`` received since midnight (Paris), capped.
+    Counted once per batch, which then adds its own (``notification_create``): a flow of 16
+    invoices to one buyer reads it once, not 16 times (issue #17)."""
+    today = timezone.localdate()
+    midnight = timezone.make_aware(datetime.combine(today, time.min))
     cap = settings.NOTIFICATIONS_NEW_INVOICE_EMAILS_PER_DAY
-    return Notification.objects.filter(recipient=user, kind=Kind.TO_PROCESS, created_at__gte=midnight)[
-        :cap
-    ].count()
+    return memoized(
+        _new_invoices_key(user_id=user.pk, day=today),
+        lambda: Notification.objects.filter(
+            recipient=user, kind=Kind.TO_PROCESS, created_at__gte=midnight
+        )[:cap].count(),
+    )
+
+
+def _new_invoices_key(*, user_id: int, day: date) -> tuple[str, int, date]:
+    return ("new_invoices_today", user_id, day)
 
 
 def is_principal_manager(*, user: User, structure: Any) -> bool:
@@ -185,6 +195,10 @@ def notification_create(
             return notification
         # Created by an earlier run whose e-mail task may never have been enqueued (killed
         # between commit and enqueue): enqueue again, the send is claimed compare-and-set.
+    else:
+        if kind == Kind.TO_PROCESS:  # one more for the count this batch read (_new_invoices_today)
+            day = timezone.localdate(notification.created_at)
+            memo_add(_new_invoices_key(user_id=recipient.pk, day=day))
     if notification.email_state == EmailState.PENDING:
         notification_id, recipient_id = notification.pk, recipient.pk
         transaction.on_commit(

@@ -214,3 +214,29 @@ def test_a_batch_reads_its_audiences_preferences_with_them(
     assert not [
         q for q in queries.captured_queries if q["sql"].startswith('SELECT "tracking_notificationpreference"')
     ]
+
+
+def test_a_batch_counts_a_busy_buyers_new_invoices_once(
+    api, acme, beaufort, carla, settings, django_capture_on_commit_callbacks
+):
+    """The cap of new-invoice e-mails a day (issue #18 §5) is read once per batch, which counts
+    its own notifications as it makes them: the 6th invoice of a .zip of 8 goes to the digest."""
+    from notifications.models import EmailState
+
+    settings.NOTIFICATIONS_NEW_INVOICE_EMAILS_PER_DAY = 5
+    # Given ACME's software deposits a .zip of eight CII invoices to Beaufort
+    flow = deposit_zip(api, supplier=acme, buyer=beaufort, prefix="FA-CAP", count=8)
+    # When the worker integrates it
+    with CaptureQueriesContext(connection) as queries:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert flow_process(flow_id=flow.pk) == "IN_INTEGRE"
+    # Then Carla, who never chose, gets the first five by e-mail and three in her daily digest
+    states = list(
+        Notification.objects.filter(invoice__flow=flow, recipient=carla)
+        .order_by("pk")
+        .values_list("email_state", flat=True)
+    )
+    assert states == [EmailState.SENT] * 5 + [EmailState.IN_DIGEST] * 3
+    # and her notifications of the day were counted once for the whole batch
+    counts = [q for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert len(counts) == 1, "\n".join(q["sql"][:160] for q in counts)
