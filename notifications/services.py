@@ -118,9 +118,9 @@ def _new_invoices_today(user: User) -> int:
     cap = settings.NOTIFICATIONS_NEW_INVOICE_EMAILS_PER_DAY
     return memoized(
         _new_invoices_key(user_id=user.pk, day=today),
-        lambda: Notification.objects.filter(
-            recipient=user, kind=Kind.TO_PROCESS, created_at__gte=midnight
-        )[:cap].count(),
+        lambda: Notification.objects.filter(recipient=user, kind=Kind.TO_PROCESS, created_at__gte=midnight)[
+            :cap
+        ].count(),
     )
 
 

@@ -47,7 +47,7 @@ def status_event_dispatch(
         invoice_id, notified_at = row
     last = event_id
     if notified_at is None:
-        produced = invoice_chain_run(invoice_id=invoice_id, checked=checked)
+        produced = invoice_chain_run(invoice_id=invoice_id, checked=checked, invoice=invoice)
         if produced:
             # Fresh events of this invoice, not notified: the notices need not read them first.
             return status_event_notify(event_id=produced[-1], invoice_id=invoice_id, invoice=invoice)
@@ -82,14 +82,17 @@ def invoices_dispatch(*, invoice_ids: list[int], fresh: dict[int, tuple[int, Any
     )
 
 
-def invoice_chain_run(*, invoice_id: int, checked: bool = False, max_steps: int = 5) -> list[int]:
+def invoice_chain_run(
+    *, invoice_id: int, checked: bool = False, max_steps: int = 5, invoice: Any = None
+) -> list[int]:
     """Move the invoice through its automatic steps (routing, availability) inline, each one a
     transition of its own; returns the ids of the events written. Their dispatch is deferred to
-    the caller (no task per step); a step that needs a person (A_VALIDER_1) ends the chain."""
+    the caller (no task per step); a step that needs a person (A_VALIDER_1) ends the chain.
+    ``invoice``: the instance the caller deposited in this unit of work, if any (not read again)."""
     produced: list[int] = []
     with dispatch_deferred():
         # Read once; each transition brings the row up to date (its compare-and-set still guards).
-        row = routing.invoice_step_row(invoice_id=invoice_id)
+        row = routing.invoice_step_row(invoice_id=invoice_id, invoice=invoice)
         for _step in range(max_steps):
             if row is None:
                 break

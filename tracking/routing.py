@@ -119,9 +119,21 @@ def follow_up_enqueue(*, invoice_id: int, status: str) -> None:
 STEP_FIELDS = (*TRANSITION_FIELDS, "framework", "validator_id", "document_by_portal")
 
 
-def invoice_step_row(*, invoice_id: int) -> dict[str, Any] | None:
-    """The invoice's ``STEP_FIELDS``, for ``invoice_route`` and ``invoice_make_available``."""
+def invoice_step_row(*, invoice_id: int, invoice: Any = None) -> dict[str, Any] | None:
+    """The invoice's ``STEP_FIELDS``, for ``invoice_route`` and ``invoice_make_available``.
+    ``invoice``: the instance this unit of work deposited a moment ago (a flow's), whose fields
+    are what it wrote: taken from it, not read again (a stale one loses the compare-and-set)."""
+    if invoice is not None and invoice.pk == invoice_id:
+        return {name: _field_path(invoice, name) for name in STEP_FIELDS}
     return Invoice.objects.filter(pk=invoice_id).values(*STEP_FIELDS).first()
+
+
+def _field_path(instance: Any, path: str) -> Any:
+    """``instance``'s value for a ``values()`` path (``recipient__category``): None past a null."""
+    value = instance
+    for name in path.split("__"):
+        value = getattr(value, name) if value is not None else None
+    return value
 
 
 def invoice_route(
