@@ -10,9 +10,11 @@ status, and enqueues them again.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Min
 
 from invoices.lifecycle.machine import dispatch_deferred
@@ -35,22 +37,29 @@ def status_event_dispatch(
     Idempotent. The steps run *before* the notices mark the events notified (``notified_at``):
     an event found notified already had its steps run, so a message delivered again (worker
     killed) only re-sends what the notices left unsent. Each step still goes through
-    ``invoice_transition`` (compare-and-set, its own history row and transaction).
+    ``invoice_transition`` (compare-and-set, its own history row); the steps and their notices
+    commit together.
     ``invoice_id``: given by a caller that committed the event a moment ago in this unit of work
     and has not dispatched it (a flow's deposit), which saves reading it; ``invoice``, the
     instance that caller wrote, saves the notices reading it again."""
     notified_at = None
     if invoice_id is None:
-        row = StatusEvent.objects.filter(pk=event_id).values_list("invoice_id", "notified_at").first()
-        if row is None:
+        head = StatusEvent.objects.filter(pk=event_id).values_list("invoice_id", "notified_at").first()
+        if head is None:
             return 0
-        invoice_id, notified_at = row
+        invoice_id, notified_at = head
     last = event_id
     if notified_at is None:
-        produced = invoice_chain_run(invoice_id=invoice_id, checked=checked, invoice=invoice)
-        if produced:
-            # Fresh events of this invoice, not notified: the notices need not read them first.
-            return status_event_notify(event_id=produced[-1], invoice_id=invoice_id, invoice=invoice)
+        # Read once; each transition brings the row up to date (its compare-and-set still guards).
+        row = routing.invoice_step_row(invoice_id=invoice_id, invoice=invoice)
+        # The steps and their notices in one transaction (one commit instead of three per
+        # invoice, issue #17), unless a step writes the legal document: no storage I/O inside a
+        # transaction. Killed midway, nothing of the chain is kept and the sweeper runs it again.
+        with contextlib.nullcontext() if row is None or row["document_by_portal"] else transaction.atomic():
+            produced = invoice_chain_run(invoice_id=invoice_id, checked=checked, row=row)
+            if produced:
+                # Fresh events of this invoice, not notified: the notices need not read them first.
+                return status_event_notify(event_id=produced[-1], invoice_id=invoice_id, invoice=invoice)
     return status_event_notify(event_id=last)
 
 
@@ -83,16 +92,14 @@ def invoices_dispatch(*, invoice_ids: list[int], fresh: dict[int, tuple[int, Any
 
 
 def invoice_chain_run(
-    *, invoice_id: int, checked: bool = False, max_steps: int = 5, invoice: Any = None
+    *, invoice_id: int, checked: bool = False, max_steps: int = 5, row: dict[str, Any] | None
 ) -> list[int]:
     """Move the invoice through its automatic steps (routing, availability) inline, each one a
     transition of its own; returns the ids of the events written. Their dispatch is deferred to
     the caller (no task per step); a step that needs a person (A_VALIDER_1) ends the chain.
-    ``invoice``: the instance the caller deposited in this unit of work, if any (not read again)."""
+    ``row``: the invoice's ``routing.STEP_FIELDS``, as the caller read them."""
     produced: list[int] = []
     with dispatch_deferred():
-        # Read once; each transition brings the row up to date (its compare-and-set still guards).
-        row = routing.invoice_step_row(invoice_id=invoice_id, invoice=invoice)
         for _step in range(max_steps):
             if row is None:
                 break

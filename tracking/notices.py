@@ -180,7 +180,9 @@ def _status_event_notify(*, event_id: int, send_email: bool, invoice_id: int | N
         ).values_list("pk", flat=True):
             notification_email_enqueue(notification_id)
         return 0
-    with transaction.atomic():
+    # Inside the chain's transaction (tracking.dispatch), no savepoint of its own: it raises
+    # nothing on purpose, and an error aborts the chain with its notices.
+    with transaction.atomic(savepoint=False):
         # The chain ending at this event: it and the earlier events of the invoice not yet
         # notified, i.e. the automatic steps that followed each other in one unit of work
         # (issue #17: "déposée et mise à disposition" once, not three e-mails in a second).

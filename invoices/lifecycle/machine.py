@@ -207,52 +207,55 @@ def invoice_transition(
     Raises a ``TransitionError`` and writes nothing when the change is refused or lost a race.
     """
     now = at or timezone.now()
-    with transaction.atomic():
-        current_row = row
-        if current_row is None:
-            current_row = Invoice.objects.filter(pk=invoice_id).values(*TRANSITION_FIELDS).first()
-        if current_row is None:
-            raise TransitionError(_("Facture inconnue."))
-        current = current_row["status"]
-        if expected is not None and expected != current:
-            raise StatusConflict(
-                _(
-                    "La facture a changé de statut entre-temps (elle est maintenant « %(now)s ») : "
-                    "rechargez la page et réessayez."
-                )
-                % {"now": S(current).label}
+    current_row = row
+    if current_row is None:
+        # Read outside the transaction: the compare-and-set below is the guard, not this read.
+        current_row = Invoice.objects.filter(pk=invoice_id).values(*TRANSITION_FIELDS).first()
+    if current_row is None:
+        raise TransitionError(_("Facture inconnue."))
+    current = current_row["status"]
+    if expected is not None and expected != current:
+        raise StatusConflict(
+            _(
+                "La facture a changé de statut entre-temps (elle est maintenant « %(now)s ») : "
+                "rechargez la page et réessayez."
             )
-        check_transition(current=current, to=to, role=role, comment=comment, reason_code=reason_code)
-        values = {**_clock_changes(row=current_row, current=current, to=to, now=now), **dict(changes or {})}
-        # Compare-and-set: only one of two concurrent changes from the same status wins. The
-        # timestamp of the current status also guards against A→B→A between read and write.
-        guard: dict[str, datetime | bool | None] = {"status_changed_at": current_row["status_changed_at"]}
-        if current_row["status_changed_at"] is None:
-            guard = {"status_changed_at__isnull": True}
+            % {"now": S(current).label}
+        )
+    check_transition(current=current, to=to, role=role, comment=comment, reason_code=reason_code)
+    values = {**_clock_changes(row=current_row, current=current, to=to, now=now), **dict(changes or {})}
+    # Compare-and-set: only one of two concurrent changes from the same status wins. The
+    # timestamp of the current status also guards against A→B→A between read and write.
+    guard: dict[str, datetime | bool | None] = {"status_changed_at": current_row["status_changed_at"]}
+    if current_row["status_changed_at"] is None:
+        guard = {"status_changed_at__isnull": True}
+    event = None
+    # The change and its history row in one transaction. Inside a caller's transaction (a chain
+    # of automatic steps, tracking.dispatch) it joins it without a savepoint: a refusal is
+    # raised outside this block, having written nothing, so the caller's transaction goes on.
+    with transaction.atomic(savepoint=False):
         updated = Invoice.objects.filter(pk=invoice_id, status=current, **guard).update(
             status=to, status_changed_at=now, **values
         )
-        if updated != 1:
-            raise StatusConflict(
-                _("La facture a changé de statut entre-temps : rechargez la page et réessayez.")
+        if updated == 1:
+            event = StatusEvent.objects.create(
+                invoice_id=invoice_id,
+                status=to,
+                previous_status=current,
+                at=now,
+                comment=comment,
+                reason_code=reason_code,
+                actor_role=role,
+                **actor_fields(actor),
             )
-        event = StatusEvent.objects.create(
-            invoice_id=invoice_id,
-            status=to,
-            previous_status=current,
-            at=now,
-            comment=comment,
-            reason_code=reason_code,
-            actor_role=role,
-            **actor_fields(actor),
-        )
-        event_id = event.pk
-        if row is not None:
-            row.update({name: values[name] for name in TRANSITION_FIELDS if name in values})
-            row.update(status=to, status_changed_at=now)
-        # After commit, by id and by name (the workflow sits above this app). A lost message is
-        # re-dispatched by the sweeper (``tracking.routing.lifecycle_sweep``): ``notified_at``.
-        _dispatch_on_commit(event_id)
+            # After commit, by id and by name (the workflow sits above this app). A lost message
+            # is re-dispatched by the sweeper (``tracking.routing.lifecycle_sweep``): ``notified_at``.
+            _dispatch_on_commit(event.pk)
+    if event is None:
+        raise StatusConflict(_("La facture a changé de statut entre-temps : rechargez la page et réessayez."))
+    if row is not None:
+        row.update({name: values[name] for name in TRANSITION_FIELDS if name in values})
+        row.update(status=to, status_changed_at=now)
     return event
 
 

@@ -26,12 +26,14 @@ from notifications.models import Notification
 # first claim skipped the look-up of what the flow already deposited and the notices of a fresh
 # chain inserted without savepoints, 49 before the chain read the invoice once for its two steps,
 # 45 before each audience's query brought its members' notification preferences; one more
-# since the task looks for other flows waiting, to take them along (``test_flow_companions``).
-QUERIES_PER_DEPOSIT = 44
+# since the task looks for other flows waiting, to take them along (``test_flow_companions``);
+# 44 before the two steps and their notices shared one transaction (no savepoint each).
+QUERIES_PER_DEPOSIT = 40
 # The same flow committed step by step as a worker runs it, its e-mails included: the deposit
 # hands its history event and its instance to the chain and the notices (no look-up of the
-# event, no read of the invoice's row nor of its structures), and the look-up of flows waiting.
-FRESH_QUERIES_PER_DEPOSIT = 40
+# event, no read of the invoice's row nor of its structures), and the look-up of flows waiting;
+# the two steps and their notices commit together (40 when each had its own transaction).
+FRESH_QUERIES_PER_DEPOSIT = 36
 
 
 def deposit_flow(api, content: bytes, name: str) -> DepositFlow:

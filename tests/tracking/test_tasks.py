@@ -116,6 +116,41 @@ def test_a_redelivered_task_finishes_what_a_killed_run_left(invoice, alice, run)
     assert Notification.objects.filter(recipient=alice, invoice=invoice).count() == 3
 
 
+def test_a_chain_that_fails_before_its_notices_keeps_nothing_and_runs_again(
+    invoice, alice, run, monkeypatch
+):
+    from tracking import dispatch
+
+    # Given a deposited invoice whose legal document is its own file (nothing to generate), and
+    # notices that fail once (a worker killed, a database error) after both steps ran
+    Invoice.objects.filter(pk=invoice.pk).update(document_by_portal=False)
+    deposit = StatusEvent.objects.get(invoice=invoice)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("lost")
+
+    monkeypatch.setattr("tracking.notices._chain_notify", fail)
+    # When its dispatch runs
+    with pytest.raises(RuntimeError):
+        dispatch.status_event_dispatch(event_id=deposit.pk)
+    # Then nothing of the chain is kept: the steps and their notices commit together
+    invoice.refresh_from_db()
+    assert invoice.status == S.DEPOSEE
+    assert list(StatusEvent.objects.filter(invoice=invoice).values_list("pk", "notified_at")) == [
+        (deposit.pk, None)
+    ]
+    # When the message is delivered again (or the sweeper finds the event not notified)
+    monkeypatch.undo()
+    run(tasks.status_event_dispatch, deposit.pk)
+    # Then the chain runs to the buyer, each step in the history, Alice told once
+    invoice.refresh_from_db()
+    assert invoice.status == S.MISE_A_DISPOSITION
+    events = StatusEvent.objects.filter(invoice=invoice).order_by("pk")
+    assert [e.status for e in events] == [S.DEPOSEE, S.EN_COURS_ACHEMINEMENT, S.MISE_A_DISPOSITION]
+    assert all(e.notified_at is not None for e in events)
+    assert Notification.objects.filter(recipient=alice, invoice=invoice).count() == 1
+
+
 def test_tacit_validation_and_sweep_twice(invoice, twice, run):
     first, second = twice(tasks.validations_tacit_approve)
     assert first == second
