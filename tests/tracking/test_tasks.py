@@ -116,9 +116,7 @@ def test_a_redelivered_task_finishes_what_a_killed_run_left(invoice, alice, run)
     assert Notification.objects.filter(recipient=alice, invoice=invoice).count() == 3
 
 
-def test_a_chain_that_fails_before_its_notices_keeps_nothing_and_runs_again(
-    invoice, alice, run, monkeypatch
-):
+def test_a_chain_that_fails_before_its_notices_keeps_nothing_and_runs_again(invoice, alice, run, monkeypatch):
     from tracking import dispatch
 
     # Given a deposited invoice whose legal document is its own file (nothing to generate), and
