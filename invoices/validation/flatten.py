@@ -34,14 +34,18 @@ _VISITED = {
     "@*|*": "[self::* or self::attribute() or self::document-node()]",
     "*": "[self::* or self::document-node()]",
 }
-# A branch that starts with a function call or a kind test (key(), id(), node(), element()…) or
-# a parenthesis cannot be turned into a path from the root by prefixing "//".
-_NOT_A_STEP = re.compile(r"^(\(|[\w.-]+(:[\w.-]+)?\s*\()")
+# A branch that starts with a function call or a kind test (key(), id(), node(), element()…), a
+# parenthesis or "." cannot be turned into a path from the root by prefixing "//".
+_NOT_A_STEP = re.compile(r"^(\(|\.|[\w.-]+(:[\w.-]+)?\s*\()")
+# Templates the rewrite cannot see all of (imported or included stylesheets, templates of all
+# modes or of several), or a default namespace for XPath names (the union would be read in
+# another scope): such a stylesheet is left as shipped.
+_UNSEEN = re.compile(r"<xsl:(import|include)\b|\bmode=\"(#all|[^\"]*\s[^\"]*)\"|xpath-default-namespace")
 
 
 def flatten_patterns(text: str) -> str:
     """The stylesheet ``text`` with each skeleton pattern's walk replaced by its rule contexts."""
-    if "xpath-default-namespace" in text:  # unprefixed names would change meaning: as shipped
+    if _UNSEEN.search(text):
         return text
     root = etree.fromstring(text.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
     templates: dict[str, list[etree._Element]] = {}

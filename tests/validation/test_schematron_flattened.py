@@ -91,11 +91,31 @@ def test_every_corpus_invoice_gets_the_same_report_from_the_rewritten_rules(rela
     assert differing == []
 
 
-def test_a_pattern_of_another_shape_is_left_as_shipped() -> None:
-    # Given a pattern whose rule does not descend as the skeleton's do
-    stylesheet = """<xsl:stylesheet version="2.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+@pytest.mark.parametrize(
+    ("rule", "extra"),
+    [
+        # a rule that does not descend as the skeleton's do
+        ('<xsl:template match="//a" priority="1000" mode="M1"><hit/></xsl:template>', ""),
+        # a rule on a kind test, which no path from the root can select
+        (
+            '<xsl:template match="node()[1]" priority="1000" mode="M1"><hit/>'
+            '<xsl:apply-templates select="@*|*" mode="M1"/></xsl:template>',
+            "",
+        ),
+        # templates the rewrite cannot see: an included stylesheet
+        (
+            '<xsl:template match="//a" priority="1000" mode="M1"><hit/>'
+            '<xsl:apply-templates select="@*|*" mode="M1"/></xsl:template>',
+            '<xsl:include href="more.xsl"/>',
+        ),
+    ],
+)
+def test_a_pattern_of_another_shape_is_left_as_shipped(rule: str, extra: str) -> None:
+    # Given a pattern that is not of the skeleton's shape, or rules the rewrite cannot all see
+    stylesheet = f"""<xsl:stylesheet version="2.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+      {extra}
       <xsl:template match="/"><out><xsl:apply-templates select="/" mode="M1"/></out></xsl:template>
-      <xsl:template match="//a" priority="1000" mode="M1"><hit/></xsl:template>
+      {rule}
       <xsl:template match="text()" priority="-1" mode="M1"/>
       <xsl:template match="@*|node()" priority="-2" mode="M1">
         <xsl:apply-templates select="@*|*" mode="M1"/>
