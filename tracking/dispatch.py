@@ -55,7 +55,8 @@ def status_event_dispatch(
         # The steps and their notices in one transaction (one commit instead of three per
         # invoice, issue #17), unless a step writes the legal document: no storage I/O inside a
         # transaction. Killed midway, nothing of the chain is kept and the sweeper runs it again.
-        with contextlib.nullcontext() if row is None or row["document_by_portal"] else transaction.atomic():
+        one_unit = row is not None and not routing.step_writes_document(row)
+        with transaction.atomic() if one_unit else contextlib.nullcontext():
             produced = invoice_chain_run(invoice_id=invoice_id, checked=checked, row=row)
             if produced:
                 # Fresh events of this invoice, not notified: the notices need not read them first.

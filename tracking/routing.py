@@ -128,6 +128,12 @@ def invoice_step_row(*, invoice_id: int, invoice: Any = None) -> dict[str, Any] 
     return Invoice.objects.filter(pk=invoice_id).values(*STEP_FIELDS).first()
 
 
+def step_writes_document(row: dict[str, Any]) -> bool:
+    """The invoice's availability generates its legal document (sent without a file of its own:
+    web form, API data): storage I/O, which no transaction may hold (``tracking.dispatch``)."""
+    return bool(row["document_by_portal"])
+
+
 def _field_path(instance: Any, path: str) -> Any:
     """``instance``'s value for a ``values()`` path (``recipient__category``): None past a null."""
     value = instance
@@ -184,12 +190,12 @@ def invoice_make_available(
     row = row if row is not None else invoice_step_row(invoice_id=invoice_id)
     if row is None:
         return None
-    status, document_by_portal = row["status"], row["document_by_portal"]
+    status = row["status"]
     if status != S.EN_COURS_ACHEMINEMENT:
         if follow_up:
             follow_up_enqueue(invoice_id=invoice_id, status=status)  # already available
         return None
-    if document_by_portal:
+    if step_writes_document(row):
         # Sent without a file of its own (web form, API data): its Factur-X is generated here,
         # by its one owner, before anyone can see it (idempotent).
         invoice_generate_document(invoice_id=invoice_id)
